@@ -1,0 +1,2 @@
+// Placeholder until the local host lands.
+return 0;

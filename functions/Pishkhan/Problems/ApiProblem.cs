@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Pishkhan.Problems;
+
+/// <summary>
+/// Thrown anywhere below a handler to answer with an RFC 9457 problem; HttpGateway turns it into the
+/// response. An exception keeps validation code linear ("check, check, check, write") without
+/// threading results through every helper.
+/// </summary>
+public sealed class ApiProblem(IResult result, string title) : Exception(title)
+{
+    public IResult Result { get; } = result;
+}
+
+public static class Problem
+{
+    public static ApiProblem Validation(IDictionary<string, string[]> errors) =>
+        new(TypedResults.ValidationProblem(errors, title: "The request has invalid fields."), "validation");
+
+    public static ApiProblem Field(string field, string message) =>
+        Validation(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ApiProblem Status(int status, string title, string? detail = null) =>
+        new(TypedResults.Problem(detail: detail, statusCode: status, title: title), title);
+
+    public static ApiProblem NotFound(string what) => Status(StatusCodes.Status404NotFound, "Not found.", $"No {what} with that identifier is visible to you.");
+    public static ApiProblem Conflict(string detail) => Status(StatusCodes.Status409Conflict, "Conflict.", detail);
+    public static ApiProblem Forbidden(string detail = "The resource is outside your role or scope.") => Status(StatusCodes.Status403Forbidden, "Forbidden.", detail);
+    public static ApiProblem Unauthorized() => Status(StatusCodes.Status401Unauthorized, "Unauthorized.", "Send a valid, unrevoked key in the X-Api-Key header.");
+    public static ApiProblem PreconditionFailed() => Status(StatusCodes.Status412PreconditionFailed, "Precondition failed.", "The resource changed since you read it (ETag mismatch).");
+    public static ApiProblem TooLarge(long limit) => Status(StatusCodes.Status413PayloadTooLarge, "Payload too large.", $"The body may be at most {limit} bytes.");
+    public static ApiProblem UnsupportedMediaType(string expected) => Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", $"Send Content-Type: {expected}.");
+}
