@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Pishkhan.Http;
 using Pishkhan.Auth;
 
 namespace Pishkhan.Bindings;

@@ -1,0 +1,39 @@
+using Pishkhan.Bindings;
+using Pishkhan.Http;
+
+namespace Pishkhan.Local;
+
+public static class LocalHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    /// <summary>Builds the local host; tests call it with their own configuration and bindings.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null,
+        IReadOnlyList<QueueBinding>? queues = null, IReadOnlyList<TimerBinding>? timers = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
+            builder.WebHost.UseUrls(DefaultUrl);
+        builder.Services.AddPishkhan(builder.Configuration);
+        builder.Services.AddProblemDetails();
+        builder.Services.Configure<QueueListenerOptions>(builder.Configuration.GetSection("Pishkhan:Local:Queues"));
+        builder.Services.AddSingleton(new QueueListenerBindings(queues ?? BindingTable.Queues));
+        builder.Services.AddHostedService<QueueListener>();
+        builder.Services.AddSingleton(new SchedulerBindings(timers ?? BindingTable.Timers));
+        builder.Services.AddHostedService<Scheduler>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        var gateway = app.Services.GetRequiredService<HttpGateway>();
+        foreach (var binding in BindingTable.Http)
+        {
+            var function = binding.Function;
+            app.MapMethods("/api/" + binding.Route, [binding.Method],
+                    (Func<HttpContext, Task<IResult>>)(context => gateway.Run(function, context.Request, context.RequestAborted)))
+                .WithName(function);
+        }
+        // Unknown routes answer problem details too, like the Functions host's 404.
+        app.MapFallback((HttpContext context) => TypedResults.Problem(statusCode: 404, title: "Not found.", detail: "No such route."));
+        return app;
+    }
+}

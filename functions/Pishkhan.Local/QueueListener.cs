@@ -1,0 +1,109 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Options;
+using Pishkhan.Bindings;
+using Pishkhan.Storage;
+
+namespace Pishkhan.Local;
+
+/// <summary>Mirrors host.json extensions.queues (the Functions defaults, with 2 s polling locally).</summary>
+public sealed class QueueListenerOptions
+{
+    public int BatchSize { get; set; } = 16;
+    public int MaxDequeueCount { get; set; } = 5;
+    /// <summary>Delay before a failed message becomes visible again.</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long a message being processed stays invisible to other listeners.</summary>
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan MinPollingInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+}
+
+public sealed record QueueListenerBindings(IReadOnlyList<QueueBinding> Bindings);
+
+/// <summary>
+/// Polls every bound queue with the Functions queue-trigger semantics: messages are base64 (the
+/// client decodes), up to BatchSize are handled at once, a failure makes the message visible again
+/// after VisibilityTimeout, and a message already dequeued MaxDequeueCount times moves to
+/// "&lt;queue&gt;-poison" instead of running again. Polling backs off exponentially to
+/// MaxPollingInterval while queues are empty.
+/// </summary>
+public sealed class QueueListener(Store store, QueueListenerBindings bindings, IOptions<QueueListenerOptions> options,
+    IServiceProvider services, ILogger<QueueListener> logger) : BackgroundService
+{
+    private readonly QueueListenerOptions _options = options.Value;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(bindings.Bindings.Select(b => Task.Run(() => ListenAsync(b, stoppingToken), stoppingToken)));
+
+    private async Task ListenAsync(QueueBinding binding, CancellationToken stoppingToken)
+    {
+        var queue = store.Queue(binding.Queue);
+        var poison = store.Queue(binding.Queue + "-poison");
+        var delay = _options.MinPollingInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                QueueMessage[] messages = (await queue.ReceiveMessagesAsync(_options.BatchSize, _options.LeaseTime, stoppingToken)).Value;
+                if (messages.Length == 0)
+                {
+                    await Task.Delay(delay, stoppingToken);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxPollingInterval.Ticks));
+                    continue;
+                }
+                delay = _options.MinPollingInterval;
+                await Task.WhenAll(messages.Select(m => HandleAsync(binding, queue, poison, m, stoppingToken)));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Storage down: keep polling at the slowest rate until it is back.
+                logger.LogWarning("Polling {Queue} failed: {Reason}", binding.Queue, e.GetType().Name);
+                await Task.Delay(_options.MaxPollingInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    internal async Task HandleAsync(QueueBinding binding, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
+    {
+        if (message.DequeueCount > _options.MaxDequeueCount)
+        {
+            await MoveToPoisonAsync(binding, queue, poison, message, stoppingToken);
+            return;
+        }
+        try
+        {
+            await binding.Handler(services, message.Body, stoppingToken);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "{Function} failed on message {MessageId} (attempt {Attempt})", binding.Function, message.MessageId, message.DequeueCount);
+            if (message.DequeueCount >= _options.MaxDequeueCount)
+            {
+                await MoveToPoisonAsync(binding, queue, poison, message, stoppingToken);
+                return;
+            }
+            try
+            {
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: _options.VisibilityTimeout, cancellationToken: stoppingToken);
+            }
+            catch (Exception)
+            {
+                // The lease simply expires and the message reappears: same outcome, later.
+            }
+        }
+    }
+
+    private async Task MoveToPoisonAsync(QueueBinding binding, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
+    {
+        // Send first, then delete: a crash in between leaves a duplicate in poison, never a loss.
+        await poison.SendMessageAsync(message.Body, cancellationToken: stoppingToken);
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
+        logger.LogError("{Function}: message {MessageId} moved to {Queue}-poison after {Attempts} attempts", binding.Function, message.MessageId, binding.Queue, message.DequeueCount);
+    }
+}

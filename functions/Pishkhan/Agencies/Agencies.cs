@@ -1,0 +1,83 @@
+using System.Runtime.Serialization;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Http;
+using Pishkhan.Auth;
+using Pishkhan.Http;
+using Pishkhan.Problems;
+using Pishkhan.Storage;
+
+namespace Pishkhan.Agencies;
+
+/// <summary>Agencies table: PK = province, RK = agencyId (a provincial directorate of a national agency).</summary>
+public sealed class AgencyEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    [IgnoreDataMember] public string Province => PartitionKey;
+    [IgnoreDataMember] public string AgencyId => RowKey;
+    public string Name { get; set; } = "";
+    public string? ContactEmail { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public sealed record PutAgency(string Name, string Province, string? ContactEmail = null);
+
+public sealed record AgencyView(string AgencyId, string Name, string Province, string? ContactEmail)
+{
+    public static AgencyView From(AgencyEntity e) => new(e.AgencyId, e.Name, e.Province, e.ContactEmail);
+}
+
+public sealed class AgencyStore(Store store, CodeDirectory directory)
+{
+    public TableClient Table { get; } = store.Table(Tables.Agencies);
+
+    public async Task<AgencyEntity?> FindAsync(string agencyId, CancellationToken cancellationToken)
+    {
+        var entry = await directory.FindAsync(DirectoryKinds.Agency, agencyId, cancellationToken);
+        return entry is null ? null : await Table.GetOrNullAsync<AgencyEntity>(entry.Province, agencyId, cancellationToken);
+    }
+}
+
+public static class AgenciesApi
+{
+    public static async Task<IResult> Put(ApiRequest request)
+    {
+        var id = request.Code("agencyId");
+        var body = await request.ReadJsonAsync<PutAgency>();
+        var errors = new FieldErrors();
+        var name = errors.Name("name", body.Name);
+        var province = errors.Province("province", body.Province);
+        var email = errors.Email("contactEmail", body.ContactEmail);
+        errors.ThrowIfAny();
+        request.Demand(new ResourceScope(province!));
+
+        var ct = request.CancellationToken;
+        await request.Service<CodeDirectory>().ClaimAsync(DirectoryKinds.Agency, id, province!, null, null, ct);
+        var entity = new AgencyEntity { PartitionKey = province!, RowKey = id, Name = name!, ContactEmail = email, UpdatedAt = request.Service<TimeProvider>().GetUtcNow() };
+        await request.Service<AgencyStore>().Table.UpsertEntityAsync(entity, TableUpdateMode.Merge, ct);
+        return TypedResults.Ok(AgencyView.From(entity));
+    }
+
+    public static async Task<IResult> Get(ApiRequest request)
+    {
+        var agency = await request.Service<AgencyStore>().FindAsync(request.Code("agencyId"), request.CancellationToken);
+        return agency is not null && request.CanSee(new ResourceScope(agency.Province, Agency: agency.AgencyId))
+            ? TypedResults.Ok(AgencyView.From(agency))
+            : throw Problem.NotFound("agency");
+    }
+
+    public static async Task<IResult> List(ApiRequest request)
+    {
+        var errors = new FieldErrors();
+        var province = request.Caller.Province ?? errors.Province("province", request.Query("province"));
+        errors.ThrowIfAny();
+        request.Demand(new ResourceScope(province!));
+        var (items, next) = await request.Service<AgencyStore>().Table.PageAsync<AgencyEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {province}"), request.PageSize(), request.ContinuationToken(), request.CancellationToken);
+        return TypedResults.Ok(new Http.Page<AgencyView>(items.Select(AgencyView.From).ToList(), Paging.Encode(next)));
+    }
+}

@@ -1,0 +1,113 @@
+using System.Runtime.Serialization;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Pishkhan.Storage;
+
+namespace Pishkhan.Auth;
+
+/// <summary>
+/// ApiKeys table: PK = keyId, RK = "key". Only the SHA-256 of the key is stored (keys carry 256 bits of
+/// randomness, so a fast hash is enough). A key reads "pk_{keyId}_{secret}" so the id is a point read.
+/// </summary>
+public sealed class ApiKeyEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "key";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    [IgnoreDataMember] public string KeyId => PartitionKey;
+    public string Hash { get; set; } = "";
+    public string Role { get; set; } = "";
+    public string? Province { get; set; }
+    public string? County { get; set; }
+    public string? Subject { get; set; }
+    public string? Label { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+public sealed class ApiKeys(Store store, PishkhanSettings settings, TimeProvider clock)
+{
+    public const string BootstrapKeyId = "bootstrap";
+
+    // Validated keys are cached briefly so a hot path (request intake) costs no extra read per call.
+    // Revocation through this instance evicts at once; other instances see it within CacheTtl.
+    private static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset Until)> _cache = new();
+    private readonly TableClient _table = store.Table(Tables.ApiKeys);
+    private readonly byte[]? _bootstrapHash = settings.BootstrapAdminKey is { Length: > 0 } k ? SHA256.HashData(Encoding.UTF8.GetBytes(k)) : null;
+
+    public async Task<Caller?> AuthenticateAsync(string? presented, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(presented) || presented.Length > 200) return null;
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        if (_bootstrapHash is not null && CryptographicOperations.FixedTimeEquals(hash, _bootstrapHash))
+            return new Caller(Auth.Role.Admin, null, null, null, BootstrapKeyId);
+
+        if (!TryParseKeyId(presented, out var keyId)) return null;
+        var now = clock.GetUtcNow();
+        if (_cache.TryGetValue(presented, out var hit) && hit.Until > now) return hit.Caller;
+
+        var entity = await _table.GetOrNullAsync<ApiKeyEntity>(keyId, "key", cancellationToken);
+        Caller? caller = null;
+        if (entity is { RevokedAt: null } && CryptographicOperations.FixedTimeEquals(hash, Convert.FromHexString(entity.Hash))
+            && Enum.TryParse<Role>(entity.Role, out var role))
+            caller = new Caller(role, entity.Province, entity.County, entity.Subject, entity.KeyId);
+        _cache[presented] = (caller, now + CacheTtl);
+        return caller;
+    }
+
+    public async Task<(ApiKeyEntity Entity, string Key)> IssueAsync(Role role, string? province, string? county, string? subject,
+        string? label, Caller issuer, CancellationToken cancellationToken)
+    {
+        var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var key = $"pk_{keyId}_{secret}";
+        var entity = new ApiKeyEntity
+        {
+            PartitionKey = keyId,
+            Hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key))),
+            Role = role.ToString(),
+            Province = province,
+            County = county,
+            Subject = subject,
+            Label = label,
+            CreatedBy = issuer.KeyId,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        await _table.AddEntityAsync(entity, cancellationToken);
+        return (entity, key);
+    }
+
+    public Task<ApiKeyEntity?> GetAsync(string keyId, CancellationToken cancellationToken) =>
+        _table.GetOrNullAsync<ApiKeyEntity>(keyId, "key", cancellationToken);
+
+    /// <summary>Marks the key revoked (ETag-guarded) and evicts it from this instance's cache.</summary>
+    public async Task RevokeAsync(string keyId, CancellationToken cancellationToken)
+    {
+        await _table.UpdateWithRetryAsync<ApiKeyEntity>(keyId, "key", current =>
+        {
+            if (current is null || current.RevokedAt is not null) return null;
+            current.RevokedAt = clock.GetUtcNow();
+            return current;
+        }, cancellationToken);
+        foreach (var cached in _cache.Keys.Where(k => k.StartsWith($"pk_{keyId}_", StringComparison.Ordinal)).ToList())
+            _cache.TryRemove(cached, out _);
+    }
+
+    private static bool TryParseKeyId(string key, out string keyId)
+    {
+        keyId = "";
+        var parts = key.Split('_');
+        if (parts.Length != 3 || parts[0] != "pk" || parts[1].Length != 16 || !parts[1].All(Uri.IsHexDigit)) return false;
+        keyId = parts[1];
+        return true;
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '~');
+}

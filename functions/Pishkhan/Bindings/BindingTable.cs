@@ -1,0 +1,94 @@
+using Pishkhan.Agencies;
+using Pishkhan.Auth;
+using Pishkhan.Contracts;
+using Pishkhan.Counties;
+using Pishkhan.Health;
+using Pishkhan.Members;
+using Pishkhan.Offices;
+using static Pishkhan.Auth.Role;
+
+namespace Pishkhan.Bindings;
+
+/// <summary>Function names: the Functions app's [Function] names and the local host's endpoint names.</summary>
+public static class FunctionNames
+{
+    public const string GetHealth = nameof(GetHealth);
+    public const string PostKey = nameof(PostKey);
+    public const string GetKey = nameof(GetKey);
+    public const string DeleteKey = nameof(DeleteKey);
+    public const string PutCounty = nameof(PutCounty);
+    public const string GetCounty = nameof(GetCounty);
+    public const string ListCounties = nameof(ListCounties);
+    public const string PutOffice = nameof(PutOffice);
+    public const string GetOffice = nameof(GetOffice);
+    public const string ListOffices = nameof(ListOffices);
+    public const string ImportOffices = nameof(ImportOffices);
+    public const string PutAgency = nameof(PutAgency);
+    public const string GetAgency = nameof(GetAgency);
+    public const string ListAgencies = nameof(ListAgencies);
+    public const string PutContract = nameof(PutContract);
+    public const string GetContract = nameof(GetContract);
+    public const string PutMember = nameof(PutMember);
+    public const string ListMembers = nameof(ListMembers);
+}
+
+/// <summary>Route templates, relative to the "api" prefix (host.json extensions.http.routePrefix).</summary>
+public static class Routes
+{
+    public const string Health = "health";
+    public const string Keys = "keys";
+    public const string Key = "keys/{keyId}";
+    public const string County = "counties/{countyCode}";
+    public const string Counties = "counties";
+    public const string Office = "offices/{officeCode}";
+    public const string Offices = "offices";
+    public const string OfficesImport = "offices:import";
+    public const string Agency = "agencies/{agencyId}";
+    public const string Agencies = "agencies";
+    public const string Contract = "contracts/{contractId}";
+    public const string Member = "members/{memberId}";
+    public const string Members = "members";
+}
+
+/// <summary>Queue names (each has a "-poison" twin, created at start-up).</summary>
+public static class QueueNames
+{
+    public static readonly string[] All = [];
+}
+
+/// <summary>Six-field NCRONTAB schedules, in UTC (Tehran is UTC+03:30 all year).</summary>
+public static class Schedules
+{
+}
+
+public static class BindingTable
+{
+    private static readonly AccessRule Admin = AccessRule.For(Role.Admin);
+    private static readonly AccessRule Staff = AccessRule.For(Role.Admin, Member, Inspector);
+
+    public static readonly IReadOnlyList<HttpBinding> Http =
+    [
+        new(FunctionNames.GetHealth, "GET", Routes.Health, AccessRule.Public, HealthApi.Get),
+        new(FunctionNames.PostKey, "POST", Routes.Keys, Admin, KeysApi.Post),
+        new(FunctionNames.GetKey, "GET", Routes.Key, Admin, KeysApi.Get),
+        new(FunctionNames.DeleteKey, "DELETE", Routes.Key, Admin, KeysApi.Delete),
+        new(FunctionNames.PutCounty, "PUT", Routes.County, Admin, CountiesApi.Put),
+        new(FunctionNames.GetCounty, "GET", Routes.County, AccessRule.Public, CountiesApi.Get),
+        new(FunctionNames.ListCounties, "GET", Routes.Counties, AccessRule.Public, CountiesApi.List),
+        new(FunctionNames.PutOffice, "PUT", Routes.Office, Admin, OfficesApi.Put),
+        new(FunctionNames.GetOffice, "GET", Routes.Office, AccessRule.For(Role.Admin, Member, Inspector, Office), OfficesApi.Get),
+        new(FunctionNames.ListOffices, "GET", Routes.Offices, Staff, OfficesApi.List),
+        new(FunctionNames.ImportOffices, "POST", Routes.OfficesImport, Admin, OfficeImport.Post),
+        new(FunctionNames.PutAgency, "PUT", Routes.Agency, Admin, AgenciesApi.Put),
+        new(FunctionNames.GetAgency, "GET", Routes.Agency, AccessRule.For(Role.Admin, Member, Agency), AgenciesApi.Get),
+        new(FunctionNames.ListAgencies, "GET", Routes.Agencies, AccessRule.For(Role.Admin, Member), AgenciesApi.List),
+        new(FunctionNames.PutContract, "PUT", Routes.Contract, Admin, ContractsApi.Put),
+        new(FunctionNames.GetContract, "GET", Routes.Contract, AccessRule.For(Role.Admin, Member, Agency), ContractsApi.Get),
+        new(FunctionNames.PutMember, "PUT", Routes.Member, Admin, MembersApi.Put),
+        new(FunctionNames.ListMembers, "GET", Routes.Members, Admin, MembersApi.List),
+    ];
+
+    public static readonly IReadOnlyList<QueueBinding> Queues = [];
+
+    public static readonly IReadOnlyList<TimerBinding> Timers = [];
+}

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Http;
+using Pishkhan.Http;
+using Pishkhan.Storage;
+
+namespace Pishkhan.Health;
+
+public static class HealthApi
+{
+    public sealed record HealthView(string Status, string Storage, DateTimeOffset CheckedAt);
+
+    /// <summary>200 when Table Storage answers within 3 s; otherwise the gateway answers 503 with Retry-After.</summary>
+    public static async Task<IResult> Get(ApiRequest request)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(request.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(3));
+        var store = request.Service<Store>();
+        await foreach (var _ in store.Tables.QueryAsync(maxPerPage: 1, cancellationToken: timeout.Token).AsPages(pageSizeHint: 1))
+            break;
+        return TypedResults.Ok(new HealthView("ok", "reachable", request.Service<TimeProvider>().GetUtcNow()));
+    }
+}

@@ -1,0 +1,97 @@
+using System.Net.Sockets;
+using Azure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Template;
+using Microsoft.Extensions.Logging;
+using Pishkhan.Auth;
+using Pishkhan.Bindings;
+using Pishkhan.Problems;
+
+namespace Pishkhan.Http;
+
+/// <summary>
+/// The single entry of every HTTP call in both hosts: finds the route in the binding table, applies its
+/// access rule (401/403), runs the handler, and turns failures into problem details — 503 with
+/// Retry-After when storage is unreachable, never a 500 for what the caller sent.
+/// </summary>
+public sealed class HttpGateway(IServiceProvider services, ApiKeys keys, ILogger<HttpGateway> logger)
+{
+    public const string ApiKeyHeader = "X-Api-Key";
+
+    private static readonly Dictionary<string, (HttpBinding Binding, TemplateMatcher Matcher)> Routes =
+        BindingTable.Http.ToDictionary(b => b.Function,
+            b => (b, new TemplateMatcher(TemplateParser.Parse(b.Route), new RouteValueDictionary())));
+
+    public async Task<IResult> Run(string function, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (binding, matcher) = Routes[function];
+        try
+        {
+            var route = new RouteValueDictionary();
+            var path = request.Path.Value ?? "";
+            var relative = path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) ? path[4..] : path;
+            matcher.TryMatch(relative, route);
+
+            Caller? caller = null;
+            var presented = request.Headers[ApiKeyHeader].ToString();
+            if (!binding.Access.IsPublic)
+            {
+                caller = await keys.AuthenticateAsync(presented, cancellationToken) ?? throw Problem.Unauthorized();
+                if (!binding.Access.Allows(caller)) throw Problem.Forbidden("Your role may not call this route.");
+            }
+            else if (presented.Length > 0)
+            {
+                caller = await keys.AuthenticateAsync(presented, cancellationToken);
+            }
+
+            return await binding.Handler(new ApiRequest(request, caller, route, services, cancellationToken));
+        }
+        catch (ApiProblem problem)
+        {
+            return problem.Result;
+        }
+        catch (Exception e) when (IsStorageUnavailable(e, cancellationToken))
+        {
+            logger.LogWarning("Storage unreachable during {Function}: {Reason}", function, e.GetType().Name);
+            return StorageUnavailable();
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return Problem.PreconditionFailed().Result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return TypedResults.StatusCode(499);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Unhandled failure in {Function}", function);
+            return TypedResults.Problem(statusCode: 500, title: "Internal error.", detail: "The failure was logged.");
+        }
+    }
+
+    public static IResult StorageUnavailable() => new RetryAfterResult(
+        TypedResults.Problem(statusCode: 503, title: "Storage unavailable.", detail: "Try again shortly."), seconds: 5);
+
+    /// <summary>Connection refused, DNS, timeouts and 5xx from storage: the caller should retry later.</summary>
+    public static bool IsStorageUnavailable(Exception e, CancellationToken cancellationToken) => e switch
+    {
+        RequestFailedException r => r.Status == 0 || r.Status >= 500 || r.InnerException is not null && IsStorageUnavailable(r.InnerException, cancellationToken),
+        AggregateException a => a.InnerExceptions.All(i => IsStorageUnavailable(i, cancellationToken)),
+        HttpRequestException or SocketException or IOException => true,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => false,
+    };
+
+    private sealed class RetryAfterResult(IResult inner, int seconds) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => 503;
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+
+namespace Pishkhan.Http;
+
+public static partial class Json
+{
+    /// <summary>
+    /// Strict reading: unknown fields, missing required fields, nulls for non-nullable members, trailing
+    /// commas, comments, and numbers for enums are all errors. Depth is capped (deep-nesting attacks).
+    /// </summary>
+    public static readonly JsonSerializerOptions Options = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            RespectNullableAnnotations = true,
+            RespectRequiredConstructorParameters = true,
+            MaxDepth = 16,
+            AllowTrailingCommas = false,
+            ReadCommentHandling = JsonCommentHandling.Disallow,
+            NumberHandling = JsonNumberHandling.Strict,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            // Persian stays readable in responses; HTML-significant characters are still escaped.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+        };
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        o.MakeReadOnly(populateMissingResolver: true);
+        return o;
+    }
+
+    /// <summary>Turns a deserialisation failure into a field error without leaking .NET type names.</summary>
+    public static (string Field, string Message) Describe(JsonException e)
+    {
+        var message = e.Message;
+        var unknown = UnknownMember().Match(message);
+        if (unknown.Success) return (Join(e.Path, unknown.Groups[1].Value), "Unknown field.");
+        var missing = MissingMembers().Match(message);
+        if (missing.Success)
+            return (Join(e.Path, missing.Groups[1].Value.Split(',')[0].Trim().Trim('\'')), "The field is required.");
+        if (message.Contains("maximum configured depth", StringComparison.Ordinal)) return ("$", "The JSON is nested too deeply.");
+        var field = FieldOf(e.Path);
+        if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
+            return (field, "The field may not be null.");
+        return (field, e.Path is null or "$" ? "The body is not valid JSON of the expected shape." : "The value has the wrong type or format.");
+    }
+
+    private static string Join(string? path, string member)
+    {
+        var parent = FieldOf(path);
+        return parent is "$" or "" ? member : parent + "." + member;
+    }
+
+    private static string FieldOf(string? path) =>
+        path is null or "$" ? "$" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+
+    [GeneratedRegex("The JSON property '([^']*)' could not be mapped")]
+    private static partial Regex UnknownMember();
+
+    [GeneratedRegex("missing required properties including: (.*)\\.", RegexOptions.Singleline)]
+    private static partial Regex MissingMembers();
+}

@@ -1,0 +1,103 @@
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Http;
+using Pishkhan.Auth;
+using Pishkhan.Counties;
+using Pishkhan.Http;
+using Pishkhan.Problems;
+using Pishkhan.Storage;
+
+namespace Pishkhan.Offices;
+
+public sealed class OfficeStore(Store store, CodeDirectory directory)
+{
+    public TableClient Table { get; } = store.Table(Tables.Offices);
+
+    public async Task<OfficeEntity?> FindAsync(string officeCode, CancellationToken cancellationToken)
+    {
+        var entry = await directory.FindAsync(DirectoryKinds.Office, officeCode, cancellationToken);
+        return entry is null ? null : await Table.GetOrNullAsync<OfficeEntity>(entry.Province, officeCode, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates or replaces an office's reference fields, keeping the summary columns other capabilities
+    /// maintain (read-modify-write under the ETag).
+    /// </summary>
+    public async Task<OfficeEntity> SaveAsync(OfficeEntity incoming, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await directory.ClaimAsync(DirectoryKinds.Office, incoming.OfficeCode, incoming.Province, incoming.CountyCode, null, cancellationToken);
+        return (await Table.UpdateWithRetryAsync<OfficeEntity>(incoming.Province, incoming.OfficeCode, current =>
+        {
+            var next = Copy(incoming);
+            if (current is not null)
+            {
+                next.ETag = current.ETag;
+                next.LatestRank = current.LatestRank;
+                next.LatestRankPeriod = current.LatestRankPeriod;
+                next.OpenComplaints = current.OpenComplaints;
+                next.ActiveSanctions = current.ActiveSanctions;
+            }
+            next.UpdatedAt = clock.GetUtcNow();
+            return next;
+        }, cancellationToken))!;
+    }
+
+    private static OfficeEntity Copy(OfficeEntity e) => new()
+    {
+        PartitionKey = e.PartitionKey, RowKey = e.RowKey, Name = e.Name, CountyCode = e.CountyCode, Address = e.Address,
+        ManagerName = e.ManagerName, LicenseNo = e.LicenseNo, Phone = e.Phone, Email = e.Email, RegularHours = e.RegularHours,
+        ThursdayHours = e.ThursdayHours, AfterHours = e.AfterHours, Status = e.Status,
+    };
+
+    /// <summary>All offices of a province, optionally one county's (a filter within the partition).</summary>
+    public Task<List<OfficeEntity>> ListAsync(string province, string? countyCode, CancellationToken cancellationToken) =>
+        Table.ListAsync<OfficeEntity>(countyCode is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {province}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {province} and CountyCode eq {countyCode}"), cancellationToken);
+}
+
+public static class OfficesApi
+{
+    public static async Task<IResult> Put(ApiRequest request)
+    {
+        var code = request.Code("officeCode");
+        var body = await request.ReadJsonAsync<PutOffice>();
+        var ct = request.CancellationToken;
+        var counties = request.Service<CountyStore>();
+        // The county names the province; an unknown county is a field error, a foreign one is 403.
+        var county = Text.Codes.TryNormalize(body.CountyCode, out var countyCode) ? await counties.FindAsync(countyCode, ct) : null;
+        if (county is not null) request.Demand(new ResourceScope(county.Province));
+        var errors = new FieldErrors();
+        var entity = await OfficeRules.ValidateAsync(errors, code, county?.Province ?? "", body, counties, ct);
+        errors.ThrowIfAny();
+        var saved = await request.Service<OfficeStore>().SaveAsync(entity!, request.Service<TimeProvider>(), ct);
+        request.Http.HttpContext.Response.Headers.ETag = saved.ETag.ToString();
+        return TypedResults.Ok(OfficeView.From(saved));
+    }
+
+    public static async Task<IResult> Get(ApiRequest request)
+    {
+        var office = await request.Service<OfficeStore>().FindAsync(request.Code("officeCode"), request.CancellationToken);
+        return office is not null && request.CanSee(new ResourceScope(office.Province, office.CountyCode, Office: office.OfficeCode))
+            ? TypedResults.Ok(OfficeView.From(office))
+            : throw Problem.NotFound("office");
+    }
+
+    /// <summary>GET /api/offices?province=&amp;countyCode=&amp;status=&amp;pageSize=&amp;continuationToken=</summary>
+    public static async Task<IResult> List(ApiRequest request)
+    {
+        var caller = request.Caller;
+        var errors = new FieldErrors();
+        var province = caller.Province ?? errors.Province("province", request.Query("province"));
+        var county = caller.Role == Role.Inspector ? caller.County : request.QueryCode("countyCode");
+        var status = request.Query("status");
+        if (status is not null && !OfficeStatus.All.Contains(status)) errors.Add("status", "One of active, suspended, revoked.");
+        errors.ThrowIfAny();
+        request.Demand(new ResourceScope(province!, county));
+
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {province}");
+        if (county is not null) filter += " and " + TableClient.CreateQueryFilter($"CountyCode eq {county}");
+        if (status is not null) filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
+        var (items, next) = await request.Service<OfficeStore>().Table.PageAsync<OfficeEntity>(filter, request.PageSize(), request.ContinuationToken(), request.CancellationToken);
+        return TypedResults.Ok(new Page<OfficeView>(items.Select(OfficeView.From).ToList(), Paging.Encode(next)));
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pishkhan.Agencies;
+using Pishkhan.Auth;
+using Pishkhan.Contracts;
+using Pishkhan.Counties;
+using Pishkhan.Http;
+using Pishkhan.Offices;
+using Pishkhan.Storage;
+
+namespace Pishkhan;
+
+public static class ServiceRegistration
+{
+    /// <summary>Everything the core needs, for both hosts. Storage clients are singletons (the SDK's advice).</summary>
+    public static IServiceCollection AddPishkhan(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Read when first resolved, so configuration added after this call (tests, hosts) still counts.
+        services.AddSingleton(_ => PishkhanSettings.From(configuration));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new Store(sp.GetRequiredService<PishkhanSettings>().Storage));
+        services.AddSingleton<CodeDirectory>();
+        services.AddSingleton<ApiKeys>();
+        services.AddSingleton<HttpGateway>();
+        services.AddSingleton<CountyStore>();
+        services.AddSingleton<OfficeStore>();
+        services.AddSingleton<AgencyStore>();
+        services.AddSingleton<ContractStore>();
+        services.AddHostedService<StorageInitializer>();
+        return services;
+    }
+}
+
+/// <summary>Creates tables and queues at start-up; a host that starts while storage is down retries in the background.</summary>
+public sealed class StorageInitializer(Store store, ILogger<StorageInitializer> logger) : BackgroundService
+{
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Ready => _ready.Task;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Try once synchronously so a healthy start is ready before the first request.
+        try
+        {
+            await store.EnsureCreatedAsync(Tables.All, cancellationToken);
+            _ready.TrySetResult();
+        }
+        catch (Exception e) when (HttpGateway.IsStorageUnavailable(e, cancellationToken))
+        {
+            logger.LogWarning("Storage not reachable at start-up; retrying in the background.");
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!_ready.Task.IsCompleted && !stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                await store.EnsureCreatedAsync(Tables.All, stoppingToken);
+                _ready.TrySetResult();
+            }
+            catch (Exception e) when (HttpGateway.IsStorageUnavailable(e, stoppingToken))
+            {
+            }
+        }
+    }
+}

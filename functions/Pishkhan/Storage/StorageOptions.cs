@@ -1,0 +1,34 @@
+namespace Pishkhan.Storage;
+
+/// <summary>
+/// Names of every table, queue and container. <see cref="NamePrefix"/> lets several environments (or
+/// test fixtures) share one storage account; the deployed Functions app leaves it empty because its
+/// trigger attributes name the queues literally.
+/// </summary>
+public sealed class StorageNames(string prefix = "")
+{
+    public string NamePrefix { get; } = prefix;
+
+    public string Table(string name) => NamePrefix + name;
+
+    public string Queue(string name) => NamePrefix.Length == 0 ? name : NamePrefix.ToLowerInvariant() + "-" + name;
+
+    public string Container(string name) => NamePrefix.Length == 0 || name.StartsWith('$') ? name : NamePrefix.ToLowerInvariant() + "-" + name;
+}
+
+/// <summary>The tables of the app; README "Storage layout" documents keys and columns of each.</summary>
+public static class Tables
+{
+    public const string ApiKeys = "ApiKeys";
+    public const string Directory = "Directory";
+    public const string Counties = "Counties";
+    public const string Offices = "Offices";
+    public const string Agencies = "Agencies";
+    public const string Contracts = "Contracts";
+    public const string Members = "Members";
+    public const string RankingPolicies = "RankingPolicies";
+    public const string Holidays = "Holidays";
+
+    public static readonly List<string> All =
+        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays];
+}

@@ -1,0 +1,91 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Pishkhan.Storage;
+
+public static class TableExtensions
+{
+    /// <summary>Point read that maps 404 to null.</summary>
+    public static async Task<T?> GetOrNullAsync<T>(this TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
+        where T : class, ITableEntity
+    {
+        var response = await table.GetEntityIfExistsAsync<T>(partitionKey, rowKey, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>Inserts; false when the row already exists (the idempotency signal of deterministic keys).</summary>
+    public static async Task<bool> TryAddAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken = default)
+        where T : ITableEntity
+    {
+        try
+        {
+            var response = await table.AddEntityAsync(entity, cancellationToken);
+            entity.ETag = response.Headers.ETag ?? default;
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Replaces only if the ETag still matches; false on 412 (someone else wrote first).</summary>
+    public static async Task<bool> TryReplaceAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken = default)
+        where T : ITableEntity
+    {
+        try
+        {
+            var response = await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            entity.ETag = response.Headers.ETag ?? default;
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Read-modify-write with optimistic concurrency: reads, applies <paramref name="change"/>, writes with
+    /// the ETag, and starts over when another writer won. <paramref name="change"/> returns false to
+    /// leave the entity as it is (nothing to do).
+    /// </summary>
+    public static async Task<T?> UpdateWithRetryAsync<T>(this TableClient table, string partitionKey, string rowKey,
+        Func<T?, T?> change, CancellationToken cancellationToken = default, int attempts = 20)
+        where T : class, ITableEntity
+    {
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            var current = await table.GetOrNullAsync<T>(partitionKey, rowKey, cancellationToken);
+            var next = change(current);
+            if (next is null) return current;
+            var written = current is null
+                ? await table.TryAddAsync(next, cancellationToken)
+                : await table.TryReplaceAsync(next, cancellationToken);
+            if (written) return next;
+            await Task.Delay(Random.Shared.Next(1, 5 + attempt * 5), cancellationToken);
+        }
+        throw new RequestFailedException(409, "Too many concurrent writers on one entity.");
+    }
+
+    /// <summary>One page of a query: at most <paramref name="pageSize"/> items and the token for the next page.</summary>
+    public static async Task<(List<T> Items, string? ContinuationToken)> PageAsync<T>(this TableClient table, string? filter,
+        int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
+        where T : class, ITableEntity
+    {
+        await foreach (var page in table.QueryAsync<T>(filter, pageSize, cancellationToken: cancellationToken)
+                           .AsPages(continuationToken, pageSize))
+        {
+            return (page.Values.ToList(), page.ContinuationToken);
+        }
+        return ([], null);
+    }
+
+    public static async Task<List<T>> ListAsync<T>(this TableClient table, string? filter, CancellationToken cancellationToken = default)
+        where T : class, ITableEntity
+    {
+        var list = new List<T>();
+        await foreach (var e in table.QueryAsync<T>(filter, cancellationToken: cancellationToken)) list.Add(e);
+        return list;
+    }
+}

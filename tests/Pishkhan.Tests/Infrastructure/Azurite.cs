@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Pishkhan.Tests.Infrastructure;
+
+/// <summary>
+/// One Azurite per test run, from the repo's node_modules (pinned in package.json), in memory, on free
+/// loopback ports. Test hosts isolate themselves by a storage-name prefix, so tests run in parallel.
+/// The outage tests stop and restart it on the same ports (<see cref="StopAsync"/>/<see cref="StartAsync"/>).
+/// </summary>
+public sealed class Azurite : IAsyncDisposable
+{
+    private static readonly Lazy<Task<Azurite>> Shared = new(() => StartNewAsync(inMemory: true));
+    private Process? _process;
+    private readonly string? _dataDirectory;
+    private readonly bool _inMemory;
+
+    public int BlobPort { get; }
+    public int QueuePort { get; }
+    public int TablePort { get; }
+
+    public string ConnectionString =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+
+    public string BlobEndpoint => $"http://127.0.0.1:{BlobPort}/devstoreaccount1";
+
+    private Azurite(bool inMemory)
+    {
+        _inMemory = inMemory;
+        (BlobPort, QueuePort, TablePort) = (FreePort(), FreePort(), FreePort());
+        if (!inMemory) _dataDirectory = Directory.CreateTempSubdirectory("pishkhan-azurite-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill();
+    }
+
+    public static Task<Azurite> SharedAsync() => Shared.Value;
+
+    /// <summary>A private instance; with <paramref name="inMemory"/> false its data survives a stop/start.</summary>
+    public static async Task<Azurite> StartNewAsync(bool inMemory)
+    {
+        var azurite = new Azurite(inMemory);
+        await azurite.StartAsync();
+        return azurite;
+    }
+
+    public async Task StartAsync()
+    {
+        var script = Path.Combine(RepoRoot.Path, "node_modules", "azurite", "dist", "src", "azurite.js");
+        if (!File.Exists(script)) throw new InvalidOperationException($"Azurite is not installed at {script}: run 'npm ci' in the repo root (./test.sh does).");
+        var args = new List<string>
+        {
+            script, "--disableTelemetry", "--skipApiVersionCheck", "--loose",
+            "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(),
+            "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(),
+            "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(),
+        };
+        if (_inMemory) args.Add("--inMemoryPersistence");
+        else args.AddRange(["--location", _dataDirectory!]);
+        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        _process = Process.Start(info) ?? throw new InvalidOperationException("Could not start node.");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+        {
+            while (!await IsListeningAsync(port))
+            {
+                if (_process.HasExited) throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode}.");
+                if (DateTime.UtcNow > deadline) throw new TimeoutException("Azurite did not start within 30 s.");
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        Kill();
+        if (_process is not null) await _process.WaitForExitAsync();
+        _process = null;
+    }
+
+    private void Kill()
+    {
+        try { if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (_dataDirectory is not null) try { Directory.Delete(_dataDirectory, true); } catch (IOException) { }
+    }
+
+    private static async Task<bool> IsListeningAsync(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
+
+public static class RepoRoot
+{
+    public static string Path { get; } = Find();
+
+    private static string Find()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Pishkhan.Functions.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Repo root not found.");
+    }
+}

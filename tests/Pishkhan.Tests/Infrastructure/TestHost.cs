@@ -1,0 +1,148 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Pishkhan.Bindings;
+using Pishkhan.Local;
+using Pishkhan.Storage;
+
+namespace Pishkhan.Tests.Infrastructure;
+
+/// <summary>
+/// The local host on a free loopback port against Azurite, with its own storage-name prefix so test
+/// classes do not see each other's data. Tests talk to it over real HTTP.
+/// </summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    public const string BootstrapKey = "test-bootstrap-admin-key-0123456789";
+
+    private readonly WebApplication _app;
+    public HttpClient Http { get; }
+    public Store Store { get; }
+    public string Prefix { get; }
+    public IServiceProvider Services => _app.Services;
+
+    private TestHost(WebApplication app, string prefix)
+    {
+        _app = app;
+        Prefix = prefix;
+        Store = app.Services.GetRequiredService<Store>();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public static async Task<TestHost> StartAsync(Azurite? azurite = null, IReadOnlyList<QueueBinding>? queues = null,
+        IReadOnlyList<TimerBinding>? timers = null, Action<WebApplicationBuilder>? configure = null, Dictionary<string, string?>? settings = null)
+    {
+        azurite ??= await Azurite.SharedAsync();
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..10];
+        var config = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Pishkhan:BootstrapAdminKey"] = BootstrapKey,
+            ["Pishkhan:StorageNamePrefix"] = prefix,
+            ["Pishkhan:Local:Queues:MaxPollingInterval"] = "00:00:00.200",
+            ["Pishkhan:Local:Queues:VisibilityTimeout"] = "00:00:00",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (k, v) in settings ?? []) config[k] = v;
+        var app = LocalHost.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(config);
+            configure?.Invoke(builder);
+        }, queues, timers);
+        await app.StartAsync();
+        return new TestHost(app, prefix);
+    }
+
+    public TableClient Table(string name) => Store.Table(name);
+
+    /// <summary>Every entity of every table of this host: the "nothing was written" check.</summary>
+    public async Task<int> CountEntitiesAsync()
+    {
+        var total = 0;
+        foreach (var table in Tables.All)
+            await foreach (var _ in Table(table).QueryAsync<TableEntity>(select: ["PartitionKey"])) total++;
+        return total;
+    }
+
+    public HttpRequestMessage Request(HttpMethod method, string path, string? key = BootstrapKey, object? json = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (key is not null) request.Headers.Add("X-Api-Key", key);
+        if (json is not null) request.Content = JsonContent.Create(json);
+        return request;
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? json = null, string? key = BootstrapKey) =>
+        await Http.SendAsync(Request(method, path, key, json));
+
+    public async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, string body, string contentType = "application/json", string? key = BootstrapKey)
+    {
+        var request = Request(method, path, key);
+        request.Content = new StringContent(body, Encoding.UTF8);
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        return await Http.SendAsync(request);
+    }
+
+    public async Task<JsonNode> ReadJsonAsync(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new InvalidOperationException("Empty body.");
+
+    /// <summary>Puts a county, office, agency etc. and fails the test unless it worked.</summary>
+    public async Task<JsonNode> PutOkAsync(string path, object body, string key = BootstrapKey)
+    {
+        var response = await SendAsync(HttpMethod.Put, path, body, key);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"PUT {path} → {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    public async Task<string> IssueKeyAsync(string role, string scope, string key = BootstrapKey)
+    {
+        var response = await SendAsync(HttpMethod.Post, "/api/keys", new { role, scope }, key);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"POST /api/keys → {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!["key"]!.GetValue<string>();
+    }
+
+    /// <summary>A small province: two counties, three offices, an agency with a contract.</summary>
+    public async Task SeedProvinceAsync(string province, string tag)
+    {
+        await PutOkAsync($"/api/counties/{tag}-c1", new { name = "خرم‌آباد", province });
+        await PutOkAsync($"/api/counties/{tag}-c2", new { name = "بروجرد", province });
+        for (var i = 1; i <= 3; i++)
+            await PutOkAsync($"/api/offices/{tag}-o{i}", new
+            {
+                name = $"دفتر پیشخوان {i}", countyCode = i < 3 ? $"{tag}-c1" : $"{tag}-c2",
+                openingHours = new { regular = "07:30-14:30", afterHours = i == 1 ? "16:00-20:00" : null },
+                email = $"office{i}@example.ir",
+            });
+        await PutOkAsync($"/api/agencies/{tag}-post", new { name = "اداره پست", province, contactEmail = "post@example.ir" });
+        await PutOkAsync($"/api/contracts/{tag}-k1", new
+        {
+            agencyId = $"{tag}-post",
+            services = new[] { new { serviceCode = "parcel", name = "مرسوله", slaHours = 16, fee = 150000 } },
+            countyCodes = new[] { $"{tag}-c1", $"{tag}-c2" },
+            validFrom = "2026-01-01", validTo = "2027-12-31",
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>xunit class fixture: one host per test class.</summary>
+public sealed class HostFixture : IAsyncLifetime
+{
+    public TestHost Host { get; private set; } = null!;
+    public async Task InitializeAsync() => Host = await TestHost.StartAsync();
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
