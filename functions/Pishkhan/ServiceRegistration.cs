@@ -28,6 +28,8 @@ public static class ServiceRegistration
         services.AddSingleton<OfficeStore>();
         services.AddSingleton<AgencyStore>();
         services.AddSingleton<ContractStore>();
+        services.AddSingleton<Stats.OfficeStatsStore>();
+        services.AddSingleton<Notifications.Outbox>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

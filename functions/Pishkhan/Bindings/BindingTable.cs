@@ -53,7 +53,11 @@ public static class Routes
 /// <summary>Queue names (each has a "-poison" twin, created at start-up).</summary>
 public static class QueueNames
 {
-    public static readonly string[] All = [];
+    public const string Notifications = "notifications";
+    public const string Inspections = "inspections";
+
+    /// <summary>Every queue the app uses, bound or only written to; each is created with its poison twin.</summary>
+    public static readonly string[] All = [Notifications, Inspections];
 }
 
 /// <summary>Six-field NCRONTAB schedules, in UTC (Tehran is UTC+03:30 all year).</summary>

@@ -28,7 +28,9 @@ public static class Tables
     public const string Members = "Members";
     public const string RankingPolicies = "RankingPolicies";
     public const string Holidays = "Holidays";
+    public const string OfficeStats = "OfficeStats";
+    public const string Outbox = "Outbox";
 
     public static readonly List<string> All =
-        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays];
+        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox];
 }

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Pishkhan.Local;
+using Pishkhan.Tests.Infrastructure;
+
+namespace Pishkhan.Bench;
+
+public interface IBenchmark
+{
+    string Name { get; }
+    Task<int> RunAsync(BenchOptions options);
+}
+
+public sealed record BenchOptions(IReadOnlyDictionary<string, string> Values)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < args.Length; i += 2) values[args[i].TrimStart('-')] = args[i + 1];
+        return new BenchOptions(values);
+    }
+
+    public int Int(string name, int fallback) => Values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+}
+
+/// <summary>Latency samples of one measured phase, with throughput and percentiles.</summary>
+public sealed class Measurement(string label)
+{
+    private readonly List<double> _millis = [];
+    private readonly Stopwatch _wall = new();
+    public string Label { get; } = label;
+    public int Errors;
+
+    public void Start() => _wall.Start();
+    public void Stop() => _wall.Stop();
+    public void Add(double ms) { lock (_millis) _millis.Add(ms); }
+
+    public double Throughput => _millis.Count / _wall.Elapsed.TotalSeconds;
+
+    public double Percentile(double p)
+    {
+        lock (_millis)
+        {
+            if (_millis.Count == 0) return double.NaN;
+            var sorted = _millis.Order().ToList();
+            return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+        }
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Label,-28} n={_millis.Count,6}  {Throughput,9:F1}/s  p50={Percentile(0.5),7:F2} ms  p99={Percentile(0.99),7:F2} ms  errors={Errors}  wall={_wall.Elapsed.TotalSeconds:F1}s");
+
+    /// <summary>Runs <paramref name="count"/> operations with <paramref name="concurrency"/> workers and times each.</summary>
+    public async Task RunAsync(int count, int concurrency, Func<int, Task<bool>> operation)
+    {
+        var next = -1;
+        Start();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                var sw = Stopwatch.StartNew();
+                var ok = await operation(i);
+                Add(sw.Elapsed.TotalMilliseconds);
+                if (!ok) Interlocked.Increment(ref Errors);
+            }
+        }));
+        Stop();
+    }
+}
+
+/// <summary>Azurite (in memory) and the local host on a free port, for one benchmark run.</summary>
+public sealed class BenchEnvironment : IAsyncDisposable
+{
+    public const string AdminKey = "bench-admin-key-0123456789";
+    public required Azurite Azurite { get; init; }
+    public required WebApplication App { get; init; }
+    public required HttpClient Http { get; init; }
+
+    public static async Task<BenchEnvironment> StartAsync(Dictionary<string, string?>? settings = null)
+    {
+        var azurite = await Azurite.StartNewAsync(inMemory: true);
+        var config = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Pishkhan:BootstrapAdminKey"] = AdminKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (k, v) in settings ?? []) config[k] = v;
+        var app = LocalHost.Build(["--urls", "http://127.0.0.1:0"], b => b.Configuration.AddInMemoryCollection(config));
+        await app.StartAsync();
+        var address = app.Urls.First();
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        return new BenchEnvironment { Azurite = azurite, App = app, Http = http };
+    }
+
+    public static long PeakWorkingSetMb() => Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+}
