@@ -24,6 +24,7 @@ public static class ServiceRegistration
         services.AddSingleton<CodeDirectory>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<HttpGateway>();
+        services.AddSingleton<Bindings.Dispatch>();
         services.AddSingleton<CountyStore>();
         services.AddSingleton<OfficeStore>();
         services.AddSingleton<AgencyStore>();
