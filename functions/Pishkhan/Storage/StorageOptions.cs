@@ -30,7 +30,8 @@ public static class Tables
     public const string Holidays = "Holidays";
     public const string OfficeStats = "OfficeStats";
     public const string Outbox = "Outbox";
+    public const string InspectionRequests = "InspectionRequests";
 
     public static readonly List<string> All =
-        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox];
+        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests];
 }
