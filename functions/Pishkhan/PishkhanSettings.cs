@@ -5,9 +5,11 @@ using Pishkhan.Storage;
 namespace Pishkhan;
 
 /// <summary>
-/// Every setting the app reads, in one place (README "Configuration" lists them; the infra issue
-/// checks that Bicep and local.settings.sample.json name the same keys). Environment variables use
-/// "__" for ":" — Pishkhan__BootstrapAdminKey.
+/// Every setting the app reads, in one place (README "Configuration" lists them). <see cref="Keys"/> is
+/// the single source of truth: tests/Pishkhan.Tests/Infra/SettingsConsistencyTests scans the core for
+/// configuration reads and checks that Keys, local.settings.sample.json and the Bicep app settings
+/// (infra/modules/functionapp.bicep) name the same keys. Environment variables use "__" for ":" —
+/// Pishkhan__BootstrapAdminKey.
 /// </summary>
 public sealed class PishkhanSettings
 {
@@ -16,6 +18,12 @@ public sealed class PishkhanSettings
     public long MaxCsvBodyBytes { get; init; } = 2 * 1024 * 1024;
     public double ThursdayWorkingHours { get; init; } = 4;
     public StorageSettings Storage { get; init; } = new();
+    /// <summary>In Azure a Key Vault reference; empty locally (mail goes to the local pickup folder).</summary>
+    public string? SendGridApiKey { get; init; }
+    /// <summary>Set: telemetry is exported to Azure Monitor (Telemetry/TelemetryRegistration).</summary>
+    public string? ApplicationInsightsConnectionString { get; init; }
+    /// <summary>"ClientId=...;Authorization=AAD": export with the managed identity (local auth is off in Azure).</summary>
+    public string? ApplicationInsightsAuthentication { get; init; }
 
     public static readonly string[] Keys =
     [
@@ -27,6 +35,9 @@ public sealed class PishkhanSettings
         "Pishkhan__MaxCsvBodyBytes",
         "Pishkhan__ThursdayWorkingHours",
         "Pishkhan__StorageNamePrefix",
+        "Pishkhan__SendGridApiKey",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
     ];
 
     public static PishkhanSettings From(IConfiguration config)
@@ -38,6 +49,9 @@ public sealed class PishkhanSettings
             MaxJsonBodyBytes = section.GetValue("MaxJsonBodyBytes", 64L * 1024),
             MaxCsvBodyBytes = section.GetValue("MaxCsvBodyBytes", 2L * 1024 * 1024),
             ThursdayWorkingHours = section.GetValue("ThursdayWorkingHours", 4.0),
+            SendGridApiKey = section["SendGridApiKey"] is { Length: > 0 } sendGrid ? sendGrid : null,
+            ApplicationInsightsConnectionString = config["APPLICATIONINSIGHTS_CONNECTION_STRING"] is { Length: > 0 } ai ? ai : null,
+            ApplicationInsightsAuthentication = config["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] is { Length: > 0 } aiAuth ? aiAuth : null,
             Storage = new StorageSettings
             {
                 ConnectionString = config["AzureWebJobsStorage"] is { Length: > 0 } cs ? cs
