@@ -5,6 +5,7 @@ using Pishkhan.Counties;
 using Pishkhan.Health;
 using Pishkhan.Members;
 using Pishkhan.Offices;
+using Pishkhan.OpenApi;
 using static Pishkhan.Auth.Role;
 
 namespace Pishkhan.Bindings;
@@ -13,6 +14,7 @@ namespace Pishkhan.Bindings;
 public static class FunctionNames
 {
     public const string GetHealth = nameof(GetHealth);
+    public const string GetOpenApi = nameof(GetOpenApi);
     public const string PostKey = nameof(PostKey);
     public const string GetKey = nameof(GetKey);
     public const string DeleteKey = nameof(DeleteKey);
@@ -36,6 +38,7 @@ public static class FunctionNames
 public static class Routes
 {
     public const string Health = "health";
+    public const string OpenApi = "openapi.json";
     public const string Keys = "keys";
     public const string Key = "keys/{keyId}";
     public const string County = "counties/{countyCode}";
@@ -73,6 +76,7 @@ public static class BindingTable
     public static readonly IReadOnlyList<HttpBinding> Http =
     [
         new(FunctionNames.GetHealth, "GET", Routes.Health, AccessRule.Public, HealthApi.Get),
+        new(FunctionNames.GetOpenApi, "GET", Routes.OpenApi, AccessRule.Public, OpenApiDocument.Get),
         new(FunctionNames.PostKey, "POST", Routes.Keys, Admin, KeysApi.Post),
         new(FunctionNames.GetKey, "GET", Routes.Key, Admin, KeysApi.Get),
         new(FunctionNames.DeleteKey, "DELETE", Routes.Key, Admin, KeysApi.Delete),

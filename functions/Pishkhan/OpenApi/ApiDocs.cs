@@ -1,0 +1,168 @@
+using Pishkhan.Agencies;
+using Pishkhan.Auth;
+using Pishkhan.Bindings;
+using Pishkhan.Contracts;
+using Pishkhan.Counties;
+using Pishkhan.Health;
+using Pishkhan.Http;
+using Pishkhan.Members;
+using Pishkhan.Offices;
+using static Pishkhan.OpenApi.Doc;
+
+namespace Pishkhan.OpenApi;
+
+/// <summary>
+/// One entry per HTTP function of the binding table: the OpenAPI document (GET /api/openapi.json) is
+/// built from the table plus these entries, and OpenApiTests fails for a route without one. To document
+/// a new route add an entry under its capability:
+/// <code>
+/// [FunctionNames.PostComplaint] = new("File a complaint about an office")
+/// {
+///     Body = typeof(PostComplaint), BodyExample = """{ "officeCode": "kh-0012", "description": "…" }""",
+///     Responses = Created&lt;ComplaintReceipt&gt;(), Headers = [IdempotencyKey],
+/// },
+/// </code>
+/// </summary>
+public static class ApiDocs
+{
+    /// <summary>Descriptions of route parameters by name; a parameter not listed gets a generic one.</summary>
+    public static readonly IReadOnlyDictionary<string, string> PathParameters = new Dictionary<string, string>
+    {
+        ["countyCode"] = "County code: 2–40 characters a–z, 0–9 and '-' (Persian digits are accepted and normalised).",
+        ["officeCode"] = "Office code: 2–40 characters a–z, 0–9 and '-'.",
+        ["agencyId"] = "Agency id: 2–40 characters a–z, 0–9 and '-'.",
+        ["contractId"] = "Contract id: 2–40 characters a–z, 0–9 and '-'.",
+        ["memberId"] = "Member id: 2–40 characters a–z, 0–9 and '-'.",
+        ["keyId"] = "Key id: 16 hexadecimal characters (the part after pk_ in the key).",
+    };
+
+    public static readonly IReadOnlyDictionary<string, RouteDoc> Routes = new Dictionary<string, RouteDoc>
+    {
+        // Operations
+        [FunctionNames.GetHealth] = new("Is the service up and its storage reachable?")
+        {
+            Description = "200 when Table Storage answers within 3 s; otherwise 503 with Retry-After. For load balancers and uptime checks.",
+            Responses = Ok<HealthApi.HealthView>(),
+            ResponseExample = """{ "status": "ok", "storage": "reachable", "checkedAt": "2026-11-28T06:30:00+00:00" }""",
+        },
+        [FunctionNames.GetOpenApi] = new("This OpenAPI 3.1 document")
+        {
+            Description = "Generated from the binding table, so it lists exactly the routes both hosts serve.",
+            Responses = new Dictionary<int, Type?> { [200] = typeof(System.Text.Json.Nodes.JsonObject) },
+        },
+
+        // Auth
+        [FunctionNames.PostKey] = new("Issue an API key")
+        {
+            Description = "Scope is a province code (admin, member), a county code (inspector), an agency id (agency) or an office code (office). "
+                + "An admin issues keys only inside its province. The key is shown once; only its SHA-256 hash is stored.",
+            Body = typeof(KeysApi.IssueKey),
+            BodyExample = """{ "role": "inspector", "scope": "khorramabad", "label": "تیم بازرسی شهرستان خرم‌آباد" }""",
+            Responses = Created<KeysApi.IssuedKey>(),
+            ResponseExample = """
+                { "keyId": "3f9a0c1d2b4e5f67", "key": "pk_3f9a0c1d2b4e5f67_Vb2…", "role": "inspector", "scope": "khorramabad",
+                  "province": "lorestan", "county": "khorramabad", "label": "تیم بازرسی شهرستان خرم‌آباد" }
+                """,
+        },
+        [FunctionNames.GetKey] = new("Read a key's metadata (never the key itself)") { Responses = Ok<KeysApi.KeyView>() },
+        [FunctionNames.DeleteKey] = new("Revoke a key")
+        {
+            Description = "Takes effect at once on the instance that revoked it and within 10 s everywhere (validated keys are cached briefly).",
+            Responses = NoContent(),
+        },
+
+        // Counties
+        [FunctionNames.PutCounty] = new("Create or replace a county")
+        {
+            Body = typeof(PutCounty),
+            BodyExample = """{ "name": "خرم‌آباد", "province": "lorestan" }""",
+            Responses = Ok<CountyView>(),
+            ResponseExample = """{ "countyCode": "khorramabad", "name": "خرم‌آباد", "province": "lorestan" }""",
+            Errors = new Dictionary<int, string> { [409] = "The code already belongs to a county of another province." },
+        },
+        [FunctionNames.GetCounty] = new("Read a county (public reference data)") { Responses = Ok<CountyView>() },
+        [FunctionNames.ListCounties] = new("List a province's counties (public reference data)")
+        {
+            Responses = Ok<Page<CountyView>>(),
+            Query = [Province],
+        },
+
+        // Offices
+        [FunctionNames.PutOffice] = new("Create or replace an office")
+        {
+            Description = "Keeps the summary columns other capabilities maintain (latest rank, open complaints, active sanctions). Answers the new ETag.",
+            Body = typeof(PutOffice),
+            BodyExample = """
+                { "name": "دفتر پیشخوان دولت شماره ۱۲ خرم‌آباد", "countyCode": "khorramabad",
+                  "openingHours": { "regular": "07:30-14:30", "thursday": "08:00-12:00", "afterHours": "16:00-20:00" },
+                  "address": "خرم‌آباد، خیابان انقلاب، پلاک ۲۴", "managerName": "مریم رضایی", "licenseNo": "LR-1402-0012",
+                  "phone": "06633221100", "email": "office12@example.ir", "status": "active" }
+                """,
+            Responses = Ok<OfficeView>(),
+            Errors = new Dictionary<int, string> { [409] = "The code already belongs to an office of another province." },
+        },
+        [FunctionNames.GetOffice] = new("Read an office with its latest rank, open complaints and active sanctions")
+        {
+            Description = "An office key sees only its own office; an inspector only its county's.",
+            Responses = Ok<OfficeView>(),
+        },
+        [FunctionNames.ListOffices] = new("List a province's offices")
+        {
+            Description = "Inspectors see their county only.",
+            Responses = Ok<Page<OfficeView>>(),
+            Query = [Province, new("countyCode", "Only this county's offices."), new("status", "active, suspended or revoked."), .. PageParameters],
+        },
+        [FunctionNames.ImportOffices] = new("Bulk upsert offices from CSV")
+        {
+            Description = "UTF-8 CSV with a header row; columns " + string.Join(",", OfficeImport.Columns)
+                + " (required: officeCode, name, countyCode, regularHours). Valid rows are applied; the others are reported with their line and field errors.",
+            Body = typeof(string),
+            BodyMediaType = "text/csv",
+            BodyExample = "officeCode,name,countyCode,regularHours,afterHours,email\n"
+                + "kh-0012,دفتر پیشخوان شماره ۱۲,khorramabad,07:30-14:30,16:00-20:00,office12@example.ir\n",
+            Responses = Ok<OfficeImport.ImportResult>(),
+        },
+
+        // Agencies
+        [FunctionNames.PutAgency] = new("Create or update a service agency")
+        {
+            Body = typeof(PutAgency),
+            BodyExample = """{ "name": "اداره کل پست استان لرستان", "province": "lorestan", "contactEmail": "post@example.ir" }""",
+            Responses = Ok<AgencyView>(),
+            ResponseExample = """{ "agencyId": "lorestan-post", "name": "اداره کل پست استان لرستان", "province": "lorestan", "contactEmail": "post@example.ir" }""",
+        },
+        [FunctionNames.GetAgency] = new("Read an agency") { Responses = Ok<AgencyView>() },
+        [FunctionNames.ListAgencies] = new("List a province's agencies")
+        {
+            Responses = Ok<Page<AgencyView>>(),
+            Query = [Province, .. PageParameters],
+        },
+
+        // Contracts
+        [FunctionNames.PutContract] = new("Create or replace an outsourcing contract")
+        {
+            Description = "The services an agency outsources (SLA in working hours, fee in rials) to offices of the named counties of its province.",
+            Body = typeof(PutContract),
+            BodyExample = """
+                { "agencyId": "lorestan-post",
+                  "services": [ { "serviceCode": "parcel", "name": "پذیرش مرسوله پستی", "slaHours": 16, "fee": 150000 } ],
+                  "countyCodes": [ "khorramabad", "borujerd" ], "validFrom": "2026-03-21", "validTo": "2027-03-20" }
+                """,
+            Responses = Ok<ContractView>(),
+        },
+        [FunctionNames.GetContract] = new("Read a contract") { Responses = Ok<ContractView>() },
+
+        // Members
+        [FunctionNames.PutMember] = new("Create or replace a working-group member")
+        {
+            Body = typeof(PutMember),
+            BodyExample = """{ "name": "علی محمدی", "email": "a.mohammadi@example.ir", "role": "countyLead", "province": "lorestan", "countyCode": "khorramabad", "digest": true }""",
+            Responses = Ok<MemberView>(),
+        },
+        [FunctionNames.ListMembers] = new("List a province's working-group members")
+        {
+            Responses = Ok<Page<MemberView>>(),
+            Query = [Province, .. PageParameters],
+        },
+    };
+}
