@@ -45,11 +45,11 @@ public sealed class PishkhanSettings
         var section = config.GetSection("Pishkhan");
         return new PishkhanSettings
         {
-            BootstrapAdminKey = section["BootstrapAdminKey"],
+            BootstrapAdminKey = Secret(section["BootstrapAdminKey"]),
             MaxJsonBodyBytes = section.GetValue("MaxJsonBodyBytes", 64L * 1024),
             MaxCsvBodyBytes = section.GetValue("MaxCsvBodyBytes", 2L * 1024 * 1024),
             ThursdayWorkingHours = section.GetValue("ThursdayWorkingHours", 4.0),
-            SendGridApiKey = section["SendGridApiKey"] is { Length: > 0 } sendGrid ? sendGrid : null,
+            SendGridApiKey = Secret(section["SendGridApiKey"]),
             ApplicationInsightsConnectionString = config["APPLICATIONINSIGHTS_CONNECTION_STRING"] is { Length: > 0 } ai ? ai : null,
             ApplicationInsightsAuthentication = config["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] is { Length: > 0 } aiAuth ? aiAuth : null,
             Storage = new StorageSettings
@@ -62,6 +62,13 @@ public sealed class PishkhanSettings
             },
         };
     }
+
+    /// <summary>
+    /// App Service hands an unresolvable Key Vault reference (secret not set yet, or deleted to retire the
+    /// bootstrap key) to the app as its literal text. That text is public, so it must never count as a key.
+    /// </summary>
+    public static string? Secret(string? value) =>
+        string.IsNullOrEmpty(value) || value.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) ? null : value;
 
     public WorkingHours WorkingHours => WorkingHours.Default with { ThursdayHours = ThursdayWorkingHours };
 }
