@@ -4,7 +4,6 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -33,8 +32,8 @@ public static class TelemetryRegistration
                 o.ConnectionString = connectionString;
                 if (credential is not null) o.Credential = credential;
             });
-        // Structured logs: the template's fields become custom dimensions; the rendered text is kept too.
-        services.Configure<OpenTelemetryLoggerOptions>(o => o.IncludeFormattedMessage = true);
+        // Structured logs: without IncludeFormattedMessage the exporter sends the message template as the
+        // message and its fields as custom dimensions, so entries group by template in Application Insights.
         return builder;
     }
 
