@@ -100,6 +100,9 @@ public static class ContractsApi
             if (county is null || county.Province != agency?.Province) errors.Add($"countyCodes[{i}]", "No such county in the agency's province.");
             else if (!countyCodes.Contains(code)) countyCodes.Add(code);
         }
+        // Gregorian dates: a Jalali year typed by mistake (1405-01-01) is refused rather than read as AD 1405.
+        if (body.ValidFrom.Year is < 2000 or > 2100) errors.Add("validFrom", "A Gregorian date (yyyy-MM-dd) between 2000 and 2100.");
+        if (body.ValidTo.Year is < 2000 or > 2100) errors.Add("validTo", "A Gregorian date (yyyy-MM-dd) between 2000 and 2100.");
         if (body.ValidTo < body.ValidFrom) errors.Add("validTo", "Must not be before validFrom.");
         errors.ThrowIfAny();
 

@@ -51,6 +51,7 @@ public static partial class Json
     private static string Join(string? path, string member)
     {
         var parent = FieldOf(path);
+        if (parent == member || parent.EndsWith("." + member, StringComparison.Ordinal)) return parent;
         return parent is "$" or "" ? member : parent + "." + member;
     }
 
