@@ -31,6 +31,7 @@ public static class ServiceRegistration
         services.AddSingleton<ContractStore>();
         services.AddSingleton<Stats.OfficeStatsStore>();
         services.AddSingleton<Notifications.Outbox>();
+        services.AddSingleton<Calendar.HolidayStore>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

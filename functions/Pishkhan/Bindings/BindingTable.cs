@@ -1,5 +1,6 @@
 using Pishkhan.Agencies;
 using Pishkhan.Auth;
+using Pishkhan.Calendar;
 using Pishkhan.Contracts;
 using Pishkhan.Counties;
 using Pishkhan.Health;
@@ -30,6 +31,9 @@ public static class FunctionNames
     public const string GetContract = nameof(GetContract);
     public const string PutMember = nameof(PutMember);
     public const string ListMembers = nameof(ListMembers);
+    public const string ListHolidays = nameof(ListHolidays);
+    public const string PutHoliday = nameof(PutHoliday);
+    public const string DeleteHoliday = nameof(DeleteHoliday);
 }
 
 /// <summary>Route templates, relative to the "api" prefix (host.json extensions.http.routePrefix).</summary>
@@ -48,6 +52,8 @@ public static class Routes
     public const string Contract = "contracts/{contractId}";
     public const string Member = "members/{memberId}";
     public const string Members = "members";
+    public const string Holidays = "holidays";
+    public const string Holiday = "holidays/{date}";
 }
 
 /// <summary>Queue names (each has a "-poison" twin, created at start-up).</summary>
@@ -90,6 +96,9 @@ public static class BindingTable
         new(FunctionNames.GetContract, "GET", Routes.Contract, AccessRule.For(Role.Admin, Member, Agency), ContractsApi.Get),
         new(FunctionNames.PutMember, "PUT", Routes.Member, Admin, MembersApi.Put),
         new(FunctionNames.ListMembers, "GET", Routes.Members, Admin, MembersApi.List),
+        new(FunctionNames.ListHolidays, "GET", Routes.Holidays, AccessRule.Public, HolidaysApi.List),
+        new(FunctionNames.PutHoliday, "PUT", Routes.Holiday, Admin, HolidaysApi.Put),
+        new(FunctionNames.DeleteHoliday, "DELETE", Routes.Holiday, Admin, HolidaysApi.Delete),
     ];
 
     public static readonly IReadOnlyList<QueueBinding> Queues = [];
