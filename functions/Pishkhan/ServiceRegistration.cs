@@ -32,6 +32,9 @@ public static class ServiceRegistration
         services.AddSingleton<Stats.OfficeStatsStore>();
         services.AddSingleton<Notifications.Outbox>();
         services.AddSingleton<Calendar.HolidayStore>();
+        services.AddSingleton<RankingPolicy.RankingPolicyStore>();
+        services.AddSingleton<Rankings.RankingStore>();
+        services.AddSingleton<Rankings.RankingJob>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }
