@@ -24,6 +24,7 @@ public static class ServiceRegistration
         services.AddSingleton<CodeDirectory>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<HttpGateway>();
+        services.ConfigureHttpJsonOptions(o => Json.ConfigureResponses(o.SerializerOptions));
         services.AddSingleton<Bindings.Dispatch>();
         services.AddSingleton<CountyStore>();
         services.AddSingleton<OfficeStore>();

@@ -40,7 +40,7 @@ public sealed class RankingPolicyStore(Store store, TimeProvider clock)
         await foreach (var page in _table.QueryAsync<RankingPolicyEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {province}"), maxPerPage: 1, cancellationToken: cancellationToken).AsPages(pageSizeHint: 1))
         {
             var newest = page.Values.FirstOrDefault();
-            return newest is null ? RankingPolicy.Default(province) : JsonSerializer.Deserialize<RankingPolicy>(newest.Json, Http.Json.Options)!;
+            return newest is null ? RankingPolicy.Default(province) : JsonSerializer.Deserialize<RankingPolicy>(newest.Json, Http.Json.Stored)!;
         }
         return RankingPolicy.Default(province);
     }
@@ -55,7 +55,7 @@ public sealed class RankingPolicyStore(Store store, TimeProvider clock)
             var entity = new RankingPolicyEntity
             {
                 PartitionKey = policy.Province, RowKey = RankingPolicyEntity.RowKeyFor(next.Version), Version = next.Version,
-                Json = JsonSerializer.Serialize(next, Http.Json.Options), CreatedBy = createdBy, CreatedAt = clock.GetUtcNow(),
+                Json = JsonSerializer.Serialize(next, Http.Json.Stored), CreatedBy = createdBy, CreatedAt = clock.GetUtcNow(),
             };
             if (await _table.TryAddAsync(entity, cancellationToken)) return next;
         }

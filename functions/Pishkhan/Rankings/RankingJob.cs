@@ -34,7 +34,7 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
 
     public static async Task HandleAsync(IServiceProvider services, BinaryData message, CancellationToken cancellationToken)
     {
-        var m = message.ToObjectFromJson<RankingMessage>(Json.Options)
+        var m = message.ToObjectFromJson<RankingMessage>(Json.Stored)
             ?? throw new FormatException("Empty ranking message.");
         if (!Provinces.IsKnown(m.Province) || !JalaliPeriod.TryParse(m.Period, out var period))
             throw new FormatException("Malformed ranking message.");
@@ -112,7 +112,7 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
     {
         var countyNames = (await counties.ListAsync(province, cancellationToken)).ToDictionary(c => c.CountyCode, c => c.Name);
         var html = RankingReport.Render(ranking, Provinces.Names[province], countyNames, now);
-        var json = JsonSerializer.SerializeToUtf8Bytes(ranking, Json.Options);
+        var json = JsonSerializer.SerializeToUtf8Bytes(ranking, Json.Stored);
         var csv = RankingCsv.Write(ranking);
         var container = store.Blobs.GetBlobContainerClient(WebContainer);
         foreach (var folder in new[] { $"rankings/{period}/{province}", $"rankings/latest/{province}" })

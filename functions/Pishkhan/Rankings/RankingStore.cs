@@ -28,7 +28,7 @@ public sealed class RankingRowEntity : ITableEntity
     public int? CountyRank { get; set; }
     public string RowJson { get; set; } = "";
 
-    [IgnoreDataMember] public RankingRow Row => JsonSerializer.Deserialize<RankingRow>(RowJson, Http.Json.Options)!;
+    [IgnoreDataMember] public RankingRow Row => JsonSerializer.Deserialize<RankingRow>(RowJson, Http.Json.Stored)!;
 }
 
 public sealed class RankingRunEntity : ITableEntity
@@ -88,7 +88,7 @@ public sealed class RankingStore(Store store)
         var entities = ranking.Rows.Where(r => r.Province == province).Select(r => new RankingRowEntity
         {
             PartitionKey = partition, RowKey = r.OfficeCode, CountyCode = r.CountyCode, Status = JsonNamingPolicy.CamelCase.ConvertName(r.Status.ToString()),
-            Score = r.Score, ProvinceRank = r.ProvinceRank, CountyRank = r.CountyRank, RowJson = JsonSerializer.Serialize(r, Http.Json.Options),
+            Score = r.Score, ProvinceRank = r.ProvinceRank, CountyRank = r.CountyRank, RowJson = JsonSerializer.Serialize(r, Http.Json.Stored),
         }).ToList();
         foreach (var chunk in entities.Chunk(100))
             await Table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);

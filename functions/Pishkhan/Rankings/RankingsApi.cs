@@ -50,7 +50,7 @@ public static class RankingsApi
         request.Demand(new ResourceScope(province!));
         if (!period.IsClosedAt(request.Service<TimeProvider>().GetUtcNow())) throw Problem.Conflict("The period is not closed yet.");
         await request.Service<Store>().Queue(QueueNames.Rankings)
-            .SendMessageAsync(BinaryData.FromObjectAsJson(new RankingMessage(province!, period.ToString()), Json.Options), cancellationToken: request.CancellationToken);
+            .SendMessageAsync(BinaryData.FromObjectAsJson(new RankingMessage(province!, period.ToString()), Json.Stored), cancellationToken: request.CancellationToken);
         return TypedResults.Accepted($"/api/rankings/{period}?scope={province}", new Queued("queued", province!, period.ToString()));
     }
 
@@ -83,7 +83,7 @@ public static class RankingTimer
                 if (await rankings.GetRunAsync(province, period.ToString(), cancellationToken) is not null) continue;
                 logger.LogInformation("Queueing ranking of {Province} for {Period}", province, period.ToString());
                 await store.Queue(QueueNames.Rankings).SendMessageAsync(
-                    BinaryData.FromObjectAsJson(new RankingMessage(province, period.ToString()), Json.Options), cancellationToken: cancellationToken);
+                    BinaryData.FromObjectAsJson(new RankingMessage(province, period.ToString()), Json.Stored), cancellationToken: cancellationToken);
             }
         }
     }
