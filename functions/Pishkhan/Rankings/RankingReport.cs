@@ -128,21 +128,25 @@ public static class RankingReport
         _ => "<span>—</span>",
     };
 
-    /// <summary>Horizontal bars of score (right to left) with whiskers for the score interval.</summary>
+    /// <summary>
+    /// Horizontal bars of score with whiskers for the score interval. Office names sit on the right (the
+    /// page reads right to left) and bars grow leftwards from them; the SVG's own coordinates are LTR.
+    /// </summary>
     private static string BarChart(List<RankingRow> ranked)
     {
-        const int rowHeight = 16, labelWidth = 150, chartWidth = 420;
-        var height = Math.Max(1, ranked.Count) * rowHeight + 24;
-        var sb = new StringBuilder($"<svg class=\"bars\" role=\"img\" aria-label=\"نمودار امتیاز دفاتر\" viewBox=\"0 0 {labelWidth + chartWidth + 40} {height}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">");
+        const int rowHeight = 16, labelWidth = 170, chartWidth = 430;
+        const int width = chartWidth + labelWidth;
+        var height = Math.Max(1, ranked.Count) * rowHeight + 8;
+        var sb = new StringBuilder($"<svg class=\"bars\" direction=\"ltr\" role=\"img\" aria-label=\"نمودار امتیاز دفاتر\" viewBox=\"0 0 {width} {height}\" width=\"100%\" preserveAspectRatio=\"xMaxYMin meet\">");
+        static double X(double score) => chartWidth - 4 - score / 100 * (chartWidth - 8);
         for (var i = 0; i < ranked.Count; i++)
         {
             var r = ranked[i];
             var y = i * rowHeight + 4;
-            double X(double score) => labelWidth + chartWidth - score / 100 * chartWidth; // RTL: 0 at the left end
             var score = r.Score ?? 0;
             sb.Append(CultureInfo.InvariantCulture, $"<g><title>{E(r.OfficeName)}: {score:0.0}</title>")
-              .Append(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth + chartWidth + 36}\" y=\"{y + 11}\" font-size=\"10\" text-anchor=\"end\">{Fa(r.ProvinceRank)}. {E(Truncate(r.OfficeName, 22))}</text>")
-              .Append(CultureInfo.InvariantCulture, $"<rect x=\"{X(score):0.#}\" y=\"{y + 2}\" width=\"{score / 100 * chartWidth:0.#}\" height=\"{rowHeight - 6}\" class=\"bar tier-{r.Tier?.ToString().ToLowerInvariant()}\"/>");
+              .Append(CultureInfo.InvariantCulture, $"<text x=\"{width - 4}\" y=\"{y + 11}\" font-size=\"10\" text-anchor=\"start\" direction=\"rtl\">{Fa(r.ProvinceRank)}. {E(Truncate(r.OfficeName, 26))}</text>")
+              .Append(CultureInfo.InvariantCulture, $"<rect x=\"{X(score):0.#}\" y=\"{y + 2}\" width=\"{chartWidth - 4 - X(score):0.#}\" height=\"{rowHeight - 6}\" class=\"bar tier-{r.Tier?.ToString().ToLowerInvariant()}\"/>");
             if (r.ScoreInterval is { } ci)
                 sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{X(ci.High):0.#}\" x2=\"{X(ci.Low):0.#}\" y1=\"{y + 7}\" y2=\"{y + 7}\" class=\"whisker\"/>")
                   .Append(CultureInfo.InvariantCulture, $"<line x1=\"{X(ci.High):0.#}\" x2=\"{X(ci.High):0.#}\" y1=\"{y + 3}\" y2=\"{y + 11}\" class=\"whisker\"/>")
@@ -156,6 +160,7 @@ public static class RankingReport
     {
         if (scores.Count == 0) return "";
         const int w = 60, h = 16;
+        if (scores.Count == 1) return string.Create(CultureInfo.InvariantCulture, $"<svg class=\"spark\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\"><circle cx=\"{w - 2}\" cy=\"{h - scores[0] / 100 * h:0.#}\" r=\"2\"/></svg>");
         var step = scores.Count > 1 ? (double)w / (scores.Count - 1) : 0;
         // Oldest on the right: the page reads right to left.
         var points = string.Join(' ', scores.Select((s, i) => string.Create(CultureInfo.InvariantCulture, $"{w - i * step:0.#},{h - s / 100 * h:0.#}")));
@@ -205,7 +210,7 @@ public static class RankingReport
         svg.bars{max-width:720px;background:#fff;border:1px solid #ddd}
         .bar{fill:#4a7bb7}.bar.tier-alef{fill:#2e7d32}.bar.tier-be{fill:#4a7bb7}.bar.tier-jim{fill:#f9a825}.bar.tier-dal{fill:#c62828}
         .whisker{stroke:#222;stroke-width:1}
-        .spark polyline{fill:none;stroke:#4a7bb7;stroke-width:1.5}
+        .spark polyline{fill:none;stroke:#4a7bb7;stroke-width:1.5}.spark circle{fill:#4a7bb7}
         section.note{background:#fff8e1;border:1px solid #f0d58a;padding:.3rem .8rem}
         @media (max-width:600px){th,td{font-size:.75rem;padding:.2rem}}
         """;
