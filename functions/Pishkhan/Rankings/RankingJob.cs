@@ -18,8 +18,8 @@ using Azure.Data.Tables;
 
 namespace Pishkhan.Rankings;
 
-/// <summary>The message of the "rankings" queue: rank one province for one period.</summary>
-public sealed record RankingMessage(string Province, string Period);
+/// <summary>The message of the "rankings" queue: rank these provinces for one period.</summary>
+public sealed record RankingMessage(string Period, IReadOnlyList<string> Provinces);
 
 /// <summary>
 /// Ranks a province for a closed period: reads the period's OfficeStats (O(offices)), the policy in force,
@@ -36,16 +36,31 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
     {
         var m = message.ToObjectFromJson<RankingMessage>(Json.Stored)
             ?? throw new FormatException("Empty ranking message.");
-        if (!Provinces.IsKnown(m.Province) || !JalaliPeriod.TryParse(m.Period, out var period))
+        if (!JalaliPeriod.TryParse(m.Period, out var period) || m.Provinces is not { Count: > 0 } || !m.Provinces.All(Provinces.IsKnown))
             throw new FormatException("Malformed ranking message.");
-        await services.GetRequiredService<RankingJob>().RunAsync(m.Province, period, cancellationToken);
+        await services.GetRequiredService<RankingJob>().RunAsync(period, m.Provinces, cancellationToken);
     }
 
-    public async Task<Ranking> RunAsync(string province, JalaliPeriod period, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Ranks several provinces of one period. The period's stats are read once (one partition, O(offices));
+    /// provinces are then ranked, stored and published independently, four at a time.
+    /// </summary>
+    public async Task RunAsync(JalaliPeriod period, IReadOnlyCollection<string> provinces, CancellationToken cancellationToken = default)
+    {
+        var all = await stats.ListAsync(period.ToString(), provinces.Count == 1 ? provinces.First() : null, cancellationToken);
+        var byProvince = all.GroupBy(s => s.Province).ToDictionary(g => g.Key, g => g.ToList());
+        await Parallel.ForEachAsync(provinces.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (province, ct) => await RankProvinceAsync(province, period, byProvince.GetValueOrDefault(province) ?? [], ct));
+    }
+
+    public async Task<Ranking> RunAsync(string province, JalaliPeriod period, CancellationToken cancellationToken = default) =>
+        await RankProvinceAsync(province, period, await stats.ListAsync(period.ToString(), province, cancellationToken), cancellationToken);
+
+    private async Task<Ranking> RankProvinceAsync(string province, JalaliPeriod period, List<OfficeStatsEntity> provinceStats, CancellationToken cancellationToken)
     {
         var policy = await policies.CurrentAsync(province, cancellationToken);
         var officeList = await offices.ListAsync(province, null, cancellationToken);
-        var statsRows = (await stats.ListAsync(period.ToString(), province, cancellationToken)).ToDictionary(s => s.OfficeCode, StringComparer.Ordinal);
+        var statsRows = provinceStats.ToDictionary(s => s.OfficeCode, StringComparer.Ordinal);
         // Every office that had activity, plus every active office without any (listed as insufficient data).
         var input = officeList
             .Where(o => o.Status == OfficeStatus.Active || statsRows.ContainsKey(o.OfficeCode))

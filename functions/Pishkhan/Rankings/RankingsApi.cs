@@ -50,7 +50,7 @@ public static class RankingsApi
         request.Demand(new ResourceScope(province!));
         if (!period.IsClosedAt(request.Service<TimeProvider>().GetUtcNow())) throw Problem.Conflict("The period is not closed yet.");
         await request.Service<Store>().Queue(QueueNames.Rankings)
-            .SendMessageAsync(BinaryData.FromObjectAsJson(new RankingMessage(province!, period.ToString()), Json.Stored), cancellationToken: request.CancellationToken);
+            .SendMessageAsync(BinaryData.FromObjectAsJson(new RankingMessage(period.ToString(), [province!]), Json.Stored), cancellationToken: request.CancellationToken);
         return TypedResults.Accepted($"/api/rankings/{period}?scope={province}", new Queued("queued", province!, period.ToString()));
     }
 
@@ -78,13 +78,13 @@ public static class RankingTimer
         {
             period = period.Previous();
             var provinces = (await stats.ListAsync(period.ToString(), null, cancellationToken)).Select(s => s.Province).Distinct().Order(StringComparer.Ordinal);
+            var missing = new List<string>();
             foreach (var province in provinces)
-            {
-                if (await rankings.GetRunAsync(province, period.ToString(), cancellationToken) is not null) continue;
-                logger.LogInformation("Queueing ranking of {Province} for {Period}", province, period.ToString());
-                await store.Queue(QueueNames.Rankings).SendMessageAsync(
-                    BinaryData.FromObjectAsJson(new RankingMessage(province, period.ToString()), Json.Stored), cancellationToken: cancellationToken);
-            }
+                if (await rankings.GetRunAsync(province, period.ToString(), cancellationToken) is null) missing.Add(province);
+            if (missing.Count == 0) continue;
+            logger.LogInformation("Queueing ranking of {Count} provinces for {Period}", missing.Count, period.ToString());
+            await store.Queue(QueueNames.Rankings).SendMessageAsync(
+                BinaryData.FromObjectAsJson(new RankingMessage(period.ToString(), missing), Json.Stored), cancellationToken: cancellationToken);
         }
     }
 }
