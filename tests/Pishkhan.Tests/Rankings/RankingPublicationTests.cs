@@ -59,6 +59,10 @@ public sealed class RankingPublicationTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, 11), rows.Take(11).Select(r => r!["provinceRank"]!.GetValue<int>()));
         Assert.Equal("مهر ۱۴۰۵", published["periodName"]!.GetValue<string>());
 
+        var office = await _host.ReadJsonAsync(await _host.SendAsync(HttpMethod.Get, "/api/offices/" + rows[0]!["officeCode"]!.GetValue<string>()));
+        Assert.Equal(1, office["latestRank"]!.GetValue<int>());
+        Assert.Equal(Period, office["latestRankPeriod"]!.GetValue<string>());
+
         var county = await _host.ReadJsonAsync(await _host.SendAsync(HttpMethod.Get, $"/api/rankings/{Period}?scope=rp-borujerd", key: null));
         Assert.All(county["rows"]!.AsArray(), r => Assert.Equal("rp-borujerd", r!["countyCode"]!.GetValue<string>()));
         Assert.Equal(5, county["rows"]!.AsArray().Count);
