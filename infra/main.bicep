@@ -59,10 +59,12 @@ var tables = [
   'OfficeStats'
   'Outbox'
   'InspectionRequests'
+  'Rankings'
 ]
 var queues = [
   'notifications'
   'inspections'
+  'rankings'
 ]
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -166,6 +168,7 @@ module functionApp 'modules/functionapp.bicep' = {
     sendGridApiKeySecretName: sendGridApiKeySecretName
     bootstrapAdminKeySecretName: bootstrapAdminKeySecretName
     applicationInsightsConnectionString: monitoring.outputs.connectionString
+    publicReportBaseUrl: storage.outputs.webEndpoint
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     maxJsonBodyBytes: maxJsonBodyBytes

@@ -17,6 +17,8 @@ public sealed class PishkhanSettings
     public long MaxJsonBodyBytes { get; init; } = 64 * 1024;
     public long MaxCsvBodyBytes { get; init; } = 2 * 1024 * 1024;
     public double ThursdayWorkingHours { get; init; } = 4;
+    /// <summary>Where published reports are read, e.g. the static website https://{account}.z6.web.core.windows.net; default the $web container's blob URL.</summary>
+    public string? PublicReportBaseUrl { get; init; }
     public StorageSettings Storage { get; init; } = new();
     /// <summary>In Azure a Key Vault reference; empty locally (mail goes to the local pickup folder).</summary>
     public string? SendGridApiKey { get; init; }
@@ -35,6 +37,7 @@ public sealed class PishkhanSettings
         "Pishkhan__MaxCsvBodyBytes",
         "Pishkhan__ThursdayWorkingHours",
         "Pishkhan__StorageNamePrefix",
+        "Pishkhan__PublicReportBaseUrl",
         "Pishkhan__SendGridApiKey",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
@@ -49,6 +52,7 @@ public sealed class PishkhanSettings
             MaxJsonBodyBytes = section.GetValue("MaxJsonBodyBytes", 64L * 1024),
             MaxCsvBodyBytes = section.GetValue("MaxCsvBodyBytes", 2L * 1024 * 1024),
             ThursdayWorkingHours = section.GetValue("ThursdayWorkingHours", 4.0),
+            PublicReportBaseUrl = section["PublicReportBaseUrl"],
             SendGridApiKey = Secret(section["SendGridApiKey"]),
             ApplicationInsightsConnectionString = config["APPLICATIONINSIGHTS_CONNECTION_STRING"] is { Length: > 0 } ai ? ai : null,
             ApplicationInsightsAuthentication = config["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] is { Length: > 0 } aiAuth ? aiAuth : null,

@@ -24,6 +24,7 @@ public static class ServiceRegistration
         services.AddSingleton<CodeDirectory>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<HttpGateway>();
+        services.ConfigureHttpJsonOptions(o => Json.ConfigureResponses(o.SerializerOptions));
         services.AddSingleton<Bindings.Dispatch>();
         services.AddSingleton<CountyStore>();
         services.AddSingleton<OfficeStore>();
@@ -31,6 +32,10 @@ public static class ServiceRegistration
         services.AddSingleton<ContractStore>();
         services.AddSingleton<Stats.OfficeStatsStore>();
         services.AddSingleton<Notifications.Outbox>();
+        services.AddSingleton<Calendar.HolidayStore>();
+        services.AddSingleton<RankingPolicy.RankingPolicyStore>();
+        services.AddSingleton<Rankings.RankingStore>();
+        services.AddSingleton<Rankings.RankingJob>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

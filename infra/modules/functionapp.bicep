@@ -33,6 +33,9 @@ param bootstrapAdminKeySecretName string
 
 param applicationInsightsConnectionString string
 
+@description('Static website endpoint serving the published ranking reports.')
+param publicReportBaseUrl string
+
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
@@ -66,6 +69,8 @@ var appSettings = {
   Pishkhan__MaxJsonBodyBytes: string(maxJsonBodyBytes)
   Pishkhan__MaxCsvBodyBytes: string(maxCsvBodyBytes)
   Pishkhan__ThursdayWorkingHours: thursdayWorkingHours
+  // Links in published rankings and emails point at the static website.
+  Pishkhan__PublicReportBaseUrl: publicReportBaseUrl
   // Empty in Azure: the queue triggers name their queues literally.
   Pishkhan__StorageNamePrefix: ''
 }

@@ -1,11 +1,14 @@
 using Pishkhan.Agencies;
 using Pishkhan.Auth;
+using Pishkhan.Calendar;
 using Pishkhan.Contracts;
 using Pishkhan.Counties;
 using Pishkhan.Health;
 using Pishkhan.Members;
 using Pishkhan.Offices;
 using Pishkhan.OpenApi;
+using Pishkhan.RankingPolicy;
+using Pishkhan.Rankings;
 using static Pishkhan.Auth.Role;
 
 namespace Pishkhan.Bindings;
@@ -32,6 +35,15 @@ public static class FunctionNames
     public const string GetContract = nameof(GetContract);
     public const string PutMember = nameof(PutMember);
     public const string ListMembers = nameof(ListMembers);
+    public const string ListHolidays = nameof(ListHolidays);
+    public const string PutHoliday = nameof(PutHoliday);
+    public const string DeleteHoliday = nameof(DeleteHoliday);
+    public const string PutRankingPolicy = nameof(PutRankingPolicy);
+    public const string GetRankingPolicy = nameof(GetRankingPolicy);
+    public const string GetRanking = nameof(GetRanking);
+    public const string RecomputeRanking = nameof(RecomputeRanking);
+    public const string RankProvince = nameof(RankProvince);
+    public const string RankingDaily = nameof(RankingDaily);
 }
 
 /// <summary>Route templates, relative to the "api" prefix (host.json extensions.http.routePrefix).</summary>
@@ -51,6 +63,11 @@ public static class Routes
     public const string Contract = "contracts/{contractId}";
     public const string Member = "members/{memberId}";
     public const string Members = "members";
+    public const string Holidays = "holidays";
+    public const string Holiday = "holidays/{date}";
+    public const string RankingPolicy = "ranking-policy";
+    public const string Ranking = "rankings/{period}";
+    public const string RankingRecompute = "rankings/{period}:recompute";
 }
 
 /// <summary>Queue names (each has a "-poison" twin, created at start-up).</summary>
@@ -58,14 +75,17 @@ public static class QueueNames
 {
     public const string Notifications = "notifications";
     public const string Inspections = "inspections";
+    public const string Rankings = "rankings";
 
     /// <summary>Every queue the app uses, bound or only written to; each is created with its poison twin.</summary>
-    public static readonly string[] All = [Notifications, Inspections];
+    public static readonly string[] All = [Notifications, Inspections, Rankings];
 }
 
 /// <summary>Six-field NCRONTAB schedules, in UTC (Tehran is UTC+03:30 all year).</summary>
 public static class Schedules
 {
+    /// <summary>Daily at 21:00 UTC = 00:30 Tehran: the first half hour of a new Jalali month is already past.</summary>
+    public const string RankingDaily = "0 0 21 * * *";
 }
 
 public static class BindingTable
@@ -94,9 +114,22 @@ public static class BindingTable
         new(FunctionNames.GetContract, "GET", Routes.Contract, AccessRule.For(Role.Admin, Member, Agency), ContractsApi.Get),
         new(FunctionNames.PutMember, "PUT", Routes.Member, Admin, MembersApi.Put),
         new(FunctionNames.ListMembers, "GET", Routes.Members, Admin, MembersApi.List),
+        new(FunctionNames.ListHolidays, "GET", Routes.Holidays, AccessRule.Public, HolidaysApi.List),
+        new(FunctionNames.PutHoliday, "PUT", Routes.Holiday, Admin, HolidaysApi.Put),
+        new(FunctionNames.DeleteHoliday, "DELETE", Routes.Holiday, Admin, HolidaysApi.Delete),
+        new(FunctionNames.PutRankingPolicy, "PUT", Routes.RankingPolicy, Admin, RankingPolicyApi.Put),
+        new(FunctionNames.GetRankingPolicy, "GET", Routes.RankingPolicy, AccessRule.Public, RankingPolicyApi.Get),
+        new(FunctionNames.GetRanking, "GET", Routes.Ranking, AccessRule.Public, RankingsApi.Get),
+        new(FunctionNames.RecomputeRanking, "POST", Routes.RankingRecompute, Admin, RankingsApi.Recompute),
     ];
 
-    public static readonly IReadOnlyList<QueueBinding> Queues = [];
+    public static readonly IReadOnlyList<QueueBinding> Queues =
+    [
+        new(FunctionNames.RankProvince, QueueNames.Rankings, RankingJob.HandleAsync),
+    ];
 
-    public static readonly IReadOnlyList<TimerBinding> Timers = [];
+    public static readonly IReadOnlyList<TimerBinding> Timers =
+    [
+        new(FunctionNames.RankingDaily, Schedules.RankingDaily, RankingTimer.RunAsync),
+    ];
 }

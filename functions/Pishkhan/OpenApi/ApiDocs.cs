@@ -1,12 +1,15 @@
 using Pishkhan.Agencies;
 using Pishkhan.Auth;
 using Pishkhan.Bindings;
+using Pishkhan.Calendar;
 using Pishkhan.Contracts;
 using Pishkhan.Counties;
 using Pishkhan.Health;
 using Pishkhan.Http;
 using Pishkhan.Members;
 using Pishkhan.Offices;
+using Pishkhan.RankingPolicy;
+using Pishkhan.Rankings;
 using static Pishkhan.OpenApi.Doc;
 
 namespace Pishkhan.OpenApi;
@@ -34,6 +37,8 @@ public static class ApiDocs
         ["contractId"] = "Contract id: 2–40 characters a–z, 0–9 and '-'.",
         ["memberId"] = "Member id: 2–40 characters a–z, 0–9 and '-'.",
         ["keyId"] = "Key id: 16 hexadecimal characters (the part after pk_ in the key).",
+        ["date"] = "A Jalali date (1405-01-13) or a Gregorian one (2026-04-02); Persian digits are accepted.",
+        ["period"] = "A Solar Hijri month, YYYY-MM (1405-09 is Azar 1405).",
     };
 
     public static readonly IReadOnlyDictionary<string, RouteDoc> Routes = new Dictionary<string, RouteDoc>
@@ -163,6 +168,65 @@ public static class ApiDocs
         {
             Responses = Ok<Page<MemberView>>(),
             Query = [Province, .. PageParameters],
+        },
+
+        // Calendar
+        [FunctionNames.ListHolidays] = new("List the official holidays in force (public)")
+        {
+            Description = "Working-day deadlines (SLA hours, complaint stages) skip these days and Fridays.",
+            Responses = Ok<List<HolidaysApi.HolidayView>>(),
+            Query = [new("year", "A Jalali year such as 1405; all years when absent.", Type: "integer")],
+        },
+        [FunctionNames.PutHoliday] = new("Declare or rename an official holiday")
+        {
+            Body = typeof(HolidaysApi.PutHoliday),
+            BodyExample = """{ "name": "عید سعید فطر" }""",
+            Responses = Ok<HolidaysApi.HolidayView>(),
+            ResponseExample = """{ "date": "2026-03-20", "jalaliDate": "1404-12-29", "name": "عید سعید فطر", "weekday": "جمعه" }""",
+        },
+        [FunctionNames.DeleteHoliday] = new("Remove a holiday (the day becomes a working day again)") { Responses = NoContent() },
+
+        // Ranking policy and rankings
+        [FunctionNames.PutRankingPolicy] = new("Publish a new version of a province's ranking policy")
+        {
+            Description = "Weights (summing to 1), shrinkage strengths, minimum volume, normalisation and tier cut-offs. "
+                + "The server assigns the version; rankings keep the version they were computed with.",
+            Body = typeof(RankingPolicyApi.PutRankingPolicy),
+            BodyExample = """
+                { "province": "lorestan",
+                  "indicators": [
+                    { "indicator": "slaCompliance", "weight": 0.30, "shrinkageStrength": 20 },
+                    { "indicator": "satisfaction", "weight": 0.25, "shrinkageStrength": 10 },
+                    { "indicator": "upheldComplaintsPer1000", "weight": 0.15, "shrinkageStrength": 500 },
+                    { "indicator": "inspectionScore", "weight": 0.15, "shrinkageStrength": 1 },
+                    { "indicator": "training", "weight": 0.075, "shrinkageStrength": 2 },
+                    { "indicator": "afterHours", "weight": 0.075, "shrinkageStrength": 2 } ],
+                  "minimumVolume": 30,
+                  "tiers": [ { "tier": "alef", "minimumScore": 75 }, { "tier": "be", "minimumScore": 60 },
+                             { "tier": "jim", "minimumScore": 40 }, { "tier": "dal", "minimumScore": 0 } ],
+                  "normalisation": "minMax", "resamples": 200, "intervalCoverage": 0.9 }
+                """,
+            Responses = Ok<RankingPolicy.RankingPolicy>(),
+            Errors = new Dictionary<int, string> { [409] = "The policy changed concurrently; retry." },
+        },
+        [FunctionNames.GetRankingPolicy] = new("Read the ranking policy in force (public)")
+        {
+            Responses = Ok<RankingPolicy.RankingPolicy>(),
+            Query = [new("province", "Province code, e.g. lorestan.", Required: true)],
+        },
+        [FunctionNames.GetRanking] = new("Read a published monthly ranking (public)")
+        {
+            Description = "Rows of a province or one county: score with its interval, ranks with their intervals, tier, movement and indicators. 404 before publication.",
+            Responses = Ok<RankingsApi.PublishedRanking>(),
+            Query = [new("scope", "A province code (lorestan) or a county code.", Required: true)],
+        },
+        [FunctionNames.RecomputeRanking] = new("Queue a recomputation of a closed period")
+        {
+            NoBody = true,
+            Responses = Accepted<RankingsApi.Queued>(),
+            ResponseExample = """{ "status": "queued", "province": "lorestan", "period": "1405-08" }""",
+            Query = [new("province", "Province code; only the bootstrap key (all provinces) must give it.")],
+            Errors = new Dictionary<int, string> { [409] = "The period is not closed yet." },
         },
     };
 }

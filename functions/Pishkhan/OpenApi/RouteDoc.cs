@@ -10,8 +10,11 @@ public sealed record RouteDoc(string Summary)
 {
     public string? Description { get; init; }
 
-    /// <summary>The request body record (read strictly with Http/Json.Options); required for POST/PUT.</summary>
+    /// <summary>The request body record (read strictly with Http/Json.Options); a POST/PUT needs one or <see cref="NoBody"/>.</summary>
     public Type? Body { get; init; }
+
+    /// <summary>A POST/PUT that takes no body (an action such as :recompute).</summary>
+    public bool NoBody { get; init; }
 
     public string BodyMediaType { get; init; } = "application/json";
 
