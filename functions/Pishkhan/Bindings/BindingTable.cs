@@ -4,8 +4,10 @@ using Pishkhan.Calendar;
 using Pishkhan.Contracts;
 using Pishkhan.Counties;
 using Pishkhan.Health;
+using Pishkhan.Meetings;
 using Pishkhan.Members;
 using Pishkhan.Offices;
+using Pishkhan.Targets;
 using static Pishkhan.Auth.Role;
 
 namespace Pishkhan.Bindings;
@@ -34,6 +36,12 @@ public static class FunctionNames
     public const string ListHolidays = nameof(ListHolidays);
     public const string PutHoliday = nameof(PutHoliday);
     public const string DeleteHoliday = nameof(DeleteHoliday);
+    public const string PutTarget = nameof(PutTarget);
+    public const string GetTargets = nameof(GetTargets);
+    public const string PostMeeting = nameof(PostMeeting);
+    public const string ListMeetings = nameof(ListMeetings);
+    public const string GetMeeting = nameof(GetMeeting);
+    public const string PostDecisionStatus = nameof(PostDecisionStatus);
 }
 
 /// <summary>Route templates, relative to the "api" prefix (host.json extensions.http.routePrefix).</summary>
@@ -54,6 +62,11 @@ public static class Routes
     public const string Members = "members";
     public const string Holidays = "holidays";
     public const string Holiday = "holidays/{date}";
+    public const string Target = "targets/{scope}/{period}/{indicator}";
+    public const string Targets = "targets/{scope}/{period}";
+    public const string Meetings = "meetings";
+    public const string Meeting = "meetings/{meetingId}";
+    public const string DecisionStatus = "meetings/{meetingId}/decisions/{decisionId}/status";
 }
 
 /// <summary>Queue names (each has a "-poison" twin, created at start-up).</summary>
@@ -99,6 +112,12 @@ public static class BindingTable
         new(FunctionNames.ListHolidays, "GET", Routes.Holidays, AccessRule.Public, HolidaysApi.List),
         new(FunctionNames.PutHoliday, "PUT", Routes.Holiday, Admin, HolidaysApi.Put),
         new(FunctionNames.DeleteHoliday, "DELETE", Routes.Holiday, Admin, HolidaysApi.Delete),
+        new(FunctionNames.PutTarget, "PUT", Routes.Target, Admin, TargetsApi.Put),
+        new(FunctionNames.GetTargets, "GET", Routes.Targets, Staff, TargetsApi.Get),
+        new(FunctionNames.PostMeeting, "POST", Routes.Meetings, Admin, MeetingsApi.Post),
+        new(FunctionNames.ListMeetings, "GET", Routes.Meetings, Staff, MeetingsApi.List),
+        new(FunctionNames.GetMeeting, "GET", Routes.Meeting, Staff, MeetingsApi.Get),
+        new(FunctionNames.PostDecisionStatus, "POST", Routes.DecisionStatus, Admin, MeetingsApi.PostStatus),
     ];
 
     public static readonly IReadOnlyList<QueueBinding> Queues = [];
