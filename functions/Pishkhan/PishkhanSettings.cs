@@ -15,6 +15,8 @@ public sealed class PishkhanSettings
     public long MaxJsonBodyBytes { get; init; } = 64 * 1024;
     public long MaxCsvBodyBytes { get; init; } = 2 * 1024 * 1024;
     public double ThursdayWorkingHours { get; init; } = 4;
+    /// <summary>Where published reports are read, e.g. the static website https://{account}.z6.web.core.windows.net; default the $web container's blob URL.</summary>
+    public string? PublicReportBaseUrl { get; init; }
     public StorageSettings Storage { get; init; } = new();
 
     public static readonly string[] Keys =
@@ -27,6 +29,7 @@ public sealed class PishkhanSettings
         "Pishkhan__MaxCsvBodyBytes",
         "Pishkhan__ThursdayWorkingHours",
         "Pishkhan__StorageNamePrefix",
+        "Pishkhan__PublicReportBaseUrl",
     ];
 
     public static PishkhanSettings From(IConfiguration config)
@@ -38,6 +41,7 @@ public sealed class PishkhanSettings
             MaxJsonBodyBytes = section.GetValue("MaxJsonBodyBytes", 64L * 1024),
             MaxCsvBodyBytes = section.GetValue("MaxCsvBodyBytes", 2L * 1024 * 1024),
             ThursdayWorkingHours = section.GetValue("ThursdayWorkingHours", 4.0),
+            PublicReportBaseUrl = section["PublicReportBaseUrl"],
             Storage = new StorageSettings
             {
                 ConnectionString = config["AzureWebJobsStorage"] is { Length: > 0 } cs ? cs

@@ -25,6 +25,7 @@ public static class ServiceRegistration
         services.AddSingleton<CodeDirectory>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<HttpGateway>();
+        services.ConfigureHttpJsonOptions(o => Json.ConfigureResponses(o.SerializerOptions));
         services.AddSingleton<Bindings.Dispatch>();
         services.AddSingleton<CountyStore>();
         services.AddSingleton<OfficeStore>();
@@ -38,6 +39,9 @@ public static class ServiceRegistration
         // The inspections capability replaces this with its own source (see Targets/README.md).
         services.TryAddSingleton<Targets.IReInspectionAgreementSource, Targets.NoReInspectionAgreementSource>();
         services.AddSingleton<Meetings.MeetingStore>();
+        services.AddSingleton<RankingPolicy.RankingPolicyStore>();
+        services.AddSingleton<Rankings.RankingStore>();
+        services.AddSingleton<Rankings.RankingJob>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

@@ -7,6 +7,8 @@ using Pishkhan.Health;
 using Pishkhan.Meetings;
 using Pishkhan.Members;
 using Pishkhan.Offices;
+using Pishkhan.RankingPolicy;
+using Pishkhan.Rankings;
 using Pishkhan.Targets;
 using static Pishkhan.Auth.Role;
 
@@ -42,6 +44,12 @@ public static class FunctionNames
     public const string ListMeetings = nameof(ListMeetings);
     public const string GetMeeting = nameof(GetMeeting);
     public const string PostDecisionStatus = nameof(PostDecisionStatus);
+    public const string PutRankingPolicy = nameof(PutRankingPolicy);
+    public const string GetRankingPolicy = nameof(GetRankingPolicy);
+    public const string GetRanking = nameof(GetRanking);
+    public const string RecomputeRanking = nameof(RecomputeRanking);
+    public const string RankProvince = nameof(RankProvince);
+    public const string RankingDaily = nameof(RankingDaily);
 }
 
 /// <summary>Route templates, relative to the "api" prefix (host.json extensions.http.routePrefix).</summary>
@@ -67,6 +75,9 @@ public static class Routes
     public const string Meetings = "meetings";
     public const string Meeting = "meetings/{meetingId}";
     public const string DecisionStatus = "meetings/{meetingId}/decisions/{decisionId}/status";
+    public const string RankingPolicy = "ranking-policy";
+    public const string Ranking = "rankings/{period}";
+    public const string RankingRecompute = "rankings/{period}:recompute";
 }
 
 /// <summary>Queue names (each has a "-poison" twin, created at start-up).</summary>
@@ -74,14 +85,17 @@ public static class QueueNames
 {
     public const string Notifications = "notifications";
     public const string Inspections = "inspections";
+    public const string Rankings = "rankings";
 
     /// <summary>Every queue the app uses, bound or only written to; each is created with its poison twin.</summary>
-    public static readonly string[] All = [Notifications, Inspections];
+    public static readonly string[] All = [Notifications, Inspections, Rankings];
 }
 
 /// <summary>Six-field NCRONTAB schedules, in UTC (Tehran is UTC+03:30 all year).</summary>
 public static class Schedules
 {
+    /// <summary>Daily at 21:00 UTC = 00:30 Tehran: the first half hour of a new Jalali month is already past.</summary>
+    public const string RankingDaily = "0 0 21 * * *";
 }
 
 public static class BindingTable
@@ -118,9 +132,19 @@ public static class BindingTable
         new(FunctionNames.ListMeetings, "GET", Routes.Meetings, Staff, MeetingsApi.List),
         new(FunctionNames.GetMeeting, "GET", Routes.Meeting, Staff, MeetingsApi.Get),
         new(FunctionNames.PostDecisionStatus, "POST", Routes.DecisionStatus, Admin, MeetingsApi.PostStatus),
+        new(FunctionNames.PutRankingPolicy, "PUT", Routes.RankingPolicy, Admin, RankingPolicyApi.Put),
+        new(FunctionNames.GetRankingPolicy, "GET", Routes.RankingPolicy, AccessRule.Public, RankingPolicyApi.Get),
+        new(FunctionNames.GetRanking, "GET", Routes.Ranking, AccessRule.Public, RankingsApi.Get),
+        new(FunctionNames.RecomputeRanking, "POST", Routes.RankingRecompute, Admin, RankingsApi.Recompute),
     ];
 
-    public static readonly IReadOnlyList<QueueBinding> Queues = [];
+    public static readonly IReadOnlyList<QueueBinding> Queues =
+    [
+        new(FunctionNames.RankProvince, QueueNames.Rankings, RankingJob.HandleAsync),
+    ];
 
-    public static readonly IReadOnlyList<TimerBinding> Timers = [];
+    public static readonly IReadOnlyList<TimerBinding> Timers =
+    [
+        new(FunctionNames.RankingDaily, Schedules.RankingDaily, RankingTimer.RunAsync),
+    ];
 }

@@ -32,8 +32,8 @@ public sealed class ContractEntity : ITableEntity
     public string ValidTo { get; set; } = "";
     public DateTimeOffset UpdatedAt { get; set; }
 
-    [IgnoreDataMember] public IReadOnlyList<ContractService> Services => JsonSerializer.Deserialize<List<ContractService>>(ServicesJson, Json.Options)!;
-    [IgnoreDataMember] public IReadOnlyList<string> CountyCodes => JsonSerializer.Deserialize<List<string>>(CountyCodesJson, Json.Options)!;
+    [IgnoreDataMember] public IReadOnlyList<ContractService> Services => JsonSerializer.Deserialize<List<ContractService>>(ServicesJson, Json.Stored)!;
+    [IgnoreDataMember] public IReadOnlyList<string> CountyCodes => JsonSerializer.Deserialize<List<string>>(CountyCodesJson, Json.Stored)!;
     [IgnoreDataMember] public DateOnly From => DateOnly.ParseExact(ValidFrom, "yyyy-MM-dd");
     [IgnoreDataMember] public DateOnly To => DateOnly.ParseExact(ValidTo, "yyyy-MM-dd");
 }
@@ -110,7 +110,7 @@ public static class ContractsApi
         var entity = new ContractEntity
         {
             PartitionKey = agency.AgencyId, RowKey = id, Province = agency.Province,
-            ServicesJson = JsonSerializer.Serialize(services, Json.Options), CountyCodesJson = JsonSerializer.Serialize(countyCodes, Json.Options),
+            ServicesJson = JsonSerializer.Serialize(services, Json.Stored), CountyCodesJson = JsonSerializer.Serialize(countyCodes, Json.Stored),
             ValidFrom = body.ValidFrom.ToString("yyyy-MM-dd"), ValidTo = body.ValidTo.ToString("yyyy-MM-dd"),
             UpdatedAt = request.Service<TimeProvider>().GetUtcNow(),
         };

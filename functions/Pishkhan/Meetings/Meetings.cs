@@ -10,7 +10,7 @@ using Pishkhan.Targets;
 
 namespace Pishkhan.Meetings;
 
-[JsonConverter(typeof(CamelCaseEnumConverter<DecisionStatus>))]
+[JsonConverter(typeof(RankingPolicy.CamelCaseEnumConverter<DecisionStatus>))]
 public enum DecisionStatus { Open, Done, Dropped }
 
 /// <summary>What a decision concerns: targets as "scope/period/indicator", office codes, complaint tracking codes.</summary>
@@ -168,7 +168,7 @@ public sealed class MeetingStore(Store store, TimeProvider clock)
 
     public static string StatusName(DecisionStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 
-    internal static DecisionLinks ReadLinks(string json) => JsonSerializer.Deserialize<DecisionLinks>(json, Json.Options) ?? new DecisionLinks();
+    internal static DecisionLinks ReadLinks(string json) => JsonSerializer.Deserialize<DecisionLinks>(json, Json.Stored) ?? new DecisionLinks();
 }
 
 /// <summary>Meeting and due dates: Jalali (1405-09-10) or Gregorian (2026-12-01), stored Gregorian.</summary>

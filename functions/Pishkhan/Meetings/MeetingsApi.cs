@@ -84,7 +84,7 @@ public static partial class MeetingsApi
         {
             PartitionKey = province!, RowKey = DecisionEntity.Key(meeting.MeetingId, $"d{i + 1:D2}"), MeetingId = meeting.MeetingId,
             DecisionId = $"d{i + 1:D2}", Scope = meeting.Scope, County = meeting.County, MeetingDate = meeting.Date, Text = r.Text,
-            OwnerMemberId = r.Owner, DueDate = MeetingDates.Format(r.Due), LinksJson = JsonSerializer.Serialize(r.Links, Json.Options),
+            OwnerMemberId = r.Owner, DueDate = MeetingDates.Format(r.Due), LinksJson = JsonSerializer.Serialize(r.Links, Json.Stored),
         }).ToList();
 
         var actions = new List<TableTransactionAction>();
@@ -260,12 +260,12 @@ public static partial class MeetingsApi
             const string shape = "Use scope/period/indicator, e.g. lorestan/1405-09/slaCompliance.";
             var parts = raw.Split('/');
             if (parts.Length != 3 || !Codes.TryNormalize(parts[0], out var code) || !JalaliPeriod.TryParse(parts[1], out var period)
-                || !Indicators.TryParse(parts[2], out var indicator))
+                || !TargetIndicators.TryParse(parts[2], out var indicator))
                 return (null, shape);
             if (!_scopes.TryGetValue(code, out var scope))
                 _scopes[code] = scope = await PlanScope.ResolveAsync(code, request.Service<CountyStore>(), cancellationToken);
             if (province is not null && scope?.Province != province) return (null, "No such province or county in this province.");
-            return ($"{code}/{period}/{Indicators.NameOf(indicator)}", null);
+            return ($"{code}/{period}/{TargetIndicators.NameOf(indicator)}", null);
         }
 
         private async Task<(string?, string?)> OfficeAsync(string raw)

@@ -33,7 +33,8 @@ public static class Tables
     public const string InspectionRequests = "InspectionRequests";
     public const string Targets = "Targets";
     public const string Meetings = "Meetings";
+    public const string Rankings = "Rankings";
 
     public static readonly List<string> All =
-        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests, Targets, Meetings];
+        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests, Targets, Meetings, Rankings];
 }

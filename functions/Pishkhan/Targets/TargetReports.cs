@@ -7,7 +7,7 @@ namespace Pishkhan.Targets;
 
 public sealed record TrendPoint(string Period, double? Actual, double? Planned, TargetState Status);
 
-public sealed record IndicatorReport(Indicator Indicator, Direction Direction, string Unit, double? Planned, double? Actual, double? Gap,
+public sealed record IndicatorReport(TargetIndicator Indicator, TargetDirection Direction, string Unit, double? Planned, double? Actual, double? Gap,
     double? ProRataPlanned, TargetState Status, Colour Colour, string? Note, IReadOnlyList<TrendPoint> Trend);
 
 /// <summary>GET /api/targets/{scope}/{period}: every indicator, planned or not, with its trend over the last six periods.</summary>
@@ -15,7 +15,7 @@ public sealed record TargetReport(string Scope, string Province, string? County,
     double Tolerance, IReadOnlyList<IndicatorReport> Indicators);
 
 /// <summary>One planned indicator's verdict, as the digest and the ranking report list them.</summary>
-public sealed record TargetStatus(string Scope, string Province, string? County, string Period, Indicator Indicator, Direction Direction,
+public sealed record TargetStatus(string Scope, string Province, string? County, string Period, TargetIndicator Indicator, TargetDirection Direction,
     double Planned, double? Actual, double? Gap, double? ProRataPlanned, TargetState Status, Colour Colour, string? Note);
 
 /// <summary>
@@ -42,7 +42,7 @@ public sealed class TargetReports(TargetStore targets, OfficeStatsStore stats, O
         var current = Count(officesTask.Result);
         var snapshots = snapshotsTask.Result.ToDictionary(s => s.Period);
         var plans = targetsTask.Result.ToDictionary(t => (t.Period, t.IndicatorName));
-        var actuals = new IReadOnlyDictionary<Indicator, double?>[periods.Count];
+        var actuals = new IReadOnlyDictionary<TargetIndicator, double?>[periods.Count];
         for (var i = 0; i < periods.Count; i++)
         {
             var reference = await ReferenceAsync(scope, periods[i], current, snapshots.GetValueOrDefault(periods[i].ToString()), now, cancellationToken);
@@ -50,7 +50,7 @@ public sealed class TargetReports(TargetStore targets, OfficeStatsStore stats, O
         }
 
         var elapsed = TargetRules.ElapsedShare(period, now, calendarTask.Result);
-        var rows = Indicators.All.Select(info =>
+        var rows = TargetIndicators.All.Select(info =>
         {
             var plan = plans.GetValueOrDefault((period.ToString(), info.Name));
             var actual = actuals[^1][info.Indicator];
@@ -93,14 +93,14 @@ public sealed class TargetReports(TargetStore targets, OfficeStatsStore stats, O
             var current = Count(officesTask.Result.Where(o => scope.County is null || o.CountyCode == scope.County));
             var snapshot = await targets.GetSnapshotAsync(scope.Code, period, cancellationToken);
             var reference = await ReferenceAsync(scope, period, current, snapshot, now, cancellationToken);
-            var agreement = plans.Any(p => p.IndicatorName == Indicators.NameOf(Indicator.ReInspectionAgreement))
+            var agreement = plans.Any(p => p.IndicatorName == TargetIndicators.NameOf(TargetIndicator.ReInspectionAgreement))
                 ? await reInspections.GetAsync(province, scope.County, period, cancellationToken)
                 : null;
             var actuals = TargetRules.Actuals(new ActualInputs(InScope(statsTask.Result, scope), reference.Active, reference.AfterHours, agreement));
             foreach (var plan in plans.OrderBy(p => p.RowKey, StringComparer.Ordinal))
             {
-                if (!Indicators.TryParse(plan.IndicatorName, out var indicator)) continue;
-                var info = Indicators.Info(indicator);
+                if (!TargetIndicators.TryParse(plan.IndicatorName, out var indicator)) continue;
+                var info = TargetIndicators.Info(indicator);
                 var verdict = TargetRules.Evaluate(info, plan.Planned, actuals[indicator], elapsed);
                 if (verdict.Status == TargetState.Behind)
                     behind.Add(new TargetStatus(scope.Code, province, scope.County, period.ToString(), indicator, info.Direction, plan.Planned,

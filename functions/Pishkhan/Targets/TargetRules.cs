@@ -6,14 +6,14 @@ using Pishkhan.Stats;
 namespace Pishkhan.Targets;
 
 /// <summary>met (green), onTrack (amber), behind (red); noData / noTarget (grey) when there is nothing to compare.</summary>
-[JsonConverter(typeof(CamelCaseEnumConverter<TargetState>))]
+[JsonConverter(typeof(RankingPolicy.CamelCaseEnumConverter<TargetState>))]
 public enum TargetState { Met, OnTrack, Behind, NoData, NoTarget }
 
-[JsonConverter(typeof(CamelCaseEnumConverter<Colour>))]
+[JsonConverter(typeof(RankingPolicy.CamelCaseEnumConverter<Colour>))]
 public enum Colour { Green, Amber, Red, Grey }
 
 /// <summary>The verdict on one indicator: gap = actual − planned (signed; for "lower" indicators a positive gap is bad).</summary>
-public sealed record Evaluation(TargetState Status, Colour Colour, double? Gap, double? ProRataPlanned);
+public sealed record TargetVerdict(TargetState Status, Colour Colour, double? Gap, double? ProRataPlanned);
 
 /// <summary>What the actuals are computed from, for one scope and period (already filtered to the scope).</summary>
 public sealed record ActualInputs(IReadOnlyList<OfficeStatsEntity> Stats, int ActiveOffices, int AfterHoursOffices, double? ReInspectionAgreement);
@@ -33,7 +33,7 @@ public static class TargetRules
     public static double Round(double value) => Math.Round(value, 4, MidpointRounding.AwayFromZero);
 
     /// <summary>Checks a planned value against the indicator's range; returns it or records an error.</summary>
-    public static double? ValidatePlanned(FieldErrors errors, string field, IndicatorInfo info, double planned)
+    public static double? ValidatePlanned(FieldErrors errors, string field, TargetIndicatorInfo info, double planned)
     {
         if (!double.IsFinite(planned) || planned < info.Min || planned > info.Max)
         {
@@ -57,7 +57,7 @@ public static class TargetRules
     /// Every indicator's actual for one scope and period; null where there is nothing to measure (no
     /// completed request, no rating, no decided complaint, no active office, no re-inspection).
     /// </summary>
-    public static IReadOnlyDictionary<Indicator, double?> Actuals(ActualInputs inputs)
+    public static IReadOnlyDictionary<TargetIndicator, double?> Actuals(ActualInputs inputs)
     {
         var s = inputs.Stats;
         long completed = s.Sum(r => r.RequestsCompleted), withinSla = s.Sum(r => r.CompletedWithinSla);
@@ -68,17 +68,17 @@ public static class TargetRules
         var median = Histogram.Quantile(Histogram.Merge(s.Select(r => r.ComplaintDecisionDaysHistogram)), 0.5);
         if (median is { } m && double.IsPositiveInfinity(m)) median = Histogram.Bounds[^1];
 
-        return new Dictionary<Indicator, double?>
+        return new Dictionary<TargetIndicator, double?>
         {
-            [Indicator.ActiveOffices] = inputs.ActiveOffices,
-            [Indicator.AfterHoursOffices] = inputs.AfterHoursOffices,
-            [Indicator.ServicesOutsourced] = s.Sum(r => r.RequestsReceived),
-            [Indicator.SlaCompliance] = completed > 0 ? Round((double)withinSla / completed) : null,
-            [Indicator.MeanSatisfaction] = ratings > 0 ? Round((double)ratingSum / ratings) : null,
-            [Indicator.MedianComplaintDecisionDays] = median,
+            [TargetIndicator.ActiveOffices] = inputs.ActiveOffices,
+            [TargetIndicator.AfterHoursOffices] = inputs.AfterHoursOffices,
+            [TargetIndicator.ServicesOutsourced] = s.Sum(r => r.RequestsReceived),
+            [TargetIndicator.SlaCompliance] = completed > 0 ? Round((double)withinSla / completed) : null,
+            [TargetIndicator.MeanSatisfaction] = ratings > 0 ? Round((double)ratingSum / ratings) : null,
+            [TargetIndicator.MedianComplaintDecisionDays] = median,
             // Offices inspected may include one suspended since; coverage cannot exceed everything.
-            [Indicator.RoutineInspectionCoverage] = inputs.ActiveOffices > 0 ? Round(Math.Min(1.0, (double)inspectedOffices / inputs.ActiveOffices)) : null,
-            [Indicator.ReInspectionAgreement] = inputs.ReInspectionAgreement is { } a ? Round(a) : null,
+            [TargetIndicator.RoutineInspectionCoverage] = inputs.ActiveOffices > 0 ? Round(Math.Min(1.0, (double)inspectedOffices / inputs.ActiveOffices)) : null,
+            [TargetIndicator.ReInspectionAgreement] = inputs.ReInspectionAgreement is { } a ? Round(a) : null,
         };
     }
 
@@ -88,14 +88,14 @@ public static class TargetRules
     /// at or past the pro-rata plan (plan × share of the period's working days elapsed). behind: otherwise.
     /// <paramref name="elapsedShare"/> is 1 for a closed period.
     /// </summary>
-    public static Evaluation Evaluate(IndicatorInfo info, double? planned, double? actual, double elapsedShare)
+    public static TargetVerdict Evaluate(TargetIndicatorInfo info, double? planned, double? actual, double elapsedShare)
     {
         if (planned is not { } plan) return new(TargetState.NoTarget, Colour.Grey, null, null);
         double? proRata = info.Cumulative && elapsedShare < 1 ? Round(plan * Math.Max(0, elapsedShare)) : null;
         if (actual is not { } value) return new(TargetState.NoData, Colour.Grey, null, proRata);
 
         var gap = Round(value - plan);
-        var higher = info.Direction == Direction.Higher;
+        var higher = info.Direction == TargetDirection.Higher;
         if (higher ? value >= plan - Epsilon : value <= plan + Epsilon) return new(TargetState.Met, Colour.Green, gap, proRata);
         var withinTolerance = higher ? value >= plan * (1 - Tolerance) - Epsilon : value <= plan * (1 + Tolerance) + Epsilon;
         var atProRata = proRata is { } p && value >= p - Epsilon;

@@ -46,7 +46,7 @@ public sealed class TargetEntity : ITableEntity
     /// <summary>The id of the key that set the plan (not a person's name).</summary>
     public string UpdatedBy { get; set; } = "";
 
-    public static string Key(JalaliPeriod period, Indicator indicator) => $"{period}|{Indicators.NameOf(indicator)}";
+    public static string Key(JalaliPeriod period, TargetIndicator indicator) => $"{period}|{TargetIndicators.NameOf(indicator)}";
 }
 
 /// <summary>

@@ -9,10 +9,10 @@ namespace Pishkhan.Targets;
 /// <summary>PUT body: the planned value in the indicator's unit (shares 0..1, satisfaction 1..5, days, counts).</summary>
 public sealed record PutTarget(double Planned, string? Note = null);
 
-public sealed record TargetView(string Scope, string Province, string? County, string Period, Indicator Indicator, double Planned, string? Note,
+public sealed record TargetView(string Scope, string Province, string? County, string Period, TargetIndicator Indicator, double Planned, string? Note,
     DateTimeOffset UpdatedAt)
 {
-    public static TargetView From(TargetEntity e, Indicator indicator) =>
+    public static TargetView From(TargetEntity e, TargetIndicator indicator) =>
         new(e.Scope, e.Province, e.County, e.Period, indicator, e.Planned, e.Note, e.UpdatedAt);
 }
 
@@ -26,7 +26,7 @@ public static class TargetsApi
         var period = Period(request, errors);
         var indicator = IndicatorOf(request, errors);
         var body = await request.ReadJsonAsync<PutTarget>();
-        var planned = indicator is { } i ? TargetRules.ValidatePlanned(errors, "planned", Indicators.Info(i), body.Planned) : null;
+        var planned = indicator is { } i ? TargetRules.ValidatePlanned(errors, "planned", TargetIndicators.Info(i), body.Planned) : null;
         var note = errors.Text("note", body.Note, 500, required: false);
         errors.ThrowIfAny();
 
@@ -62,10 +62,10 @@ public static class TargetsApi
         return null;
     }
 
-    private static Indicator? IndicatorOf(ApiRequest request, FieldErrors errors)
+    private static TargetIndicator? IndicatorOf(ApiRequest request, FieldErrors errors)
     {
-        if (Indicators.TryParse(request.RouteValue("indicator"), out var indicator)) return indicator;
-        errors.Add("indicator", "One of " + Indicators.NameList + ".");
+        if (TargetIndicators.TryParse(request.RouteValue("indicator"), out var indicator)) return indicator;
+        errors.Add("indicator", "One of " + TargetIndicators.NameList + ".");
         return null;
     }
 }

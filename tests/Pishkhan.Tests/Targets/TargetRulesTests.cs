@@ -7,24 +7,24 @@ namespace Pishkhan.Tests.Targets;
 
 public sealed class TargetRulesTests
 {
-    private static IndicatorInfo Info(Indicator i) => Indicators.Info(i);
+    private static TargetIndicatorInfo Info(TargetIndicator i) => TargetIndicators.Info(i);
 
     [Theory]
     // higher is better: plan 100, tolerance 10 %
-    [InlineData(Indicator.ActiveOffices, 100, 100, TargetState.Met, Colour.Green)]
-    [InlineData(Indicator.ActiveOffices, 100, 120, TargetState.Met, Colour.Green)]
-    [InlineData(Indicator.ActiveOffices, 100, 90, TargetState.OnTrack, Colour.Amber)]
-    [InlineData(Indicator.ActiveOffices, 100, 89, TargetState.Behind, Colour.Red)]
-    [InlineData(Indicator.SlaCompliance, 0.95, 0.9, TargetState.OnTrack, Colour.Amber)]
-    [InlineData(Indicator.SlaCompliance, 0.95, 0.85, TargetState.Behind, Colour.Red)]
-    [InlineData(Indicator.MeanSatisfaction, 4.4, 4.5, TargetState.Met, Colour.Green)]
+    [InlineData(TargetIndicator.ActiveOffices, 100, 100, TargetState.Met, Colour.Green)]
+    [InlineData(TargetIndicator.ActiveOffices, 100, 120, TargetState.Met, Colour.Green)]
+    [InlineData(TargetIndicator.ActiveOffices, 100, 90, TargetState.OnTrack, Colour.Amber)]
+    [InlineData(TargetIndicator.ActiveOffices, 100, 89, TargetState.Behind, Colour.Red)]
+    [InlineData(TargetIndicator.SlaCompliance, 0.95, 0.9, TargetState.OnTrack, Colour.Amber)]
+    [InlineData(TargetIndicator.SlaCompliance, 0.95, 0.85, TargetState.Behind, Colour.Red)]
+    [InlineData(TargetIndicator.MeanSatisfaction, 4.4, 4.5, TargetState.Met, Colour.Green)]
     // lower is better: plan 10 working days
-    [InlineData(Indicator.MedianComplaintDecisionDays, 10, 10, TargetState.Met, Colour.Green)]
-    [InlineData(Indicator.MedianComplaintDecisionDays, 10, 4, TargetState.Met, Colour.Green)]
-    [InlineData(Indicator.MedianComplaintDecisionDays, 10, 11, TargetState.OnTrack, Colour.Amber)]
-    [InlineData(Indicator.MedianComplaintDecisionDays, 10, 11.5, TargetState.Behind, Colour.Red)]
-    [InlineData(Indicator.MedianComplaintDecisionDays, 0, 1, TargetState.Behind, Colour.Red)]
-    public void JudgesAClosedPeriodAgainstThePlanInTheIndicatorsDirection(Indicator indicator, double planned, double actual, TargetState status, Colour colour)
+    [InlineData(TargetIndicator.MedianComplaintDecisionDays, 10, 10, TargetState.Met, Colour.Green)]
+    [InlineData(TargetIndicator.MedianComplaintDecisionDays, 10, 4, TargetState.Met, Colour.Green)]
+    [InlineData(TargetIndicator.MedianComplaintDecisionDays, 10, 11, TargetState.OnTrack, Colour.Amber)]
+    [InlineData(TargetIndicator.MedianComplaintDecisionDays, 10, 11.5, TargetState.Behind, Colour.Red)]
+    [InlineData(TargetIndicator.MedianComplaintDecisionDays, 0, 1, TargetState.Behind, Colour.Red)]
+    public void JudgesAClosedPeriodAgainstThePlanInTheIndicatorsDirection(TargetIndicator indicator, double planned, double actual, TargetState status, Colour colour)
     {
         var verdict = TargetRules.Evaluate(Info(indicator), planned, actual, elapsedShare: 1);
         Assert.Equal(status, verdict.Status);
@@ -42,7 +42,7 @@ public sealed class TargetRulesTests
     [InlineData(1000, 0.2, TargetState.Met)]
     public void ACumulativeIndicatorInAnOpenPeriodIsJudgedAgainstThePlanProRata(double actual, double elapsed, TargetState status)
     {
-        var verdict = TargetRules.Evaluate(Info(Indicator.ServicesOutsourced), 1000, actual, elapsed);
+        var verdict = TargetRules.Evaluate(Info(TargetIndicator.ServicesOutsourced), 1000, actual, elapsed);
         Assert.Equal(status, verdict.Status);
         Assert.Equal(elapsed < 1 ? 1000 * elapsed : (double?)null, verdict.ProRataPlanned);
     }
@@ -50,7 +50,7 @@ public sealed class TargetRulesTests
     [Fact]
     public void ALevelIndicatorGetsNoProRataAllowance()
     {
-        var verdict = TargetRules.Evaluate(Info(Indicator.SlaCompliance), 0.9, 0.5, elapsedShare: 0.5);
+        var verdict = TargetRules.Evaluate(Info(TargetIndicator.SlaCompliance), 0.9, 0.5, elapsedShare: 0.5);
         Assert.Equal(TargetState.Behind, verdict.Status);
         Assert.Null(verdict.ProRataPlanned);
     }
@@ -58,27 +58,27 @@ public sealed class TargetRulesTests
     [Fact]
     public void NoPlanOrNoDataIsGrey()
     {
-        var noPlan = TargetRules.Evaluate(Info(Indicator.SlaCompliance), null, 0.9, 1);
-        var noData = TargetRules.Evaluate(Info(Indicator.SlaCompliance), 0.9, null, 1);
+        var noPlan = TargetRules.Evaluate(Info(TargetIndicator.SlaCompliance), null, 0.9, 1);
+        var noData = TargetRules.Evaluate(Info(TargetIndicator.SlaCompliance), 0.9, null, 1);
         Assert.Equal((TargetState.NoTarget, Colour.Grey, (double?)null), (noPlan.Status, noPlan.Colour, noPlan.Gap));
         Assert.Equal((TargetState.NoData, Colour.Grey, (double?)null), (noData.Status, noData.Colour, noData.Gap));
     }
 
     [Theory]
-    [InlineData(Indicator.SlaCompliance, 0.9, true)]
-    [InlineData(Indicator.SlaCompliance, 1, true)]
-    [InlineData(Indicator.SlaCompliance, 90, false)]   // a percentage is not a share
-    [InlineData(Indicator.SlaCompliance, -0.1, false)]
-    [InlineData(Indicator.MeanSatisfaction, 4.2, true)]
-    [InlineData(Indicator.MeanSatisfaction, 0.5, false)]
-    [InlineData(Indicator.MeanSatisfaction, 5.5, false)]
-    [InlineData(Indicator.ActiveOffices, 60, true)]
-    [InlineData(Indicator.ActiveOffices, 60.5, false)]
-    [InlineData(Indicator.ServicesOutsourced, -1, false)]
-    [InlineData(Indicator.MedianComplaintDecisionDays, 7.5, true)]
-    [InlineData(Indicator.MedianComplaintDecisionDays, 400, false)]
-    [InlineData(Indicator.RoutineInspectionCoverage, double.NaN, false)]
-    public void PlannedValuesMustFitTheIndicatorsUnit(Indicator indicator, double planned, bool valid)
+    [InlineData(TargetIndicator.SlaCompliance, 0.9, true)]
+    [InlineData(TargetIndicator.SlaCompliance, 1, true)]
+    [InlineData(TargetIndicator.SlaCompliance, 90, false)]   // a percentage is not a share
+    [InlineData(TargetIndicator.SlaCompliance, -0.1, false)]
+    [InlineData(TargetIndicator.MeanSatisfaction, 4.2, true)]
+    [InlineData(TargetIndicator.MeanSatisfaction, 0.5, false)]
+    [InlineData(TargetIndicator.MeanSatisfaction, 5.5, false)]
+    [InlineData(TargetIndicator.ActiveOffices, 60, true)]
+    [InlineData(TargetIndicator.ActiveOffices, 60.5, false)]
+    [InlineData(TargetIndicator.ServicesOutsourced, -1, false)]
+    [InlineData(TargetIndicator.MedianComplaintDecisionDays, 7.5, true)]
+    [InlineData(TargetIndicator.MedianComplaintDecisionDays, 400, false)]
+    [InlineData(TargetIndicator.RoutineInspectionCoverage, double.NaN, false)]
+    public void PlannedValuesMustFitTheIndicatorsUnit(TargetIndicator indicator, double planned, bool valid)
     {
         var errors = new FieldErrors();
         var result = TargetRules.ValidatePlanned(errors, "planned", Info(indicator), planned);
@@ -109,41 +109,41 @@ public sealed class TargetRulesTests
         };
         var actuals = TargetRules.Actuals(new ActualInputs(rows, ActiveOffices: 3, AfterHoursOffices: 2, ReInspectionAgreement: 0.66666));
 
-        Assert.Equal(3, actuals[Indicator.ActiveOffices]);
-        Assert.Equal(2, actuals[Indicator.AfterHoursOffices]);
-        Assert.Equal(35, actuals[Indicator.ServicesOutsourced]);
-        Assert.Equal(0.9, actuals[Indicator.SlaCompliance]);                    // 18 of 20 completed within SLA
-        Assert.Equal(4.5, actuals[Indicator.MeanSatisfaction]);                 // 45 / 10
+        Assert.Equal(3, actuals[TargetIndicator.ActiveOffices]);
+        Assert.Equal(2, actuals[TargetIndicator.AfterHoursOffices]);
+        Assert.Equal(35, actuals[TargetIndicator.ServicesOutsourced]);
+        Assert.Equal(0.9, actuals[TargetIndicator.SlaCompliance]);                    // 18 of 20 completed within SLA
+        Assert.Equal(4.5, actuals[TargetIndicator.MeanSatisfaction]);                 // 45 / 10
         // Days 1, 3, 3, 10, 20, 30 fall in buckets ≤1, ≤4, ≤4, ≤12, ≤24, ≤32: the 3rd of 6 is in "≤4".
-        Assert.Equal(4, actuals[Indicator.MedianComplaintDecisionDays]);
-        Assert.Equal(0.6667, actuals[Indicator.RoutineInspectionCoverage]);     // o1 and o3 of 3 active offices
-        Assert.Equal(0.6667, actuals[Indicator.ReInspectionAgreement]);
+        Assert.Equal(4, actuals[TargetIndicator.MedianComplaintDecisionDays]);
+        Assert.Equal(0.6667, actuals[TargetIndicator.RoutineInspectionCoverage]);     // o1 and o3 of 3 active offices
+        Assert.Equal(0.6667, actuals[TargetIndicator.ReInspectionAgreement]);
     }
 
     [Fact]
     public void ActualsWithNothingToMeasureAreNull()
     {
         var actuals = TargetRules.Actuals(new ActualInputs([], 0, 0, null));
-        Assert.Equal(0, actuals[Indicator.ServicesOutsourced]);
-        Assert.Null(actuals[Indicator.SlaCompliance]);
-        Assert.Null(actuals[Indicator.MeanSatisfaction]);
-        Assert.Null(actuals[Indicator.MedianComplaintDecisionDays]);
-        Assert.Null(actuals[Indicator.RoutineInspectionCoverage]);
-        Assert.Null(actuals[Indicator.ReInspectionAgreement]);
+        Assert.Equal(0, actuals[TargetIndicator.ServicesOutsourced]);
+        Assert.Null(actuals[TargetIndicator.SlaCompliance]);
+        Assert.Null(actuals[TargetIndicator.MeanSatisfaction]);
+        Assert.Null(actuals[TargetIndicator.MedianComplaintDecisionDays]);
+        Assert.Null(actuals[TargetIndicator.RoutineInspectionCoverage]);
+        Assert.Null(actuals[TargetIndicator.ReInspectionAgreement]);
     }
 
     [Fact]
     public void CoverageNeverExceedsEveryActiveOffice()
     {
         var rows = new[] { Row("o1", "c1", 0, 0, 0, 0, 0, routine: 1), Row("o2", "c1", 0, 0, 0, 0, 0, routine: 3) };
-        Assert.Equal(1, TargetRules.Actuals(new ActualInputs(rows, 1, 0, null))[Indicator.RoutineInspectionCoverage]);
+        Assert.Equal(1, TargetRules.Actuals(new ActualInputs(rows, 1, 0, null))[TargetIndicator.RoutineInspectionCoverage]);
     }
 
     [Fact]
     public void AMedianBeyondTheLastBucketIsReportedAsItsBound()
     {
         var rows = new[] { Row("o1", "c1", 0, 0, 0, 0, 0, 0, 600, 700) };
-        Assert.Equal(Histogram.Bounds[^1], TargetRules.Actuals(new ActualInputs(rows, 1, 0, null))[Indicator.MedianComplaintDecisionDays]);
+        Assert.Equal(Histogram.Bounds[^1], TargetRules.Actuals(new ActualInputs(rows, 1, 0, null))[TargetIndicator.MedianComplaintDecisionDays]);
     }
 
     [Fact]
@@ -169,12 +169,12 @@ public sealed class TargetRulesTests
     }
 
     [Theory]
-    [InlineData("slaCompliance", Indicator.SlaCompliance)]
-    [InlineData("SLACOMPLIANCE", Indicator.SlaCompliance)]
-    [InlineData("medianComplaintDecisionDays", Indicator.MedianComplaintDecisionDays)]
-    public void IndicatorNamesParseInAnyCase(string name, Indicator expected)
+    [InlineData("slaCompliance", TargetIndicator.SlaCompliance)]
+    [InlineData("SLACOMPLIANCE", TargetIndicator.SlaCompliance)]
+    [InlineData("medianComplaintDecisionDays", TargetIndicator.MedianComplaintDecisionDays)]
+    public void IndicatorNamesParseInAnyCase(string name, TargetIndicator expected)
     {
-        Assert.True(Indicators.TryParse(name, out var indicator));
+        Assert.True(TargetIndicators.TryParse(name, out var indicator));
         Assert.Equal(expected, indicator);
     }
 
@@ -183,5 +183,5 @@ public sealed class TargetRulesTests
     [InlineData("")]
     [InlineData("sla")]
     [InlineData("ActiveOffices,SlaCompliance")]
-    public void NumbersAndUnknownNamesAreNotIndicators(string name) => Assert.False(Indicators.TryParse(name, out _));
+    public void NumbersAndUnknownNamesAreNotIndicators(string name) => Assert.False(TargetIndicators.TryParse(name, out _));
 }

@@ -144,8 +144,8 @@ public sealed class TargetsApiTests(TargetsFixture fixture) : IClassFixture<Targ
         await PlanAban();
         var behind = await Host.Services.GetRequiredService<TargetReports>().BehindPlanAsync("lorestan", new JalaliPeriod(1405, 8), default);
         Assert.Equal(
-            [("lorestan", Indicator.AfterHoursOffices), ("lorestan", Indicator.MedianComplaintDecisionDays), ("lorestan", Indicator.ServicesOutsourced),
-             ("tg-c2", Indicator.MedianComplaintDecisionDays)],
+            [("lorestan", TargetIndicator.AfterHoursOffices), ("lorestan", TargetIndicator.MedianComplaintDecisionDays), ("lorestan", TargetIndicator.ServicesOutsourced),
+             ("tg-c2", TargetIndicator.MedianComplaintDecisionDays)],
             behind.Select(b => (b.Scope, b.Indicator)));
         var days = behind[^1];
         Assert.Equal((10.0, 24.0, 14.0, Colour.Red, "lorestan", "tg-c2"), (days.Planned, days.Actual!.Value, days.Gap!.Value, days.Colour, days.Province, days.County));
