@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pishkhan.Agencies;
@@ -33,6 +34,11 @@ public static class ServiceRegistration
         services.AddSingleton<Stats.OfficeStatsStore>();
         services.AddSingleton<Notifications.Outbox>();
         services.AddSingleton<Calendar.HolidayStore>();
+        services.AddSingleton<Targets.TargetStore>();
+        services.AddSingleton<Targets.TargetReports>();
+        // The inspections capability replaces this with its own source (see Targets/README.md).
+        services.TryAddSingleton<Targets.IReInspectionAgreementSource, Targets.NoReInspectionAgreementSource>();
+        services.AddSingleton<Meetings.MeetingStore>();
         services.AddSingleton<RankingPolicy.RankingPolicyStore>();
         services.AddSingleton<Rankings.RankingStore>();
         services.AddSingleton<Rankings.RankingJob>();

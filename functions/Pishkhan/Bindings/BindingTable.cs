@@ -4,11 +4,13 @@ using Pishkhan.Calendar;
 using Pishkhan.Contracts;
 using Pishkhan.Counties;
 using Pishkhan.Health;
+using Pishkhan.Meetings;
 using Pishkhan.Members;
 using Pishkhan.Offices;
 using Pishkhan.OpenApi;
 using Pishkhan.RankingPolicy;
 using Pishkhan.Rankings;
+using Pishkhan.Targets;
 using static Pishkhan.Auth.Role;
 
 namespace Pishkhan.Bindings;
@@ -38,6 +40,12 @@ public static class FunctionNames
     public const string ListHolidays = nameof(ListHolidays);
     public const string PutHoliday = nameof(PutHoliday);
     public const string DeleteHoliday = nameof(DeleteHoliday);
+    public const string PutTarget = nameof(PutTarget);
+    public const string GetTargets = nameof(GetTargets);
+    public const string PostMeeting = nameof(PostMeeting);
+    public const string ListMeetings = nameof(ListMeetings);
+    public const string GetMeeting = nameof(GetMeeting);
+    public const string PostDecisionStatus = nameof(PostDecisionStatus);
     public const string PutRankingPolicy = nameof(PutRankingPolicy);
     public const string GetRankingPolicy = nameof(GetRankingPolicy);
     public const string GetRanking = nameof(GetRanking);
@@ -65,6 +73,11 @@ public static class Routes
     public const string Members = "members";
     public const string Holidays = "holidays";
     public const string Holiday = "holidays/{date}";
+    public const string Target = "targets/{scope}/{period}/{indicator}";
+    public const string Targets = "targets/{scope}/{period}";
+    public const string Meetings = "meetings";
+    public const string Meeting = "meetings/{meetingId}";
+    public const string DecisionStatus = "meetings/{meetingId}/decisions/{decisionId}/status";
     public const string RankingPolicy = "ranking-policy";
     public const string Ranking = "rankings/{period}";
     public const string RankingRecompute = "rankings/{period}:recompute";
@@ -117,6 +130,12 @@ public static class BindingTable
         new(FunctionNames.ListHolidays, "GET", Routes.Holidays, AccessRule.Public, HolidaysApi.List),
         new(FunctionNames.PutHoliday, "PUT", Routes.Holiday, Admin, HolidaysApi.Put),
         new(FunctionNames.DeleteHoliday, "DELETE", Routes.Holiday, Admin, HolidaysApi.Delete),
+        new(FunctionNames.PutTarget, "PUT", Routes.Target, Admin, TargetsApi.Put),
+        new(FunctionNames.GetTargets, "GET", Routes.Targets, Staff, TargetsApi.Get),
+        new(FunctionNames.PostMeeting, "POST", Routes.Meetings, Admin, MeetingsApi.Post),
+        new(FunctionNames.ListMeetings, "GET", Routes.Meetings, Staff, MeetingsApi.List),
+        new(FunctionNames.GetMeeting, "GET", Routes.Meeting, Staff, MeetingsApi.Get),
+        new(FunctionNames.PostDecisionStatus, "POST", Routes.DecisionStatus, Admin, MeetingsApi.PostStatus),
         new(FunctionNames.PutRankingPolicy, "PUT", Routes.RankingPolicy, Admin, RankingPolicyApi.Put),
         new(FunctionNames.GetRankingPolicy, "GET", Routes.RankingPolicy, AccessRule.Public, RankingPolicyApi.Get),
         new(FunctionNames.GetRanking, "GET", Routes.Ranking, AccessRule.Public, RankingsApi.Get),
