@@ -59,6 +59,8 @@ var tables = [
   'OfficeStats'
   'Outbox'
   'InspectionRequests'
+  'Targets'
+  'Meetings'
   'Rankings'
 ]
 var queues = [

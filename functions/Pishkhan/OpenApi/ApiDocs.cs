@@ -6,10 +6,12 @@ using Pishkhan.Contracts;
 using Pishkhan.Counties;
 using Pishkhan.Health;
 using Pishkhan.Http;
+using Pishkhan.Meetings;
 using Pishkhan.Members;
 using Pishkhan.Offices;
 using Pishkhan.RankingPolicy;
 using Pishkhan.Rankings;
+using Pishkhan.Targets;
 using static Pishkhan.OpenApi.Doc;
 
 namespace Pishkhan.OpenApi;
@@ -39,6 +41,10 @@ public static class ApiDocs
         ["keyId"] = "Key id: 16 hexadecimal characters (the part after pk_ in the key).",
         ["date"] = "A Jalali date (1405-01-13) or a Gregorian one (2026-04-02); Persian digits are accepted.",
         ["period"] = "A Solar Hijri month, YYYY-MM (1405-09 is Azar 1405).",
+        ["scope"] = "A province code (lorestan) or a county code.",
+        ["indicator"] = "A planned indicator: " + TargetIndicators.NameList + ".",
+        ["meetingId"] = "Meeting id, as returned when the meeting was recorded.",
+        ["decisionId"] = "Decision id, as listed in the meeting.",
     };
 
     public static readonly IReadOnlyDictionary<string, RouteDoc> Routes = new Dictionary<string, RouteDoc>
@@ -220,6 +226,50 @@ public static class ApiDocs
             Responses = Ok<RankingsApi.PublishedRanking>(),
             Query = [new("scope", "A province code (lorestan) or a county code.", Required: true)],
         },
+        // Targets (management by goals)
+        [FunctionNames.PutTarget] = new("Plan an indicator for a province or county and month")
+        {
+            Description = "The planned value in the indicator's unit: shares are fractions 0..1 (0.9 = 90 %), satisfaction 1..5, days, counts.",
+            Body = typeof(PutTarget),
+            BodyExample = """{ "planned": 0.92, "note": "هدف مصوب جلسه آذر کارگروه استان" }""",
+            Responses = Ok<TargetView>(),
+        },
+        [FunctionNames.GetTargets] = new("Planned against actual, per indicator, for a scope and month")
+        {
+            Description = "Each planned indicator with its actual value from the stats, the verdict (on plan, behind) and a trend; an open month is judged pro rata.",
+            Responses = Ok<TargetReport>(),
+        },
+
+        // Meetings
+        [FunctionNames.PostMeeting] = new("Record a working-group meeting and its decisions")
+        {
+            Description = "Dates are Jalali (1405-09-10) or Gregorian (2026-12-01). Each decision has an owner (a member id) and a due date.",
+            Body = typeof(PostMeeting),
+            BodyExample = """
+                { "date": "1405-09-10", "scope": "lorestan", "title": "جلسه ماهانه کارگروه دفاتر پیشخوان استان لرستان",
+                  "participants": [ "m-chair", "m-secretary", "m-khorramabad" ],
+                  "decisions": [
+                    { "text": "بازرسی مجدد دفاتر دارای شکایت تأییدشده در شهرستان خرم‌آباد تا پایان ماه", "ownerMemberId": "m-khorramabad",
+                      "dueDate": "1405-09-30", "links": { "offices": [ "kh-0012" ] } } ] }
+                """,
+            Responses = Created<MeetingView>(),
+            Headers = [IdempotencyKey],
+            Errors = new Dictionary<int, string> { [422] = "The Idempotency-Key was used with another body." },
+        },
+        [FunctionNames.ListMeetings] = new("List a province's or county's meetings, newest first")
+        {
+            Responses = Ok<Page<MeetingView>>(),
+            Query = [new("scope", "A province or county code; defaults to the caller's."), .. PageParameters],
+        },
+        [FunctionNames.GetMeeting] = new("Read a meeting with its decisions") { Responses = Ok<MeetingView>() },
+        [FunctionNames.PostDecisionStatus] = new("Mark a decision done or dropped, or reopen it")
+        {
+            Body = typeof(PostDecisionStatus),
+            BodyExample = """{ "status": "done", "note": "گزارش بازرسی مجدد در جلسه دی ارائه شد." }""",
+            Responses = Ok<DecisionView>(),
+            Errors = new Dictionary<int, string> { [409] = "The decision is closed; reopen it first." },
+        },
+
         [FunctionNames.RecomputeRanking] = new("Queue a recomputation of a closed period")
         {
             NoBody = true,

@@ -113,6 +113,12 @@ public sealed class PersonalDataTests
         yield return new Step("a key that is someone's email", run => run.Host.SendAsync(HttpMethod.Get, "/api/offices", key: Known.Email1), HttpStatusCode.Unauthorized);
         yield return Step.Get("offices list", $"/api/offices?province={province}&countyCode={tag}-c1", HttpStatusCode.OK);
         yield return Step.Get("members list", $"/api/members?province={province}", HttpStatusCode.OK);
+        yield return Step.Json("meeting whose decision names a citizen", HttpMethod.Post, "/api/meetings", new
+        {
+            date = "1405-08-20", scope = province, participants = new[] { $"{tag}-m1" },
+            decisions = new[] { new { text = $"پیگیری شکایت {Known.Name1} با شماره {Known.Mobile1}", ownerMemberId = $"{tag}-m1", dueDate = "1405-09-30" } },
+        }, HttpStatusCode.Created);
+        yield return Step.Json("target", HttpMethod.Put, $"/api/targets/{province}/1405-09/slaCompliance", new { planned = 0.9, note = $"پیگیری {Known.Email1}" }, HttpStatusCode.OK);
         yield return Step.Get("holidays", "/api/holidays?year=1405", HttpStatusCode.OK);
         yield return Step.Get("ranking policy", $"/api/ranking-policy?province={province}", HttpStatusCode.OK);
         // A ranking through the rankings queue; publishing it mails the members (the outbox holds their emails).
