@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Pishkhan.Calendar;
+using Pishkhan.Complaints;
 using Pishkhan.Storage;
 
 namespace Pishkhan;
@@ -15,6 +16,9 @@ public sealed class PishkhanSettings
     public long MaxJsonBodyBytes { get; init; } = 64 * 1024;
     public long MaxCsvBodyBytes { get; init; } = 2 * 1024 * 1024;
     public double ThursdayWorkingHours { get; init; } = 4;
+    /// <summary>Holidays beyond <see cref="OfficialHolidays.Defaults"/> (the lunar ones, announced yearly): Jalali or Gregorian dates.</summary>
+    public IReadOnlyList<DateOnly> Holidays { get; init; } = [];
+    public ComplaintPolicy Complaints { get; init; } = new();
     public StorageSettings Storage { get; init; } = new();
 
     public static readonly string[] Keys =
@@ -27,6 +31,8 @@ public sealed class PishkhanSettings
         "Pishkhan__MaxCsvBodyBytes",
         "Pishkhan__ThursdayWorkingHours",
         "Pishkhan__StorageNamePrefix",
+        "Pishkhan__Holidays",
+        .. ComplaintPolicy.SettingKeys,
     ];
 
     public static PishkhanSettings From(IConfiguration config)
@@ -38,6 +44,8 @@ public sealed class PishkhanSettings
             MaxJsonBodyBytes = section.GetValue("MaxJsonBodyBytes", 64L * 1024),
             MaxCsvBodyBytes = section.GetValue("MaxCsvBodyBytes", 2L * 1024 * 1024),
             ThursdayWorkingHours = section.GetValue("ThursdayWorkingHours", 4.0),
+            Holidays = DateInput.ParseList(section["Holidays"], "Pishkhan:Holidays"),
+            Complaints = ComplaintPolicy.From(section.GetSection("Complaints")),
             Storage = new StorageSettings
             {
                 ConnectionString = config["AzureWebJobsStorage"] is { Length: > 0 } cs ? cs
@@ -50,4 +58,8 @@ public sealed class PishkhanSettings
     }
 
     public WorkingHours WorkingHours => WorkingHours.Default with { ThursdayHours = ThursdayWorkingHours };
+
+    /// <summary>Working days for deadlines: the fixed official holidays plus <see cref="Holidays"/>.</summary>
+    public WorkingCalendar CreateWorkingCalendar() =>
+        new(OfficialHolidays.Defaults.Select(h => h.Date).Concat(Holidays), WorkingHours);
 }

@@ -31,6 +31,11 @@ public static class ServiceRegistration
         services.AddSingleton<ContractStore>();
         services.AddSingleton<Stats.OfficeStatsStore>();
         services.AddSingleton<Notifications.Outbox>();
+        services.AddSingleton(sp => sp.GetRequiredService<PishkhanSettings>().CreateWorkingCalendar());
+        services.AddSingleton(sp => sp.GetRequiredService<PishkhanSettings>().Complaints);
+        services.AddSingleton<Http.ClientRateLimiter>();
+        services.AddSingleton<Complaints.ComplaintStore>();
+        services.AddSingleton<Complaints.ComplaintEffects>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

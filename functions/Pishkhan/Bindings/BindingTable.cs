@@ -1,5 +1,6 @@
 using Pishkhan.Agencies;
 using Pishkhan.Auth;
+using Pishkhan.Complaints;
 using Pishkhan.Contracts;
 using Pishkhan.Counties;
 using Pishkhan.Health;
@@ -30,6 +31,17 @@ public static class FunctionNames
     public const string GetContract = nameof(GetContract);
     public const string PutMember = nameof(PutMember);
     public const string ListMembers = nameof(ListMembers);
+    public const string FileComplaint = nameof(FileComplaint);
+    public const string GetComplaintStatus = nameof(GetComplaintStatus);
+    public const string EscalateComplaint = nameof(EscalateComplaint);
+    public const string WithdrawComplaint = nameof(WithdrawComplaint);
+    public const string ListComplaintCategories = nameof(ListComplaintCategories);
+    public const string ListComplaints = nameof(ListComplaints);
+    public const string GetComplaintCase = nameof(GetComplaintCase);
+    public const string DecideComplaint = nameof(DecideComplaint);
+    public const string ExtendComplaint = nameof(ExtendComplaint);
+    public const string GetComplaintAccessLog = nameof(GetComplaintAccessLog);
+    public const string ComplaintDeadlines = nameof(ComplaintDeadlines);
 }
 
 /// <summary>Route templates, relative to the "api" prefix (host.json extensions.http.routePrefix).</summary>
@@ -48,6 +60,15 @@ public static class Routes
     public const string Contract = "contracts/{contractId}";
     public const string Member = "members/{memberId}";
     public const string Members = "members";
+    public const string Complaints = "complaints";
+    public const string Complaint = "complaints/{trackingCode}";
+    public const string ComplaintEscalation = "complaints/{trackingCode}/escalation";
+    public const string ComplaintWithdrawal = "complaints/{trackingCode}/withdrawal";
+    public const string ComplaintCase = "complaints/{trackingCode}/case";
+    public const string ComplaintDecision = "complaints/{trackingCode}/decision";
+    public const string ComplaintExtension = "complaints/{trackingCode}/extension";
+    public const string ComplaintAccessLog = "complaints/{trackingCode}/access-log";
+    public const string ComplaintCategories = "complaint-categories";
 }
 
 /// <summary>Queue names (each has a "-poison" twin, created at start-up).</summary>
@@ -63,6 +84,8 @@ public static class QueueNames
 /// <summary>Six-field NCRONTAB schedules, in UTC (Tehran is UTC+03:30 all year).</summary>
 public static class Schedules
 {
+    /// <summary>Hourly at minute 15: flags overdue complaints, finishes interrupted side effects.</summary>
+    public const string ComplaintDeadlines = "0 15 * * * *";
 }
 
 public static class BindingTable
@@ -90,9 +113,22 @@ public static class BindingTable
         new(FunctionNames.GetContract, "GET", Routes.Contract, AccessRule.For(Role.Admin, Member, Agency), ContractsApi.Get),
         new(FunctionNames.PutMember, "PUT", Routes.Member, Admin, MembersApi.Put),
         new(FunctionNames.ListMembers, "GET", Routes.Members, Admin, MembersApi.List),
+        new(FunctionNames.FileComplaint, "POST", Routes.Complaints, AccessRule.Public, ComplaintsApi.File),
+        new(FunctionNames.GetComplaintStatus, "GET", Routes.Complaint, AccessRule.Public, ComplaintsApi.Get),
+        new(FunctionNames.EscalateComplaint, "POST", Routes.ComplaintEscalation, AccessRule.Public, ComplaintsApi.Escalate),
+        new(FunctionNames.WithdrawComplaint, "POST", Routes.ComplaintWithdrawal, AccessRule.Public, ComplaintsApi.Withdraw),
+        new(FunctionNames.ListComplaintCategories, "GET", Routes.ComplaintCategories, AccessRule.Public, ComplaintsApi.ListCategories),
+        new(FunctionNames.ListComplaints, "GET", Routes.Complaints, AccessRule.For(Role.Admin, Inspector, Office), ComplaintsApi.List),
+        new(FunctionNames.GetComplaintCase, "GET", Routes.ComplaintCase, AccessRule.For(Role.Admin, Inspector), ComplaintsApi.GetCase),
+        new(FunctionNames.DecideComplaint, "POST", Routes.ComplaintDecision, AccessRule.For(Role.Admin, Inspector), ComplaintsApi.Decide),
+        new(FunctionNames.ExtendComplaint, "POST", Routes.ComplaintExtension, AccessRule.For(Role.Admin, Inspector), ComplaintsApi.Extend),
+        new(FunctionNames.GetComplaintAccessLog, "GET", Routes.ComplaintAccessLog, Admin, ComplaintsApi.AccessLog),
     ];
 
     public static readonly IReadOnlyList<QueueBinding> Queues = [];
 
-    public static readonly IReadOnlyList<TimerBinding> Timers = [];
+    public static readonly IReadOnlyList<TimerBinding> Timers =
+    [
+        new(FunctionNames.ComplaintDeadlines, Schedules.ComplaintDeadlines, ComplaintDeadlineSweep.RunAsync),
+    ];
 }

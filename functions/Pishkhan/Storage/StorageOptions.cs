@@ -31,7 +31,13 @@ public static class Tables
     public const string OfficeStats = "OfficeStats";
     public const string Outbox = "Outbox";
     public const string InspectionRequests = "InspectionRequests";
+    public const string Complaints = "Complaints";
+    public const string ComplaintCodes = "ComplaintCodes";
+    public const string ComplaintContacts = "ComplaintContacts";
+    public const string ComplaintDedupe = "ComplaintDedupe";
+    public const string ComplaintAccessLog = "ComplaintAccessLog";
 
     public static readonly List<string> All =
-        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests];
+        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests,
+         Complaints, ComplaintCodes, ComplaintContacts, ComplaintDedupe, ComplaintAccessLog];
 }
