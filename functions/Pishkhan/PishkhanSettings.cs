@@ -16,8 +16,8 @@ public sealed class PishkhanSettings
     public long MaxJsonBodyBytes { get; init; } = 64 * 1024;
     public long MaxCsvBodyBytes { get; init; } = 2 * 1024 * 1024;
     public double ThursdayWorkingHours { get; init; } = 4;
-    /// <summary>Holidays beyond <see cref="OfficialHolidays.Defaults"/> (the lunar ones, announced yearly): Jalali or Gregorian dates.</summary>
-    public IReadOnlyList<DateOnly> Holidays { get; init; } = [];
+    /// <summary>Where published reports are read, e.g. the static website https://{account}.z6.web.core.windows.net; default the $web container's blob URL.</summary>
+    public string? PublicReportBaseUrl { get; init; }
     public ComplaintPolicy Complaints { get; init; } = new();
     public StorageSettings Storage { get; init; } = new();
 
@@ -31,7 +31,7 @@ public sealed class PishkhanSettings
         "Pishkhan__MaxCsvBodyBytes",
         "Pishkhan__ThursdayWorkingHours",
         "Pishkhan__StorageNamePrefix",
-        "Pishkhan__Holidays",
+        "Pishkhan__PublicReportBaseUrl",
         .. ComplaintPolicy.SettingKeys,
     ];
 
@@ -44,7 +44,7 @@ public sealed class PishkhanSettings
             MaxJsonBodyBytes = section.GetValue("MaxJsonBodyBytes", 64L * 1024),
             MaxCsvBodyBytes = section.GetValue("MaxCsvBodyBytes", 2L * 1024 * 1024),
             ThursdayWorkingHours = section.GetValue("ThursdayWorkingHours", 4.0),
-            Holidays = DateInput.ParseList(section["Holidays"], "Pishkhan:Holidays"),
+            PublicReportBaseUrl = section["PublicReportBaseUrl"],
             Complaints = ComplaintPolicy.From(section.GetSection("Complaints")),
             Storage = new StorageSettings
             {
@@ -58,8 +58,4 @@ public sealed class PishkhanSettings
     }
 
     public WorkingHours WorkingHours => WorkingHours.Default with { ThursdayHours = ThursdayWorkingHours };
-
-    /// <summary>Working days for deadlines: the fixed official holidays plus <see cref="Holidays"/>.</summary>
-    public WorkingCalendar CreateWorkingCalendar() =>
-        new(OfficialHolidays.Defaults.Select(h => h.Date).Concat(Holidays), WorkingHours);
 }

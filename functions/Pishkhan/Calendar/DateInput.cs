@@ -17,14 +17,4 @@ public static class DateInput
             && DateOnly.TryParseExact(t, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date)
             && date.Year >= 1900;
     }
-
-    /// <summary>A list of dates separated by commas, semicolons or spaces (a setting); throws on a bad item.</summary>
-    public static IReadOnlyList<DateOnly> ParseList(string? s, string settingName)
-    {
-        if (string.IsNullOrWhiteSpace(s)) return [];
-        var dates = new List<DateOnly>();
-        foreach (var item in s.Split([',', ';', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries))
-            dates.Add(TryParse(item, out var d) ? d : throw new InvalidOperationException($"{settingName}: '{item}' is not a date (use 1405-01-05 or 2026-03-25)."));
-        return dates;
-    }
 }

@@ -22,7 +22,7 @@ namespace Pishkhan.Complaints;
 /// the timer re-runs those left pending by a crash or a storage outage.
 /// </summary>
 public sealed class ComplaintEffects(ComplaintStore complaints, OfficeStatsStore stats, OfficeStore offices, Outbox outbox, Store store,
-    ComplaintPolicy policy, WorkingCalendar calendar, ILogger<ComplaintEffects> logger)
+    ComplaintPolicy policy, HolidayStore holidays, ILogger<ComplaintEffects> logger)
 {
     public const string SystemKeyId = "system";
     private readonly TableClient _inspectionRequests = store.Table(Tables.InspectionRequests);
@@ -81,7 +81,7 @@ public sealed class ComplaintEffects(ComplaintStore complaints, OfficeStatsStore
         if (entry.Outcome is null or ComplaintOutcome.Withdrawn || e.DecisionPeriod is null) return;
         if (entry.Stage == 1)
         {
-            var days = ComplaintRules.DecisionWorkingDays(e, calendar);
+            var days = ComplaintRules.DecisionWorkingDays(e, await holidays.GetCalendarAsync(cancellationToken));
             var upheld = ComplaintOutcome.IsUpheld(entry.Outcome);
             await stats.ApplyOnceAsync(e.DecisionPeriod, e.OfficeCode, e.Province, e.CountyCode, $"complaint-decided:{e.TrackingCode}", s =>
             {

@@ -20,7 +20,7 @@ public sealed record OverdueCounts(int Stage1, int Stage2)
 }
 
 /// <summary>The complaint tables (README "Complaints" documents keys, columns and the queries that use them).</summary>
-public sealed class ComplaintStore(Store store, ComplaintPolicy policy, WorkingCalendar calendar, TimeProvider clock)
+public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayStore holidays, TimeProvider clock)
 {
     public TableClient Complaints { get; } = store.Table(Tables.Complaints);
     public TableClient Codes { get; } = store.Table(Tables.ComplaintCodes);
@@ -114,6 +114,7 @@ public sealed class ComplaintStore(Store store, ComplaintPolicy policy, WorkingC
                 }, TableUpdateMode.Replace, cancellationToken);
 
             var secret = TrackingCode.NewSecret();
+            var calendar = await holidays.GetCalendarAsync(cancellationToken);
             var complaint = ComplaintRules.Open(c, code, TrackingCode.HashSecret(secret), now, policy, calendar);
             complaint.RowKey = locator.ComplaintKey;
             if (await Complaints.TryAddAsync(complaint, cancellationToken)) return new FilingResult(complaint, secret, false);
@@ -160,6 +161,7 @@ public sealed class ComplaintStore(Store store, ComplaintPolicy policy, WorkingC
     public async Task<IReadOnlyList<OverdueComplaint>> ListOverdueAsync(string province, string? county, CancellationToken cancellationToken)
     {
         var today = Tehran.Today(clock);
+        var calendar = await holidays.GetCalendarAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"Province eq {province} and IsOpen eq true and DueDate lt {ComplaintRules.Format(today)}");
         if (county is not null) filter += " and " + TableClient.CreateQueryFilter($"CountyCode eq {county}");
         var list = new List<OverdueComplaint>();

@@ -95,8 +95,9 @@ public static partial class ComplaintsApi
         var e = await FindAsync(request, code);
         var by = ComplainantOrAdmin(request, e, body.Secret);
         var clock = request.Service<TimeProvider>();
+        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(request.CancellationToken);
         var updated = await request.Service<ComplaintStore>().UpdateAsync(e,
-            x => ComplaintRules.Escalate(x, reason!, by, clock.GetUtcNow(), policy, request.Service<WorkingCalendar>()), request.CancellationToken);
+            x => ComplaintRules.Escalate(x, reason!, by, clock.GetUtcNow(), policy, calendar), request.CancellationToken);
         await RunEffectsAsync(request, updated);
         return TypedResults.Ok(PublicComplaintView.From(updated, Tehran.Today(clock)));
     }
@@ -212,8 +213,9 @@ public static partial class ComplaintsApi
         var policy = request.Service<ComplaintPolicy>();
         var clock = request.Service<TimeProvider>();
         var by = Handler.From(request.Caller);
+        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(request.CancellationToken);
         var updated = await request.Service<ComplaintStore>().UpdateAsync(e,
-            x => ComplaintRules.Decide(x, body.Outcome, reasons!, remedy, note, by, clock.GetUtcNow(), policy, request.Service<WorkingCalendar>()),
+            x => ComplaintRules.Decide(x, body.Outcome, reasons!, remedy, note, by, clock.GetUtcNow(), policy, calendar),
             request.CancellationToken);
         await RunEffectsAsync(request, updated);
         return TypedResults.Ok(ComplaintStaffView.From(updated, Tehran.Today(clock)));
@@ -234,8 +236,9 @@ public static partial class ComplaintsApi
         var policy = request.Service<ComplaintPolicy>();
         var clock = request.Service<TimeProvider>();
         var by = Handler.From(request.Caller);
+        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(request.CancellationToken);
         var updated = await request.Service<ComplaintStore>().UpdateAsync(e,
-            x => ComplaintRules.Extend(x, newDue, reason!, by, clock.GetUtcNow(), policy, request.Service<WorkingCalendar>()), request.CancellationToken);
+            x => ComplaintRules.Extend(x, newDue, reason!, by, clock.GetUtcNow(), policy, calendar), request.CancellationToken);
         await RunEffectsAsync(request, updated);
         return TypedResults.Ok(ComplaintStaffView.From(updated, Tehran.Today(clock)));
     }

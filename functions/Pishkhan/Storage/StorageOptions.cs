@@ -31,6 +31,9 @@ public static class Tables
     public const string OfficeStats = "OfficeStats";
     public const string Outbox = "Outbox";
     public const string InspectionRequests = "InspectionRequests";
+    public const string Targets = "Targets";
+    public const string Meetings = "Meetings";
+    public const string Rankings = "Rankings";
     public const string Complaints = "Complaints";
     public const string ComplaintCodes = "ComplaintCodes";
     public const string ComplaintContacts = "ComplaintContacts";
@@ -38,6 +41,6 @@ public static class Tables
     public const string ComplaintAccessLog = "ComplaintAccessLog";
 
     public static readonly List<string> All =
-        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests,
+        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests, Targets, Meetings, Rankings,
          Complaints, ComplaintCodes, ComplaintContacts, ComplaintDedupe, ComplaintAccessLog];
 }

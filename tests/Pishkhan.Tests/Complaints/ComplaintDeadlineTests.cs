@@ -111,7 +111,7 @@ public sealed class ComplaintDeadlineTests
     [Fact]
     public async Task StageOneDeadlineAcrossNowruzOverHttp()
     {
-        await using var h = await (await StartAsync(Tehran(2027, 3, 16), new() { ["Pishkhan:Holidays"] = "" })).SeedAsync();
+        await using var h = await (await StartAsync(Tehran(2027, 3, 16))).SeedAsync();
         var (_, _, filed) = await h.FileAsync("lr-o1");
         Assert.Equal("2027-04-04", filed["stage1Due"]!["date"]!.GetValue<string>());
         Assert.Equal("1406-01-15", filed["stage1Due"]!["jalali"]!.GetValue<string>());

@@ -39,19 +39,8 @@ public class ComplaintPolicyTests
     [InlineData("Pishkhan:Complaints:CriticalCategories", "bribery")]
     [InlineData("Pishkhan:Complaints:Stage1WorkingDays", "0")]
     [InlineData("Pishkhan:Complaints:DuplicateWindow", "-01:00:00")]
-    [InlineData("Pishkhan:Holidays", "1405-13-01")]
     public void AWrongSettingFailsAtStartUp(string key, string value) =>
         Assert.Throws<InvalidOperationException>(() => Settings(new() { [key] = value }));
-
-    [Fact]
-    public void HolidaysFromSettingsJoinTheOfficialOnesInTheWorkingCalendar()
-    {
-        var calendar = Settings(new() { ["Pishkhan:Holidays"] = "1405-09-07, 2026-12-01" }).CreateWorkingCalendar();
-        Assert.True(calendar.IsHoliday(new DateOnly(2026, 11, 28)));
-        Assert.True(calendar.IsHoliday(new DateOnly(2026, 12, 1)));
-        Assert.True(calendar.IsHoliday(new DateOnly(2027, 3, 21)));
-        Assert.False(calendar.IsHoliday(new DateOnly(2026, 11, 29)));
-    }
 
     [Theory]
     [InlineData("2026-11-24", 2026, 11, 24)]

@@ -14,7 +14,7 @@ namespace Pishkhan.Tests.Complaints;
 /// <summary>
 /// A local host for complaint tests: a fake clock (Tue 1405-09-03 09:30 Tehran unless told otherwise), no
 /// queue listeners or timers (tests run the deadline sweep themselves), public rate limits high enough not
-/// to interfere, Saturday 1405-09-07 as an extra holiday, and a seeded province "lorestan" (tag "lr":
+/// to interfere, and (after <see cref="SeedAsync"/>) Saturday 1405-09-07 as an extra holiday and a seeded province "lorestan" (tag "lr":
 /// counties lr-c1, lr-c2; offices lr-o1, lr-o2 in lr-c1 and lr-o3 in lr-c2) with keys for its staff.
 /// </summary>
 public sealed class ComplaintsHost : IAsyncDisposable
@@ -41,7 +41,6 @@ public sealed class ComplaintsHost : IAsyncDisposable
         {
             ["Pishkhan:Complaints:FilingsPerClient"] = "100000",
             ["Pishkhan:Complaints:FollowUpsPerClient"] = "100000",
-            ["Pishkhan:Holidays"] = "1405-09-07",
         };
         foreach (var (k, v) in settings ?? []) all[k] = v;
         var host = await TestHost.StartAsync(azurite, queues: [], timers: [],
@@ -51,6 +50,7 @@ public sealed class ComplaintsHost : IAsyncDisposable
 
     public async Task<ComplaintsHost> SeedAsync()
     {
+        await Host.PutOkAsync("/api/holidays/1405-09-07", new { name = "تعطیلی آزمایشی" });
         await Host.SeedProvinceAsync(Province, "lr");
         AdminA = await Host.IssueKeyAsync("admin", Province);
         AdminB = await Host.IssueKeyAsync("admin", Province);
