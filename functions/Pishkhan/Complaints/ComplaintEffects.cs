@@ -132,7 +132,8 @@ public sealed class ComplaintEffects(ComplaintStore complaints, OfficeStatsStore
             PartitionKey = e.CountyCode, RowKey = id, Province = e.Province, OfficeCode = e.OfficeCode, Kind = "complaint", Reason = reason,
             ComplaintIdsJson = JsonSerializer.Serialize(codes, Json.Options), CreatedAt = at,
         }, cancellationToken);
-        if (added) logger.LogInformation("Targeted inspection {RequestId} requested for office {OfficeCode}", id, e.OfficeCode);
+        // The request id holds a tracking code, which is not logged: the office and the rule are enough to find it.
+        if (added) logger.LogInformation("Targeted inspection requested for office {OfficeCode} by rule {Rule}", e.OfficeCode, id.Split('-')[0]);
     }
 
     private static Dictionary<string, string> DecisionData(ComplaintEntity e, ComplaintEvent entry)
