@@ -44,6 +44,9 @@ param maxCsvBodyBytes int = 2097152
 @description('Pishkhan__ThursdayWorkingHours (0 = Thursday off)')
 param thursdayWorkingHours string = '4'
 
+@description('Any app setting to set to another value than its default, e.g. { "Pishkhan__Complaints__Stage1WorkingDays": "7" }.')
+param appSettingOverrides object = {}
+
 // Tables.All (functions/Pishkhan/Storage/StorageOptions.cs) and QueueNames.All (Bindings/BindingTable.cs):
 // SettingsConsistencyTests fails when these lists and the code differ. The app also creates them at start-up.
 var tables = [
@@ -62,6 +65,11 @@ var tables = [
   'Targets'
   'Meetings'
   'Rankings'
+  'Complaints'
+  'ComplaintCodes'
+  'ComplaintContacts'
+  'ComplaintDedupe'
+  'ComplaintAccessLog'
 ]
 var queues = [
   'notifications'
@@ -176,6 +184,7 @@ module functionApp 'modules/functionapp.bicep' = {
     maxJsonBodyBytes: maxJsonBodyBytes
     maxCsvBodyBytes: maxCsvBodyBytes
     thursdayWorkingHours: thursdayWorkingHours
+    appSettingOverrides: appSettingOverrides
   }
   // The host reads its deployment package and storage as the identity from its first start.
   dependsOn: [

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Pishkhan.Calendar;
+using Pishkhan.Complaints;
 using Pishkhan.Storage;
 
 namespace Pishkhan;
@@ -19,6 +20,7 @@ public sealed class PishkhanSettings
     public double ThursdayWorkingHours { get; init; } = 4;
     /// <summary>Where published reports are read, e.g. the static website https://{account}.z6.web.core.windows.net; default the $web container's blob URL.</summary>
     public string? PublicReportBaseUrl { get; init; }
+    public ComplaintPolicy Complaints { get; init; } = new();
     public StorageSettings Storage { get; init; } = new();
     /// <summary>In Azure a Key Vault reference; empty locally (mail goes to the local pickup folder).</summary>
     public string? SendGridApiKey { get; init; }
@@ -38,6 +40,7 @@ public sealed class PishkhanSettings
         "Pishkhan__ThursdayWorkingHours",
         "Pishkhan__StorageNamePrefix",
         "Pishkhan__PublicReportBaseUrl",
+        .. ComplaintPolicy.SettingKeys,
         "Pishkhan__SendGridApiKey",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
@@ -53,6 +56,7 @@ public sealed class PishkhanSettings
             MaxCsvBodyBytes = section.GetValue("MaxCsvBodyBytes", 2L * 1024 * 1024),
             ThursdayWorkingHours = section.GetValue("ThursdayWorkingHours", 4.0),
             PublicReportBaseUrl = section["PublicReportBaseUrl"],
+            Complaints = ComplaintPolicy.From(section.GetSection("Complaints")),
             SendGridApiKey = Secret(section["SendGridApiKey"]),
             ApplicationInsightsConnectionString = config["APPLICATIONINSIGHTS_CONNECTION_STRING"] is { Length: > 0 } ai ? ai : null,
             ApplicationInsightsAuthentication = config["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] is { Length: > 0 } aiAuth ? aiAuth : null,

@@ -49,6 +49,9 @@ param maxCsvBodyBytes int = 2097152
 @description('Working hours on Thursday (0 = closed); a decimal number as text.')
 param thursdayWorkingHours string = '4'
 
+@description('App settings that replace the defaults below, e.g. { "Pishkhan__Complaints__Stage1WorkingDays": "7" }.')
+param appSettingOverrides object = {}
+
 // Every key here is in PishkhanSettings.Keys (tests/Pishkhan.Tests/Infra/SettingsConsistencyTests keeps the
 // two lists, and local.settings.sample.json, in step). Adding a setting to the app = one line in each.
 // Not here on purpose: AzureWebJobsStorage (a connection string; shared keys are off) and
@@ -73,6 +76,21 @@ var appSettings = {
   Pishkhan__PublicReportBaseUrl: publicReportBaseUrl
   // Empty in Azure: the queue triggers name their queues literally.
   Pishkhan__StorageNamePrefix: ''
+  // Complaint handling (Complaints/ComplaintPolicy.cs defaults): working-day stages, thresholds, rate limits.
+  Pishkhan__Complaints__Stage1WorkingDays: '10'
+  Pishkhan__Complaints__EscalationWindowWorkingDays: '10'
+  Pishkhan__Complaints__Stage2WorkingDays: '20'
+  Pishkhan__Complaints__MaxExtensionWorkingDays: '10'
+  Pishkhan__Complaints__MaxExtensionsPerStage: '2'
+  Pishkhan__Complaints__UpheldThreshold: '3'
+  Pishkhan__Complaints__UpheldWindowDays: '90'
+  Pishkhan__Complaints__CriticalCategories: 'overcharging,privacyBreach'
+  Pishkhan__Complaints__FilingsPerClient: '10'
+  Pishkhan__Complaints__FilingWindow: '00:10:00'
+  Pishkhan__Complaints__FollowUpsPerClient: '60'
+  Pishkhan__Complaints__FollowUpWindow: '00:01:00'
+  Pishkhan__Complaints__DuplicateWindow: '1.00:00:00'
+  Pishkhan__Complaints__MaxBodyBytes: '32768'
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
@@ -135,7 +153,7 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
 resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: site
   name: 'appsettings'
-  properties: appSettings
+  properties: union(appSettings, appSettingOverrides)
 }
 
 // azd deploys to Flex Consumption through the deployment container with Entra ID; publishing

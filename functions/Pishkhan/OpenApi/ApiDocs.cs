@@ -2,6 +2,7 @@ using Pishkhan.Agencies;
 using Pishkhan.Auth;
 using Pishkhan.Bindings;
 using Pishkhan.Calendar;
+using Pishkhan.Complaints;
 using Pishkhan.Contracts;
 using Pishkhan.Counties;
 using Pishkhan.Health;
@@ -45,6 +46,7 @@ public static class ApiDocs
         ["indicator"] = "A planned indicator: " + TargetIndicators.NameList + ".",
         ["meetingId"] = "Meeting id, as returned when the meeting was recorded.",
         ["decisionId"] = "Decision id, as listed in the meeting.",
+        ["trackingCode"] = "The complaint's tracking code (K7MQ-2XHP-R9TC): any case, dashes optional, Persian digits accepted.",
     };
 
     public static readonly IReadOnlyDictionary<string, RouteDoc> Routes = new Dictionary<string, RouteDoc>
@@ -226,6 +228,85 @@ public static class ApiDocs
             Responses = Ok<RankingsApi.PublishedRanking>(),
             Query = [new("scope", "A province code (lorestan) or a county code.", Required: true)],
         },
+        // Complaints
+        [FunctionNames.FileComplaint] = new("File a complaint about an office (public)")
+        {
+            Description = "Give either a complainant (name, mobile, email, national ID — each optional) or \"anonymous\": true. "
+                + "Answers the tracking code and, once, a secret that lets the complainant escalate or withdraw. "
+                + "The same complaint again within 24 hours answers 200 with the first tracking code. An acknowledgement is mailed when an email is given.",
+            Body = typeof(FileComplaint),
+            BodyExample = """
+                { "officeCode": "kh-0012", "category": "overcharging",
+                  "description": "برای صدور کارت سوخت دو برابر تعرفه مصوب از من وجه دریافت شد و رسید هم داده نشد.",
+                  "incidentDate": "1405-09-02",
+                  "complainant": { "name": "زهرا احمدی", "mobile": "09121234567", "email": "z.ahmadi@example.ir" } }
+                """,
+            Responses = new Dictionary<int, Type?> { [200] = typeof(FiledComplaint), [201] = typeof(FiledComplaint) },
+            Errors = new Dictionary<int, string> { [429] = "Too many complaints from this client; retry after Retry-After seconds." },
+        },
+        [FunctionNames.GetComplaintStatus] = new("Follow a complaint by its tracking code (public)")
+        {
+            Description = "Status, deadlines (Jalali dates) and timeline only: never the complainant or the description.",
+            Responses = Ok<PublicComplaintView>(),
+            Errors = new Dictionary<int, string> { [429] = "Too many follow-ups from this client; retry after Retry-After seconds." },
+        },
+        [FunctionNames.EscalateComplaint] = new("Escalate a complaint decided at stage 1 to the province (public)")
+        {
+            Description = "With the secret given at filing, or with an admin key of the province instead.",
+            Body = typeof(EscalateComplaint),
+            BodyExample = """{ "reason": "دفتر وجه اضافه را بازنگردانده است.", "secret": "P4KX-7MNR-2QWT-H9CZ" }""",
+            Responses = Ok<PublicComplaintView>(),
+            Errors = new Dictionary<int, string> { [409] = "Not decided at stage 1, or the escalation window has closed." },
+        },
+        [FunctionNames.WithdrawComplaint] = new("Withdraw an open complaint (public)")
+        {
+            Description = "With the secret given at filing, or with an admin key of the province instead.",
+            Body = typeof(WithdrawComplaint),
+            BodyExample = """{ "secret": "P4KX-7MNR-2QWT-H9CZ", "reason": "مبلغ اضافه بازگردانده شد." }""",
+            Responses = Ok<PublicComplaintView>(),
+            Errors = new Dictionary<int, string> { [409] = "The complaint is no longer open." },
+        },
+        [FunctionNames.ListComplaintCategories] = new("The complaint categories with Persian and English labels (public)")
+        {
+            Responses = Ok<List<ComplaintCategory>>(),
+        },
+        [FunctionNames.ListComplaints] = new("List complaints in the caller's scope")
+        {
+            Description = "Admins: their province; inspectors: their county; an office: the complaints about itself, without complainant data (items are then OfficeComplaintView).",
+            Responses = Ok<Page<ComplaintSummary>>(),
+            Query =
+            [
+                Province, new("countyCode", "Only this county's."), new("officeCode", "Only this office's."),
+                new("status", "open, or one complaint status."), new("overdue", "true or false."), new("category", "A category code."), .. PageParameters,
+            ],
+        },
+        [FunctionNames.GetComplaintCase] = new("Read the whole case, with the complainant")
+        {
+            Description = "Every read of the complainant's data is written to the complaint's access log first.",
+            Responses = Ok<ComplaintCaseView>(),
+        },
+        [FunctionNames.DecideComplaint] = new("Decide the open stage of a complaint")
+        {
+            Description = "Stage 1: an admin or the county's inspector; stage 2: an admin other than the stage-1 decider. "
+                + "Outcomes: " + string.Join(", ", ComplaintOutcome.All) + "; a remedy is required when (partly) upheld. Upheld complaints count against the office.",
+            Body = typeof(DecideComplaint),
+            BodyExample = """{ "outcome": "upheld", "reasons": "رسید پرداخت و تعرفه مصوب بررسی شد؛ دریافت وجه اضافه محرز است.", "remedy": "بازگرداندن مبلغ اضافه به شاکی ظرف سه روز کاری" }""",
+            Responses = Ok<ComplaintStaffView>(),
+            Errors = new Dictionary<int, string> { [409] = "No open stage to decide, or the same admin decided stage 1." },
+        },
+        [FunctionNames.ExtendComplaint] = new("Extend the open stage's deadline")
+        {
+            Body = typeof(ExtendComplaint),
+            BodyExample = """{ "newDueDate": "1405-10-05", "reason": "استعلام از اداره پست استان در جریان است." }""",
+            Responses = Ok<ComplaintStaffView>(),
+            Errors = new Dictionary<int, string> { [409] = "The stage is not open, or it was already extended the maximum number of times." },
+        },
+        [FunctionNames.GetComplaintAccessLog] = new("Who read the complainant's data, when and why")
+        {
+            Responses = Ok<Page<AccessLogEntry>>(),
+            Query = PageParameters,
+        },
+
         // Targets (management by goals)
         [FunctionNames.PutTarget] = new("Plan an indicator for a province or county and month")
         {

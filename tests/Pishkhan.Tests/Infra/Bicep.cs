@@ -58,7 +58,10 @@ public static partial class Bicep
     public static IEnumerable<JsonObject> Resources(JsonObject template, string type) =>
         template["resources"]!.AsArray().Select(r => r!.AsObject()).Where(r => r["type"]!.GetValue<string>() == type);
 
-    /// <summary>A value that may be "[variables('x')]": resolved against the template's variables.</summary>
+    /// <summary>
+    /// A value that is an expression over a variable ("[variables('x')]", "[union(variables('x'), parameters('y'))]"):
+    /// the variable's value from the template; otherwise the value itself.
+    /// </summary>
     public static JsonNode? Resolve(JsonObject template, JsonNode? value) =>
         value is JsonValue v && v.TryGetValue<string>(out var s) && VariableReference().Match(s) is { Success: true } m
             ? template["variables"]![m.Groups[1].Value]
@@ -68,7 +71,7 @@ public static partial class Bicep
     [GeneratedRegex(@"^.*\(\d+,\d+\) : (Error|Warning|Info)\b.*$", RegexOptions.Multiline)]
     private static partial Regex Diagnostic();
 
-    [GeneratedRegex(@"^\[variables\('([^']+)'\)\]$")]
+    [GeneratedRegex(@"^\[.*?\bvariables\('([^']+)'\)")]
     private static partial Regex VariableReference();
 
     private static string FindRoot()

@@ -83,7 +83,7 @@ public sealed class SettingsConsistencyTests
     public void TheScannerFindsEachKindOfRead()
     {
         // The consistency test is only as good as the scanner: every form of read must be seen.
-        const string source = """
+        const string settings = """
             var section = config.GetSection("Pishkhan");
             var a = section["Alpha"];
             var b = section.GetValue("Beta", 4L);
@@ -93,13 +93,20 @@ public sealed class SettingsConsistencyTests
             services.AddOptions<ScannerProbe>().BindConfiguration("Pishkhan:Probe");
             // config["Commented"] is not a read
             var f = config[name];
+            var g = ProbePolicy.From(section.GetSection("Policy"));
+            """;
+        const string policy = """
+            public sealed record ProbePolicy(int Limit)
+            {
+                public static ProbePolicy From(IConfigurationSection section) => new(section.GetValue(nameof(Limit), 3)) { Mode = section["Mode"] };
+            }
             """;
 
-        var scan = ConfigurationReads.Find([("probe.cs", source)], [typeof(ScannerProbe)]);
+        var scan = ConfigurationReads.Find([("settings.cs", settings), ("policy.cs", policy)], [typeof(ScannerProbe)]);
 
-        Assert.Equal(["Delta", "EPSILON", "Pishkhan__Alpha", "Pishkhan__Beta", "Pishkhan__Probe__Limit", "Pishkhan__Probe__Nested__Url", "Root__Gamma"],
-            scan.Keys.Order(StringComparer.Ordinal));
-        Assert.Single(scan.Unresolved);
+        Assert.Equal(["Delta", "EPSILON", "Pishkhan__Alpha", "Pishkhan__Beta", "Pishkhan__Policy__Limit", "Pishkhan__Policy__Mode",
+            "Pishkhan__Probe__Limit", "Pishkhan__Probe__Nested__Url", "Root__Gamma"], scan.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("settings.cs: config[name] (name the key with a string literal or nameof)", Assert.Single(scan.Unresolved));
     }
 
     public sealed class ScannerProbe

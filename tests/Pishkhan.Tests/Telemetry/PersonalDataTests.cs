@@ -18,6 +18,7 @@ public sealed class PersonalDataTests
     {
         public const string NationalId1 = "0073128457";
         public const string NationalId2 = "4283910678";
+        public const string WrongNationalId = "4283910670"; // NationalId2 with a wrong check digit: still someone's typo of theirs
         public const string Mobile1 = "09127654321";
         public const string Mobile2 = "09351237890";
         public const string Email1 = "zahra.ahmadi.pii@example.ir";
@@ -25,7 +26,7 @@ public sealed class PersonalDataTests
         public const string Name1 = "زهرا احمدی‌نژاد";
         public const string Name2 = "رضا کریمی‌فر";
 
-        public static readonly string[] All = [NationalId1, NationalId2, Mobile1, Mobile2, Email1, Email2, Name1, Name2];
+        public static readonly string[] All = [NationalId1, NationalId2, WrongNationalId, Mobile1, Mobile2, Email1, Email2, Name1, Name2];
 
         /// <summary>The values and the forms a careless log line would show them in.</summary>
         public static IEnumerable<string> Needles() => All
@@ -113,6 +114,25 @@ public sealed class PersonalDataTests
         yield return new Step("a key that is someone's email", run => run.Host.SendAsync(HttpMethod.Get, "/api/offices", key: Known.Email1), HttpStatusCode.Unauthorized);
         yield return Step.Get("offices list", $"/api/offices?province={province}&countyCode={tag}-c1", HttpStatusCode.OK);
         yield return Step.Get("members list", $"/api/members?province={province}", HttpStatusCode.OK);
+        yield return new Step("a citizen files a complaint", run => run.Host.SendAsync(HttpMethod.Post, "/api/complaints", new
+        {
+            officeCode = $"{tag}-o1", category = "overcharging",
+            description = $"برای صدور کارت سوخت دو برابر تعرفه از من گرفتند. کد ملی من {Known.NationalId2} است.",
+            complainant = new { name = Known.Name1, mobile = Known.Mobile1, email = Known.Email1, nationalId = Known.NationalId1 },
+        }, key: null), HttpStatusCode.Created)
+        {
+            After = async (run, response) => run.Values["trackingCode"] = (await run.Host.ReadJsonAsync(response))["trackingCode"]!.GetValue<string>(),
+        };
+        yield return new Step("the citizen follows it", run => run.Host.SendAsync(HttpMethod.Get, $"/api/complaints/{run.Values["trackingCode"]}", key: null), HttpStatusCode.OK);
+        yield return new Step("the admin reads the case with the complainant", run => run.Host.SendAsync(HttpMethod.Get, $"/api/complaints/{run.Values["trackingCode"]}/case"), HttpStatusCode.OK);
+        yield return new Step("the admin upholds it", run => run.Host.SendAsync(HttpMethod.Post, $"/api/complaints/{run.Values["trackingCode"]}/decision",
+            new { outcome = "upheld", reasons = $"اظهارات {Known.Name1} بررسی شد.", remedy = $"بازگرداندن وجه با تماس به {Known.Mobile1}" }), HttpStatusCode.OK);
+        yield return new Step("a complaint with a wrong national ID and a mobile for an email", run => run.Host.SendAsync(HttpMethod.Post, "/api/complaints", new
+        {
+            officeCode = $"{tag}-o1", category = "delay", description = "پرونده پس از دو هفته هنوز ارسال نشده است.",
+            complainant = new { name = Known.Name2, email = Known.Mobile2, nationalId = Known.WrongNationalId },
+        }, key: null), HttpStatusCode.BadRequest);
+        yield return Step.Get("complaints list", $"/api/complaints?province={province}", HttpStatusCode.OK);
         yield return Step.Json("meeting whose decision names a citizen", HttpMethod.Post, "/api/meetings", new
         {
             date = "1405-08-20", scope = province, participants = new[] { $"{tag}-m1" },
@@ -128,7 +148,7 @@ public sealed class PersonalDataTests
             HttpStatusCode.OK);
         yield return Step.Get("health", "/api/health", HttpStatusCode.OK);
         yield return Step.Get("openapi", "/api/openapi.json", HttpStatusCode.OK);
-        // Requests, complaints, inspections, ratings: add their steps here (bodies with citizen national
+        // Requests, inspections, ratings, notifications: add their steps here (bodies with citizen national
         // IDs, mobiles and emails), keeping to the values in Known.
     }
 
@@ -149,6 +169,7 @@ public sealed class PersonalDataTests
     public void TheKnownDataIsValidPersonalData()
     {
         Assert.True(NationalId.TryNormalize(Known.NationalId1, out _) && NationalId.TryNormalize(Known.NationalId2, out _));
+        Assert.False(NationalId.TryNormalize(Known.WrongNationalId, out _));
         Assert.True(MobileNumber.TryNormalize(Known.Mobile1, out _) && MobileNumber.TryNormalize(Known.Mobile2, out _));
         Assert.True(EmailAddress.TryNormalize(Known.Email1, out _) && EmailAddress.TryNormalize(Known.Email2, out _));
     }
