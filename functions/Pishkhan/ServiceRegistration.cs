@@ -31,6 +31,15 @@ public static class ServiceRegistration
         services.AddSingleton<ContractStore>();
         services.AddSingleton<Stats.OfficeStatsStore>();
         services.AddSingleton<Notifications.Outbox>();
+        services.AddSingleton<Inspections.ChecklistStore>();
+        services.AddSingleton<Inspections.PolicyStore>();
+        services.AddSingleton<Inspections.WorkingDays>();
+        services.AddSingleton<Inspections.InspectionStore>();
+        services.AddSingleton<Inspections.InspectionAgenda>();
+        services.AddSingleton<Inspections.InspectionProcessor>();
+        services.AddSingleton<Inspections.CoverageService>();
+        services.AddSingleton<Inspections.ReinspectionService>();
+        services.AddSingleton<Sanctions.SanctionService>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

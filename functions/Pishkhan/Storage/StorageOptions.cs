@@ -31,7 +31,16 @@ public static class Tables
     public const string OfficeStats = "OfficeStats";
     public const string Outbox = "Outbox";
     public const string InspectionRequests = "InspectionRequests";
+    public const string Inspections = "Inspections";
+    public const string InspectionsByCounty = "InspectionsByCounty";
+    public const string InspectionTemplates = "InspectionTemplates";
+    public const string InspectionPolicies = "InspectionPolicies";
+    public const string InspectionFollowUps = "InspectionFollowUps";
+    public const string Reinspections = "Reinspections";
+    public const string Sanctions = "Sanctions";
+    public const string SanctionTimers = "SanctionTimers";
 
     public static readonly List<string> All =
-        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests];
+        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests,
+         Inspections, InspectionsByCounty, InspectionTemplates, InspectionPolicies, InspectionFollowUps, Reinspections, Sanctions, SanctionTimers];
 }
