@@ -82,10 +82,10 @@ public sealed record InspectionOutcome(
     bool MajorViolation,
     IReadOnlyList<Violation> Violations,
     IReadOnlyList<CorrectiveAction> CorrectiveActions,
-    DateOnly? FollowUpDue,
     int PriorViolationPoints,
-    string? SanctionId,
-    SanctionStep? SanctionStep);
+    DateOnly? FollowUpDue = null,
+    string? SanctionId = null,
+    SanctionStep? SanctionStep = null);
 
 public sealed record InspectionView(
     string Id, string OfficeCode, string Province, string CountyCode, InspectionType Type, DateTimeOffset VisitedAt, string VisitedOnJalali,

@@ -33,7 +33,7 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
     public static Task Handle(IServiceProvider services, BinaryData message, CancellationToken cancellationToken) =>
         services.GetRequiredService<InspectionProcessor>().ProcessAsync(message, cancellationToken);
 
-    public async Task ProcessAsync(BinaryData message, CancellationToken cancellationToken)
+    public async Task ProcessAsync(BinaryData message, CancellationToken cancellationToken = default)
     {
         // A malformed message or an unknown id throws: the queue retries it maxDequeueCount times, then moves
         // it to inspections-poison, where GET /api/poison/inspections lists it.

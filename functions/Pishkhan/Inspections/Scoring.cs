@@ -70,8 +70,8 @@ public static class InspectionScoring
             .Sum(e => SanctionLadder.PointsOf(sanctions, SanctionLadder.SeverityOf(e.Violations, e.MajorViolations)));
         var proposal = SanctionLadder.Propose(sanctions, SanctionLadder.SeverityOf(score.Violations, score.MajorViolations), priorPoints);
 
-        var outcome = new InspectionOutcome(score.Score, score.RawScore, score.Capped, score.MajorViolations > 0, violations, actions, followUp,
-            priorPoints, SanctionId: null, SanctionStep: proposal?.Step);
+        var outcome = new InspectionOutcome(score.Score, score.RawScore, score.Capped, score.MajorViolations > 0, violations, actions, priorPoints,
+            followUp, SanctionId: null, SanctionStep: proposal?.Step);
         return new Evaluation(outcome, proposal);
     }
 }
