@@ -156,7 +156,7 @@ public static class InspectionIds
 /// partition: the recurrence and ladder look-back is a range query on it. Rows with RK "~key~{hash}" are
 /// Idempotency-Key markers (columns InspectionId, BodyHash) written in the same transaction as the
 /// inspection; inspection queries read RK &lt; "~".
-/// Columns: Province, CountyCode, Type, VisitedAt, TemplateVersion, ItemsJson, FailedCodes (",a,b,"),
+/// Columns: Province, CountyCode, OfficeName, OfficeEmail, Type, VisitedAt, TemplateVersion, ItemsJson, FailedCodes (",a,b,"),
 /// Violations, MajorViolations (counted at POST, so the look-back needs no template), ComplaintIdsJson,
 /// RequestId, FollowUpOf, ReinspectionOf, OfficeOpen, StaffPresent, StaffTrained, Summary, PostedBy (key id),
 /// PostedByRole, CreatedAt, Status (queued → processed, an ETag transition), ProcessedAt, OutcomeJson.
@@ -172,6 +172,9 @@ public sealed class InspectionEntity : ITableEntity
     [IgnoreDataMember] public string Id => InspectionIds.Of(PartitionKey, RowKey);
     public string Province { get; set; } = "";
     public string CountyCode { get; set; } = "";
+    // The office's name and (business) email when the inspection was posted: processing notifies without a lookup.
+    public string OfficeName { get; set; } = "";
+    public string? OfficeEmail { get; set; }
     public string Type { get; set; } = "";
     public DateTimeOffset VisitedAt { get; set; }
     public int TemplateVersion { get; set; }

@@ -27,7 +27,7 @@ namespace Pishkhan.Inspections;
 /// last, so a crash part-way leaves the message to be redelivered and the effects completed.
 /// </summary>
 public sealed class InspectionProcessor(InspectionStore inspections, ChecklistStore checklists, PolicyStore policies, WorkingDays workingDays,
-    OfficeStore offices, OfficeStatsStore stats, SanctionService sanctions, InspectionAgenda agenda, Outbox outbox, TimeProvider clock,
+    OfficeStatsStore stats, SanctionService sanctions, InspectionAgenda agenda, Outbox outbox, TimeProvider clock,
     ILogger<InspectionProcessor> logger)
 {
     public static Task Handle(IServiceProvider services, BinaryData message, CancellationToken cancellationToken) =>
@@ -44,37 +44,28 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
 
         var template = await checklists.GetAsync(inspection.Province, inspection.TemplateVersion, cancellationToken)
             ?? throw new InvalidOperationException("The inspection's checklist version does not exist.");
-        var policyTask = policies.InspectionAsync(inspection.Province, cancellationToken);
-        var sanctionPolicyTask = policies.SanctionAsync(inspection.Province, cancellationToken);
-        var officeTask = offices.FindAsync(inspection.OfficeCode, cancellationToken);
-        var calendarTask = workingDays.ForAsync(Tehran.DateOf(inspection.VisitedAt), cancellationToken);
-        var (policy, sanctionPolicy) = (await policyTask, await sanctionPolicyTask);
-        var months = Math.Max(policy.RecurrenceMonths, sanctionPolicy.LookbackMonths);
-        var history = await inspections.ListOfficeAsync(inspection.OfficeCode, inspection.VisitedAt.AddMonths(-months), inspection.VisitedAt, cancellationToken);
-        var earlier = history
-            .Where(h => h.RowKey != inspection.RowKey && h.VisitedAt < inspection.VisitedAt && PostedBefore(h, inspection))
-            .Select(h => new EarlierInspection(h.VisitedAt, h.FailedCodes.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal),
-                h.Violations, h.MajorViolations))
-            .ToList();
-        var evaluation = InspectionScoring.Evaluate(template, inspection.Items, inspection.VisitedAt, earlier, policy, sanctionPolicy, await calendarTask);
+        var policy = await policies.InspectionAsync(inspection.Province, cancellationToken);
+        var sanctionPolicy = await policies.SanctionAsync(inspection.Province, cancellationToken);
+        var calendar = await workingDays.ForAsync(Tehran.DateOf(inspection.VisitedAt), cancellationToken);
+        // The counters need only the score, which needs no history: count while the history is read.
+        var score = InspectionScoring.Score(template, inspection.Items, policy.CriticalFailureScoreCap);
+        var countTask = CountAsync(inspection, score, cancellationToken);
+        // A clean inspection has no recurrences and proposes nothing: its history need not be read.
+        var earlier = inspection.Violations == 0 ? [] : await EarlierAsync(inspection, Math.Max(policy.RecurrenceMonths, sanctionPolicy.LookbackMonths), cancellationToken);
+        var evaluation = InspectionScoring.Evaluate(template, inspection.Items, inspection.VisitedAt, earlier, policy, sanctionPolicy, calendar);
         var outcome = evaluation.Outcome;
-        var office = await officeTask;
 
         // The effects are independent of one another: run them together.
         var sanctionTask = ProposeAsync(evaluation.Proposal);
-        var effects = new List<Task>
-        {
-            CountAsync(inspection, outcome, cancellationToken),
-            sanctionTask,
-        };
+        var effects = new List<Task> { countTask, sanctionTask };
         if (outcome.FollowUpDue is { } due) effects.Add(agenda.ScheduleFollowUpAsync(inspection, due, cancellationToken));
         if (inspection.Kind == InspectionType.FollowUp) effects.Add(agenda.CloseFollowUpsAsync(inspection, cancellationToken));
         if (inspection.Kind == InspectionType.Complaint) effects.Add(agenda.CloseRequestsAsync(inspection, cancellationToken));
-        if (office?.Email is { Length: > 0 } email) effects.Add(NotifyOfficeAsync(inspection, outcome, office, email, cancellationToken));
+        if (inspection.OfficeEmail is { Length: > 0 } email) effects.Add(NotifyOfficeAsync(inspection, outcome, email, cancellationToken));
         await Task.WhenAll(effects);
 
         async Task<SanctionEntity?> ProposeAsync(SanctionProposal? proposal) =>
-            proposal is null ? null : await sanctions.ProposeAsync(inspection, proposal, outcome, office, cancellationToken);
+            proposal is null ? null : await sanctions.ProposeAsync(inspection, proposal, outcome, cancellationToken);
 
         // The stored proposal is the record: after a race it is the first delivery's.
         var sanction = await sanctionTask;
@@ -103,16 +94,16 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
         other.CreatedAt < self.CreatedAt || (other.CreatedAt == self.CreatedAt && string.CompareOrdinal(other.RowKey, self.RowKey) < 0);
 
     /// <summary>Counted in the Jalali month of the visit, once per inspection id.</summary>
-    private Task CountAsync(InspectionEntity inspection, InspectionOutcome outcome, CancellationToken cancellationToken)
+    private Task CountAsync(InspectionEntity inspection, ScoreResult score, CancellationToken cancellationToken)
     {
         var period = JalaliPeriod.Containing(inspection.VisitedAt).ToString();
         return stats.ApplyOnceAsync(period, inspection.OfficeCode, inspection.Province, inspection.CountyCode, inspection.Id, s =>
         {
             s.InspectionCount++;
-            s.InspectionScoreSum += outcome.Score;
+            s.InspectionScoreSum += score.Score;
             if (inspection.Kind == InspectionType.Routine) s.RoutineInspections++;
-            s.Violations += outcome.Violations.Count;
-            s.MajorViolations += outcome.Violations.Count(v => v.Critical);
+            s.Violations += score.Violations;
+            s.MajorViolations += score.MajorViolations;
             if (inspection.StaffPresent is { } present)
             {
                 s.StaffCount += present;
@@ -126,13 +117,23 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
         }, cancellationToken);
     }
 
-    private Task NotifyOfficeAsync(InspectionEntity inspection, InspectionOutcome outcome, OfficeEntity office, string email, CancellationToken cancellationToken)
+    private async Task<List<EarlierInspection>> EarlierAsync(InspectionEntity inspection, int months, CancellationToken cancellationToken)
+    {
+        var history = await inspections.ListOfficeAsync(inspection.OfficeCode, inspection.VisitedAt.AddMonths(-months), inspection.VisitedAt, cancellationToken);
+        return history
+            .Where(h => h.RowKey != inspection.RowKey && h.VisitedAt < inspection.VisitedAt && PostedBefore(h, inspection))
+            .Select(h => new EarlierInspection(h.VisitedAt, h.FailedCodes.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal),
+                h.Violations, h.MajorViolations))
+            .ToList();
+    }
+
+    private Task NotifyOfficeAsync(InspectionEntity inspection, InspectionOutcome outcome, string email, CancellationToken cancellationToken)
     {
         var data = new Dictionary<string, string>
         {
             ["inspectionId"] = inspection.Id,
-            ["officeCode"] = office.OfficeCode,
-            ["officeName"] = office.Name,
+            ["officeCode"] = inspection.OfficeCode,
+            ["officeName"] = inspection.OfficeName,
             ["type"] = inspection.Type,
             ["visitedOn"] = JalaliDate.Format(Tehran.DateOf(inspection.VisitedAt)),
             ["score"] = outcome.Score.ToString("0.#", CultureInfo.InvariantCulture),
@@ -144,7 +145,7 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
         if (outcome.FollowUpDue is { } due) data["followUpOn"] = JalaliDate.Format(due);
         if (outcome.SanctionStep is { } step) data["proposedSanctionFa"] = SanctionLadder.PersianName(step);
         return outbox.EnqueueAsync(new NotificationRequest($"inspection-result:{inspection.Id}", NotificationKinds.InspectionResult, inspection.Province,
-            email, null, office.Name, data), cancellationToken);
+            email, null, inspection.OfficeName, data), cancellationToken);
     }
 
     private async Task MarkProcessedAsync(InspectionEntity inspection, InspectionOutcome outcome, CancellationToken cancellationToken)

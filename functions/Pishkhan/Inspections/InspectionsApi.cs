@@ -102,7 +102,8 @@ public static partial class InspectionsApi
 
         var entity = new InspectionEntity
         {
-            PartitionKey = office!.OfficeCode, Province = office.Province, CountyCode = office.CountyCode, Type = EnumText.Camel(body.Type),
+            PartitionKey = office!.OfficeCode, Province = office.Province, CountyCode = office.CountyCode, OfficeName = office.Name, OfficeEmail = office.Email,
+            Type = EnumText.Camel(body.Type),
             VisitedAt = body.VisitedAt.ToUniversalTime(), TemplateVersion = template!.Version, ItemsJson = JsonSerializer.Serialize(items, Json.Options),
             FailedCodes = "," + string.Concat(items!.Where(i => i.Result == ItemResult.Fail).Select(i => i.Code + ",")),
             ComplaintIdsJson = JsonSerializer.Serialize(complaintIds, Json.Options), RequestId = requestId, FollowUpOf = body.FollowUpOf,

@@ -20,6 +20,7 @@ namespace Pishkhan.Sanctions;
 public sealed class SanctionService(Store store, OfficeStore offices, PolicyStore policies, WorkingDays workingDays, Outbox outbox,
     TimeProvider clock, ILogger<SanctionService> logger)
 {
+    private readonly Dictionary<string, (List<MemberEntity> Members, DateTimeOffset At)> _members = new();
     public TableClient Table { get; } = store.Table(Tables.Sanctions);
     public TableClient Timers { get; } = store.Table(Tables.SanctionTimers);
 
@@ -34,7 +35,7 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
     /// first (409) and returns it unchanged. Notifies the office and members (the outbox dedupes by cause).
     /// </summary>
     public async Task<SanctionEntity> ProposeAsync(InspectionEntity inspection, SanctionProposal proposal, InspectionOutcome outcome,
-        OfficeEntity? office, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var policy = await policies.SanctionAsync(inspection.Province, cancellationToken);
         var entity = new SanctionEntity
@@ -47,7 +48,7 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
         };
         if (!await Table.TryAddAsync(entity, cancellationToken))
             entity = (await Table.GetOrNullAsync<SanctionEntity>(entity.PartitionKey, entity.RowKey, cancellationToken))!;
-        await NotifyAsync(entity, office, NotificationKinds.SanctionProposed, $"sanction-proposed:{entity.Id}", cancellationToken);
+        await NotifyAsync(entity, inspection.OfficeName, inspection.OfficeEmail, NotificationKinds.SanctionProposed, $"sanction-proposed:{entity.Id}", cancellationToken);
         logger.LogInformation("Sanction {SanctionId} proposed: {Step}", entity.Id, entity.Step);
         return entity;
     }
@@ -102,8 +103,8 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
             {
                 if (next.Status == SanctionStatus.Confirmed && next.EffectiveAt <= now) next = await ApplyEffectAsync(next, cancellationToken);
                 if (next.Status == SanctionStatus.Effective) await ReconcileOfficeAsync(next.OfficeCode, liftSuspension: false, cancellationToken);
-                if (notifyCause is not null)
-                    await NotifyAsync(next, await offices.FindAsync(next.OfficeCode, cancellationToken), NotificationKinds.SanctionConfirmed, notifyCause, cancellationToken);
+                if (notifyCause is not null && await offices.FindAsync(next.OfficeCode, cancellationToken) is var office)
+                    await NotifyAsync(next, office?.Name ?? next.OfficeCode, office?.Email, NotificationKinds.SanctionConfirmed, notifyCause, cancellationToken);
                 logger.LogInformation("Sanction {SanctionId} decided: {Status}", next.Id, next.Status);
                 return next;
             }
@@ -204,11 +205,11 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
     }
 
     /// <summary>The office (its email) and the province's chair, secretary and the lead of the office's county.</summary>
-    private async Task NotifyAsync(SanctionEntity sanction, OfficeEntity? office, string kind, string cause, CancellationToken cancellationToken)
+    private async Task NotifyAsync(SanctionEntity sanction, string officeName, string? officeEmail, string kind, string cause, CancellationToken cancellationToken)
     {
         var data = new Dictionary<string, string>
         {
-            ["sanctionId"] = sanction.Id, ["officeCode"] = sanction.OfficeCode, ["officeName"] = office?.Name ?? sanction.OfficeCode,
+            ["sanctionId"] = sanction.Id, ["officeCode"] = sanction.OfficeCode, ["officeName"] = officeName,
             ["step"] = sanction.Step, ["stepFa"] = SanctionLadder.PersianName(sanction.StepValue), ["reason"] = sanction.Reason,
             ["inspectionId"] = sanction.InspectionId ?? "",
         };
@@ -219,12 +220,24 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
             data["effectiveOn"] = JalaliDate.Format(Tehran.DateOf(at));
             if (sanction.Status == SanctionStatus.Confirmed) data["objectionDeadline"] = JalaliDate.Format(Tehran.DateOf(at).AddDays(-1));
         }
-        if (office?.Email is { Length: > 0 } email)
-            await outbox.EnqueueAsync(new NotificationRequest(cause, kind, sanction.Province, email, null, office.Name, data), cancellationToken);
-        var members = await store.Table(Tables.Members).ListAsync<MemberEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {sanction.Province}"), cancellationToken);
-        foreach (var member in members.Where(m => m.Role is MemberRoles.Chair or MemberRoles.Secretary
-                     || (m.Role == MemberRoles.CountyLead && m.CountyCode == sanction.CountyCode)))
-            await outbox.EnqueueAsync(new NotificationRequest(cause, kind, sanction.Province, member.Email, null, member.Name, data), cancellationToken);
+        var recipients = new List<(string Email, string Name)>();
+        if (officeEmail is { Length: > 0 }) recipients.Add((officeEmail, officeName));
+        var members = await MembersAsync(sanction.Province, cancellationToken);
+        recipients.AddRange(members
+            .Where(m => m.Role is MemberRoles.Chair or MemberRoles.Secretary || (m.Role == MemberRoles.CountyLead && m.CountyCode == sanction.CountyCode))
+            .Select(m => (m.Email, m.Name)));
+        await Task.WhenAll(recipients.Select(r =>
+            outbox.EnqueueAsync(new NotificationRequest(cause, kind, sanction.Province, r.Email, null, r.Name, data), cancellationToken)));
+    }
+
+    /// <summary>A province's members, cached for 30 s per instance: a burst of proposals reads them once.</summary>
+    private async Task<List<MemberEntity>> MembersAsync(string province, CancellationToken cancellationToken)
+    {
+        lock (_members)
+            if (_members.TryGetValue(province, out var hit) && clock.GetUtcNow() - hit.At < TimeSpan.FromSeconds(30)) return hit.Members;
+        var members = await store.Table(Tables.Members).ListAsync<MemberEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {province}"), cancellationToken);
+        lock (_members) _members[province] = (members, clock.GetUtcNow());
+        return members;
     }
 
     private static DateTimeOffset? EndOf(SanctionEntity s, DateTimeOffset effectiveAt) => s.StepValue switch
