@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Pishkhan.Calendar;
+using Pishkhan.Complaints;
 using Pishkhan.Storage;
 
 namespace Pishkhan;
@@ -15,6 +16,9 @@ public sealed class PishkhanSettings
     public long MaxJsonBodyBytes { get; init; } = 64 * 1024;
     public long MaxCsvBodyBytes { get; init; } = 2 * 1024 * 1024;
     public double ThursdayWorkingHours { get; init; } = 4;
+    /// <summary>Where published reports are read, e.g. the static website https://{account}.z6.web.core.windows.net; default the $web container's blob URL.</summary>
+    public string? PublicReportBaseUrl { get; init; }
+    public ComplaintPolicy Complaints { get; init; } = new();
     public StorageSettings Storage { get; init; } = new();
 
     public static readonly string[] Keys =
@@ -27,6 +31,8 @@ public sealed class PishkhanSettings
         "Pishkhan__MaxCsvBodyBytes",
         "Pishkhan__ThursdayWorkingHours",
         "Pishkhan__StorageNamePrefix",
+        "Pishkhan__PublicReportBaseUrl",
+        .. ComplaintPolicy.SettingKeys,
     ];
 
     public static PishkhanSettings From(IConfiguration config)
@@ -38,6 +44,8 @@ public sealed class PishkhanSettings
             MaxJsonBodyBytes = section.GetValue("MaxJsonBodyBytes", 64L * 1024),
             MaxCsvBodyBytes = section.GetValue("MaxCsvBodyBytes", 2L * 1024 * 1024),
             ThursdayWorkingHours = section.GetValue("ThursdayWorkingHours", 4.0),
+            PublicReportBaseUrl = section["PublicReportBaseUrl"],
+            Complaints = ComplaintPolicy.From(section.GetSection("Complaints")),
             Storage = new StorageSettings
             {
                 ConnectionString = config["AzureWebJobsStorage"] is { Length: > 0 } cs ? cs

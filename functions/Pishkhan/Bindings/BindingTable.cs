@@ -1,12 +1,18 @@
 using Pishkhan.Agencies;
 using Pishkhan.Auth;
+using Pishkhan.Calendar;
+using Pishkhan.Complaints;
 using Pishkhan.Contracts;
 using Pishkhan.Counties;
 using Pishkhan.Health;
 using Pishkhan.Inspections;
+using Pishkhan.Meetings;
 using Pishkhan.Members;
 using Pishkhan.Offices;
+using Pishkhan.RankingPolicy;
+using Pishkhan.Rankings;
 using Pishkhan.Sanctions;
+using Pishkhan.Targets;
 using static Pishkhan.Auth.Role;
 
 namespace Pishkhan.Bindings;
@@ -32,6 +38,32 @@ public static class FunctionNames
     public const string GetContract = nameof(GetContract);
     public const string PutMember = nameof(PutMember);
     public const string ListMembers = nameof(ListMembers);
+    public const string ListHolidays = nameof(ListHolidays);
+    public const string PutHoliday = nameof(PutHoliday);
+    public const string DeleteHoliday = nameof(DeleteHoliday);
+    public const string PutTarget = nameof(PutTarget);
+    public const string GetTargets = nameof(GetTargets);
+    public const string PostMeeting = nameof(PostMeeting);
+    public const string ListMeetings = nameof(ListMeetings);
+    public const string GetMeeting = nameof(GetMeeting);
+    public const string PostDecisionStatus = nameof(PostDecisionStatus);
+    public const string PutRankingPolicy = nameof(PutRankingPolicy);
+    public const string GetRankingPolicy = nameof(GetRankingPolicy);
+    public const string GetRanking = nameof(GetRanking);
+    public const string RecomputeRanking = nameof(RecomputeRanking);
+    public const string RankProvince = nameof(RankProvince);
+    public const string RankingDaily = nameof(RankingDaily);
+    public const string FileComplaint = nameof(FileComplaint);
+    public const string GetComplaintStatus = nameof(GetComplaintStatus);
+    public const string EscalateComplaint = nameof(EscalateComplaint);
+    public const string WithdrawComplaint = nameof(WithdrawComplaint);
+    public const string ListComplaintCategories = nameof(ListComplaintCategories);
+    public const string ListComplaints = nameof(ListComplaints);
+    public const string GetComplaintCase = nameof(GetComplaintCase);
+    public const string DecideComplaint = nameof(DecideComplaint);
+    public const string ExtendComplaint = nameof(ExtendComplaint);
+    public const string GetComplaintAccessLog = nameof(GetComplaintAccessLog);
+    public const string ComplaintDeadlines = nameof(ComplaintDeadlines);
     public const string GetInspectionTemplate = nameof(GetInspectionTemplate);
     public const string PutInspectionTemplate = nameof(PutInspectionTemplate);
     public const string PostInspection = nameof(PostInspection);
@@ -72,6 +104,25 @@ public static class Routes
     public const string Contract = "contracts/{contractId}";
     public const string Member = "members/{memberId}";
     public const string Members = "members";
+    public const string Holidays = "holidays";
+    public const string Holiday = "holidays/{date}";
+    public const string Target = "targets/{scope}/{period}/{indicator}";
+    public const string Targets = "targets/{scope}/{period}";
+    public const string Meetings = "meetings";
+    public const string Meeting = "meetings/{meetingId}";
+    public const string DecisionStatus = "meetings/{meetingId}/decisions/{decisionId}/status";
+    public const string RankingPolicy = "ranking-policy";
+    public const string Ranking = "rankings/{period}";
+    public const string RankingRecompute = "rankings/{period}:recompute";
+    public const string Complaints = "complaints";
+    public const string Complaint = "complaints/{trackingCode}";
+    public const string ComplaintEscalation = "complaints/{trackingCode}/escalation";
+    public const string ComplaintWithdrawal = "complaints/{trackingCode}/withdrawal";
+    public const string ComplaintCase = "complaints/{trackingCode}/case";
+    public const string ComplaintDecision = "complaints/{trackingCode}/decision";
+    public const string ComplaintExtension = "complaints/{trackingCode}/extension";
+    public const string ComplaintAccessLog = "complaints/{trackingCode}/access-log";
+    public const string ComplaintCategories = "complaint-categories";
     public const string InspectionTemplate = "inspection-templates/{version}";
     public const string Inspections = "inspections";
     public const string Inspection = "inspections/{id}";
@@ -94,14 +145,19 @@ public static class QueueNames
 {
     public const string Notifications = "notifications";
     public const string Inspections = "inspections";
+    public const string Rankings = "rankings";
 
     /// <summary>Every queue the app uses, bound or only written to; each is created with its poison twin.</summary>
-    public static readonly string[] All = [Notifications, Inspections];
+    public static readonly string[] All = [Notifications, Inspections, Rankings];
 }
 
 /// <summary>Six-field NCRONTAB schedules, in UTC (Tehran is UTC+03:30 all year).</summary>
 public static class Schedules
 {
+    /// <summary>Daily at 21:00 UTC = 00:30 Tehran: the first half hour of a new Jalali month is already past.</summary>
+    public const string RankingDaily = "0 0 21 * * *";
+    /// <summary>Hourly at minute 15: flags overdue complaints, finishes interrupted side effects.</summary>
+    public const string ComplaintDeadlines = "0 15 * * * *";
     /// <summary>Every five minutes: confirmed sanctions whose objection window has passed take effect; terms end.</summary>
     public const string SweepSanctions = "0 */5 * * * *";
     /// <summary>Daily at 21:30 UTC (01:00 Tehran): draws the closed month's re-inspections.</summary>
@@ -133,6 +189,29 @@ public static class BindingTable
         new(FunctionNames.GetContract, "GET", Routes.Contract, AccessRule.For(Role.Admin, Member, Agency), ContractsApi.Get),
         new(FunctionNames.PutMember, "PUT", Routes.Member, Admin, MembersApi.Put),
         new(FunctionNames.ListMembers, "GET", Routes.Members, Admin, MembersApi.List),
+        new(FunctionNames.ListHolidays, "GET", Routes.Holidays, AccessRule.Public, HolidaysApi.List),
+        new(FunctionNames.PutHoliday, "PUT", Routes.Holiday, Admin, HolidaysApi.Put),
+        new(FunctionNames.DeleteHoliday, "DELETE", Routes.Holiday, Admin, HolidaysApi.Delete),
+        new(FunctionNames.PutTarget, "PUT", Routes.Target, Admin, TargetsApi.Put),
+        new(FunctionNames.GetTargets, "GET", Routes.Targets, Staff, TargetsApi.Get),
+        new(FunctionNames.PostMeeting, "POST", Routes.Meetings, Admin, MeetingsApi.Post),
+        new(FunctionNames.ListMeetings, "GET", Routes.Meetings, Staff, MeetingsApi.List),
+        new(FunctionNames.GetMeeting, "GET", Routes.Meeting, Staff, MeetingsApi.Get),
+        new(FunctionNames.PostDecisionStatus, "POST", Routes.DecisionStatus, Admin, MeetingsApi.PostStatus),
+        new(FunctionNames.PutRankingPolicy, "PUT", Routes.RankingPolicy, Admin, RankingPolicyApi.Put),
+        new(FunctionNames.GetRankingPolicy, "GET", Routes.RankingPolicy, AccessRule.Public, RankingPolicyApi.Get),
+        new(FunctionNames.GetRanking, "GET", Routes.Ranking, AccessRule.Public, RankingsApi.Get),
+        new(FunctionNames.RecomputeRanking, "POST", Routes.RankingRecompute, Admin, RankingsApi.Recompute),
+        new(FunctionNames.FileComplaint, "POST", Routes.Complaints, AccessRule.Public, ComplaintsApi.File),
+        new(FunctionNames.GetComplaintStatus, "GET", Routes.Complaint, AccessRule.Public, ComplaintsApi.Get),
+        new(FunctionNames.EscalateComplaint, "POST", Routes.ComplaintEscalation, AccessRule.Public, ComplaintsApi.Escalate),
+        new(FunctionNames.WithdrawComplaint, "POST", Routes.ComplaintWithdrawal, AccessRule.Public, ComplaintsApi.Withdraw),
+        new(FunctionNames.ListComplaintCategories, "GET", Routes.ComplaintCategories, AccessRule.Public, ComplaintsApi.ListCategories),
+        new(FunctionNames.ListComplaints, "GET", Routes.Complaints, AccessRule.For(Role.Admin, Inspector, Office), ComplaintsApi.List),
+        new(FunctionNames.GetComplaintCase, "GET", Routes.ComplaintCase, AccessRule.For(Role.Admin, Inspector), ComplaintsApi.GetCase),
+        new(FunctionNames.DecideComplaint, "POST", Routes.ComplaintDecision, AccessRule.For(Role.Admin, Inspector), ComplaintsApi.Decide),
+        new(FunctionNames.ExtendComplaint, "POST", Routes.ComplaintExtension, AccessRule.For(Role.Admin, Inspector), ComplaintsApi.Extend),
+        new(FunctionNames.GetComplaintAccessLog, "GET", Routes.ComplaintAccessLog, Admin, ComplaintsApi.AccessLog),
         new(FunctionNames.GetInspectionTemplate, "GET", Routes.InspectionTemplate, AccessRule.For(Role.Admin, Member, Inspector, Office), ChecklistApi.Get),
         new(FunctionNames.PutInspectionTemplate, "PUT", Routes.InspectionTemplate, Admin, ChecklistApi.Put),
         new(FunctionNames.PostInspection, "POST", Routes.Inspections, AccessRule.For(Role.Admin, Inspector), InspectionsApi.Post),
@@ -156,11 +235,14 @@ public static class BindingTable
 
     public static readonly IReadOnlyList<QueueBinding> Queues =
     [
+        new(FunctionNames.RankProvince, QueueNames.Rankings, RankingJob.HandleAsync),
         new(FunctionNames.ProcessInspection, QueueNames.Inspections, InspectionProcessor.Handle),
     ];
 
     public static readonly IReadOnlyList<TimerBinding> Timers =
     [
+        new(FunctionNames.RankingDaily, Schedules.RankingDaily, RankingTimer.RunAsync),
+        new(FunctionNames.ComplaintDeadlines, Schedules.ComplaintDeadlines, ComplaintDeadlineSweep.RunAsync),
         new(FunctionNames.SweepSanctions, Schedules.SweepSanctions, SanctionsApi.Sweep),
         new(FunctionNames.DrawReinspections, Schedules.DrawReinspections, ReinspectionsApi.DrawClosedMonth),
     ];

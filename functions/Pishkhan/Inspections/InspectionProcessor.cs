@@ -26,7 +26,7 @@ namespace Pishkhan.Inspections;
 /// request and follow-up closing by ETag transitions that do nothing the second time. "processed" is written
 /// last, so a crash part-way leaves the message to be redelivered and the effects completed.
 /// </summary>
-public sealed class InspectionProcessor(InspectionStore inspections, ChecklistStore checklists, PolicyStore policies, WorkingDays workingDays,
+public sealed class InspectionProcessor(InspectionStore inspections, ChecklistStore checklists, PolicyStore policies, HolidayStore holidays,
     OfficeStatsStore stats, SanctionService sanctions, InspectionAgenda agenda, Outbox outbox, TimeProvider clock,
     ILogger<InspectionProcessor> logger)
 {
@@ -46,7 +46,7 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
             ?? throw new InvalidOperationException("The inspection's checklist version does not exist.");
         var policy = await policies.InspectionAsync(inspection.Province, cancellationToken);
         var sanctionPolicy = await policies.SanctionAsync(inspection.Province, cancellationToken);
-        var calendar = await workingDays.ForAsync(Tehran.DateOf(inspection.VisitedAt), cancellationToken);
+        var calendar = await holidays.GetCalendarAsync(cancellationToken);
         // The counters need only the score, which needs no history: count while the history is read.
         var score = InspectionScoring.Score(template, inspection.Items, policy.CriticalFailureScoreCap);
         var countTask = CountAsync(inspection, score, cancellationToken);

@@ -161,3 +161,18 @@ public sealed class ReinspectionService(Store store, InspectionStore inspections
             await DrawAsync(province, period, cancellationToken);
     }
 }
+
+/// <summary>
+/// The targets' "reInspectionAgreement" indicator: the share of a period's drawn inspections (of one county
+/// team, or of the whole province) whose province re-inspection scored within 10 points; null without pairs.
+/// </summary>
+public sealed class ReinspectionAgreementSource(ReinspectionService reinspections) : Targets.IReInspectionAgreementSource
+{
+    public async Task<double?> GetAsync(string province, string? countyCode, JalaliPeriod period, CancellationToken cancellationToken)
+    {
+        var report = await reinspections.ReportAsync(province, period, countyCode, cancellationToken);
+        var pairs = report.Counties.SelectMany(c => c.Pairs).Where(p => p.Difference is not null)
+            .Select(p => (p.OriginalScore!.Value, p.ReinspectionScore!.Value));
+        return ReinspectionRules.Agreement(pairs).ShareWithinTenPoints;
+    }
+}

@@ -17,7 +17,7 @@ namespace Pishkhan.Sanctions;
 /// Every state change is an ETag transition on the sanction; the office's Status and ActiveSanctions are
 /// recomputed from the office's sanctions (a set, not an increment), so repeating any step is harmless.
 /// </summary>
-public sealed class SanctionService(Store store, OfficeStore offices, PolicyStore policies, WorkingDays workingDays, Outbox outbox,
+public sealed class SanctionService(Store store, OfficeStore offices, PolicyStore policies, HolidayStore holidays, Outbox outbox,
     TimeProvider clock, ILogger<SanctionService> logger)
 {
     private readonly Dictionary<string, (List<MemberEntity> Members, DateTimeOffset At)> _members = new();
@@ -70,7 +70,7 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
                 case (SanctionStatus.Proposed, SanctionDecisionKind.Confirm):
                     var policy = await policies.SanctionAsync(sanction.Province, cancellationToken);
                     var decisionDate = Tehran.DateOf(now);
-                    var calendar = await workingDays.ForAsync(decisionDate, cancellationToken);
+                    var calendar = await holidays.GetCalendarAsync(cancellationToken);
                     // The window is whole working days after the day of the decision; the sanction takes
                     // effect at the start of the day after the last of them (Tehran time).
                     var effectiveAt = policy.ObjectionWindowWorkingDays == 0

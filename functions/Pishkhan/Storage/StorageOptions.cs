@@ -31,6 +31,14 @@ public static class Tables
     public const string OfficeStats = "OfficeStats";
     public const string Outbox = "Outbox";
     public const string InspectionRequests = "InspectionRequests";
+    public const string Targets = "Targets";
+    public const string Meetings = "Meetings";
+    public const string Rankings = "Rankings";
+    public const string Complaints = "Complaints";
+    public const string ComplaintCodes = "ComplaintCodes";
+    public const string ComplaintContacts = "ComplaintContacts";
+    public const string ComplaintDedupe = "ComplaintDedupe";
+    public const string ComplaintAccessLog = "ComplaintAccessLog";
     public const string Inspections = "Inspections";
     public const string InspectionsByCounty = "InspectionsByCounty";
     public const string InspectionTemplates = "InspectionTemplates";
@@ -41,6 +49,7 @@ public static class Tables
     public const string SanctionTimers = "SanctionTimers";
 
     public static readonly List<string> All =
-        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests,
+        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests, Targets, Meetings, Rankings,
+         Complaints, ComplaintCodes, ComplaintContacts, ComplaintDedupe, ComplaintAccessLog,
          Inspections, InspectionsByCounty, InspectionTemplates, InspectionPolicies, InspectionFollowUps, Reinspections, Sanctions, SanctionTimers];
 }
