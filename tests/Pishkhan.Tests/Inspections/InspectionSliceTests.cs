@@ -303,6 +303,10 @@ public sealed class InspectionSliceTests(HostFixture fixture) : IClassFixture<Ho
         Assert.Equal(2, agreement["reinspected"]!.GetValue<int>());
         Assert.Equal(figures.MeanAbsoluteDifference, agreement["meanAbsoluteDifference"]!.GetValue<double>());
         Assert.Equal(0.5, agreement["shareWithinTenPoints"]!.GetValue<double>()); // the critical failure caps one at 50
+        // The targets' re-inspection agreement indicator reads the same figures.
+        var source = Host.Services.GetRequiredService<Pishkhan.Targets.IReInspectionAgreementSource>();
+        Assert.Equal(0.5, await source.GetAsync("hamadan", "hm1-c1", period, CancellationToken.None));
+        Assert.Null(await source.GetAsync("hamadan", "hm1-c1", period.Previous(), CancellationToken.None));
         // Drawing again changes nothing.
         var again = await Host.ReadJsonAsync(await Host.SendAsync(HttpMethod.Post, $"/api/reinspection-draws/{period}?province=hamadan"));
         Assert.Equal(drawn, again["counties"]!.AsArray().Single(c => c!["countyCode"]!.GetValue<string>() == "hm1-c1")!["pairs"]!.AsArray()
