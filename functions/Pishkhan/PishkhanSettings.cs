@@ -16,6 +16,13 @@ public sealed class PishkhanSettings
     public long MaxCsvBodyBytes { get; init; } = 2 * 1024 * 1024;
     public double ThursdayWorkingHours { get; init; } = 4;
     public StorageSettings Storage { get; init; } = new();
+    public Notifications.SendGridSettings SendGrid { get; init; } = new();
+    /// <summary>Where mail goes when no SendGrid key is set (local development): RFC 5322 .eml files.</summary>
+    public string PickupDirectory { get; init; } = ".local/outbox";
+    /// <summary>The public address of the API, for links in mail (unsubscribe, tracking, rating).</summary>
+    public string PublicBaseUrl { get; init; } = "http://127.0.0.1:7071";
+    /// <summary>HMAC key of the one-click unsubscribe links in digests (Key Vault reference in Azure).</summary>
+    public string? UnsubscribeSigningKey { get; init; }
 
     public static readonly string[] Keys =
     [
@@ -27,6 +34,14 @@ public sealed class PishkhanSettings
         "Pishkhan__MaxCsvBodyBytes",
         "Pishkhan__ThursdayWorkingHours",
         "Pishkhan__StorageNamePrefix",
+        "Pishkhan__SendGrid__ApiKey",
+        "Pishkhan__SendGrid__Host",
+        "Pishkhan__SendGrid__SandboxMode",
+        "Pishkhan__SendGrid__FromEmail",
+        "Pishkhan__SendGrid__FromName",
+        "Pishkhan__Outbox__PickupDirectory",
+        "Pishkhan__PublicBaseUrl",
+        "Pishkhan__UnsubscribeSigningKey",
     ];
 
     public static PishkhanSettings From(IConfiguration config)
@@ -46,6 +61,10 @@ public sealed class PishkhanSettings
                 ClientId = config["AzureWebJobsStorage:clientId"],
                 NamePrefix = section["StorageNamePrefix"] ?? "",
             },
+            SendGrid = Notifications.SendGridSettings.From(section.GetSection("SendGrid")),
+            PickupDirectory = section["Outbox:PickupDirectory"] is { Length: > 0 } pickup ? pickup : ".local/outbox",
+            PublicBaseUrl = (section["PublicBaseUrl"] is { Length: > 0 } baseUrl ? baseUrl : "http://127.0.0.1:7071").TrimEnd('/'),
+            UnsubscribeSigningKey = section["UnsubscribeSigningKey"] is { Length: > 0 } signingKey ? signingKey : null,
         };
     }
 

@@ -31,6 +31,8 @@ public static class ServiceRegistration
         services.AddSingleton<ContractStore>();
         services.AddSingleton<Stats.OfficeStatsStore>();
         services.AddSingleton<Notifications.Outbox>();
+        Notifications.NotificationServices.AddNotifications(services);
+        Digests.DigestServices.AddDigests(services);
         services.AddHostedService<StorageInitializer>();
         return services;
     }

@@ -2,8 +2,10 @@ using Pishkhan.Agencies;
 using Pishkhan.Auth;
 using Pishkhan.Contracts;
 using Pishkhan.Counties;
+using Pishkhan.Digests;
 using Pishkhan.Health;
 using Pishkhan.Members;
+using Pishkhan.Notifications;
 using Pishkhan.Offices;
 using static Pishkhan.Auth.Role;
 
@@ -30,6 +32,11 @@ public static class FunctionNames
     public const string GetContract = nameof(GetContract);
     public const string PutMember = nameof(PutMember);
     public const string ListMembers = nameof(ListMembers);
+    public const string SendNotification = nameof(SendNotification);
+    public const string WeeklyDigest = nameof(WeeklyDigest);
+    public const string SendDigests = nameof(SendDigests);
+    public const string GetUnsubscribe = nameof(GetUnsubscribe);
+    public const string PostUnsubscribe = nameof(PostUnsubscribe);
 }
 
 /// <summary>Route templates, relative to the "api" prefix (host.json extensions.http.routePrefix).</summary>
@@ -48,6 +55,8 @@ public static class Routes
     public const string Contract = "contracts/{contractId}";
     public const string Member = "members/{memberId}";
     public const string Members = "members";
+    public const string DigestsSend = "digests:send";
+    public const string Unsubscribe = "unsubscribe";
 }
 
 /// <summary>Queue names (each has a "-poison" twin, created at start-up).</summary>
@@ -63,6 +72,8 @@ public static class QueueNames
 /// <summary>Six-field NCRONTAB schedules, in UTC (Tehran is UTC+03:30 all year).</summary>
 public static class Schedules
 {
+    /// <summary>Saturday 07:00 Tehran = 03:30 UTC (the week starts on Saturday).</summary>
+    public const string WeeklyDigest = "0 30 3 * * 6";
 }
 
 public static class BindingTable
@@ -90,9 +101,18 @@ public static class BindingTable
         new(FunctionNames.GetContract, "GET", Routes.Contract, AccessRule.For(Role.Admin, Member, Agency), ContractsApi.Get),
         new(FunctionNames.PutMember, "PUT", Routes.Member, Admin, MembersApi.Put),
         new(FunctionNames.ListMembers, "GET", Routes.Members, Admin, MembersApi.List),
+        new(FunctionNames.SendDigests, "POST", Routes.DigestsSend, Admin, DigestJob.Send),
+        new(FunctionNames.GetUnsubscribe, "GET", Routes.Unsubscribe, AccessRule.Public, UnsubscribeApi.Get),
+        new(FunctionNames.PostUnsubscribe, "POST", Routes.Unsubscribe, AccessRule.Public, UnsubscribeApi.Post),
     ];
 
-    public static readonly IReadOnlyList<QueueBinding> Queues = [];
+    public static readonly IReadOnlyList<QueueBinding> Queues =
+    [
+        new(FunctionNames.SendNotification, QueueNames.Notifications, NotificationSender.Handle),
+    ];
 
-    public static readonly IReadOnlyList<TimerBinding> Timers = [];
+    public static readonly IReadOnlyList<TimerBinding> Timers =
+    [
+        new(FunctionNames.WeeklyDigest, Schedules.WeeklyDigest, DigestJob.Timer),
+    ];
 }

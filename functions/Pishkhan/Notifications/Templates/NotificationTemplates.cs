@@ -1,0 +1,209 @@
+using Pishkhan.Calendar;
+
+namespace Pishkhan.Notifications.Templates;
+
+/// <summary>What templates know besides a notification's data: where links point.</summary>
+public sealed record TemplateContext(string PublicBaseUrl);
+
+/// <summary>The data a template needs is missing or unusable: a permanent failure of that notification.</summary>
+public sealed class TemplateDataException(string message) : Exception(message);
+
+/// <summary>
+/// One Persian template per kind in <see cref="NotificationKinds"/> (the digest's is <see cref="DigestTemplate"/>).
+/// Data keys are camelCase strings (README "Template data" lists them); dates are ISO 8601 and shown as
+/// Jalali dates in Tehran time; numbers are shown with Persian digits. A missing optional key leaves its
+/// line out; a missing required key fails the notification permanently (it surfaces in the digest).
+/// </summary>
+public static class NotificationTemplates
+{
+    private const string Footer = "این پیام به‌طور خودکار از سامانه کارگروه دفاتر پیشخوان خدمات دولت فرستاده شده است؛ لطفاً به آن پاسخ ندهید.";
+
+    /// <summary>Required data keys per kind ("a|b" means one of them).</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Required = new Dictionary<string, string[]>
+    {
+        [NotificationKinds.ComplaintReceived] = ["trackingCode"],
+        [NotificationKinds.ComplaintDecided] = ["trackingCode", "outcome"],
+        [NotificationKinds.ComplaintExtended] = ["trackingCode"],
+        [NotificationKinds.RequestCompleted] = ["ratingUrl|ratingToken"],
+        [NotificationKinds.InspectionResult] = ["officeName|officeCode"],
+        [NotificationKinds.SanctionProposed] = ["officeName|officeCode"],
+        [NotificationKinds.SanctionConfirmed] = ["officeName|officeCode", "decision"],
+        [NotificationKinds.RankingPublished] = ["period"],
+    };
+
+    public static RenderedMail Render(string kind, IReadOnlyDictionary<string, string> data, string? toName, TemplateContext context)
+    {
+        var d = new Data(data);
+        if (Required.TryGetValue(kind, out var required))
+            foreach (var key in required)
+                if (key.Split('|').All(k => d[k] is null)) throw new TemplateDataException($"{kind}: data field '{key}' is required.");
+        var greeting = string.IsNullOrWhiteSpace(MailText.HeaderSafe(toName)) ? null : toName;
+        return kind switch
+        {
+            NotificationKinds.ComplaintReceived => ComplaintReceived(d, greeting, context),
+            NotificationKinds.ComplaintDecided => ComplaintDecided(d, greeting, context),
+            NotificationKinds.ComplaintExtended => ComplaintExtended(d, greeting, context),
+            NotificationKinds.RequestCompleted => RequestCompleted(d, greeting, context),
+            NotificationKinds.InspectionResult => InspectionResult(d, greeting),
+            NotificationKinds.SanctionProposed => SanctionProposed(d, greeting),
+            NotificationKinds.SanctionConfirmed => SanctionConfirmed(d, greeting),
+            NotificationKinds.RankingPublished => RankingPublished(d, greeting, context),
+            NotificationKinds.Digest => throw new TemplateDataException("digest: rendered from its snapshot by DigestTemplate."),
+            _ => throw new TemplateDataException($"Unknown notification kind '{kind}'."),
+        };
+    }
+
+    private static MailBuilder Greet(string? name, string fallback)
+    {
+        var b = new MailBuilder();
+        return name is null ? b.Paragraph(fallback) : b.Paragraph("{0} گرامی،", name);
+    }
+
+    private static RenderedMail ComplaintReceived(Data d, string? name, TemplateContext c)
+    {
+        var code = d["trackingCode"]!;
+        var b = Greet(name, "شهروند گرامی،")
+            .Heading("شکایت شما ثبت شد")
+            .Paragraph(d["officeName"] is not null
+                ? "شکایت شما درباره‌ی دفتر پیشخوان {0} دریافت و برای رسیدگی ثبت شد."
+                : "شکایت شما دریافت و برای رسیدگی ثبت شد.", d["officeName"])
+            .Facts(("کد پیگیری", code), ("دفتر", d["officeName"]), ("کد دفتر", d["officeCode"]), ("تاریخ ثبت", Fa.When(d["filedAt"])),
+                ("مهلت رسیدگی", Fa.When(d["dueAt"])))
+            .Paragraph("این کد را نگه دارید؛ با آن می‌توانید وضعیت شکایت را پیگیری کنید. نتیجه‌ی رسیدگی نیز به همین نشانی فرستاده می‌شود.")
+            .Button("پیگیری شکایت", d.Url("trackUrl") ?? c.Link("api/complaints/", code));
+        return b.Build("شکایت شما ثبت شد — کد پیگیری {0}", [code], Footer);
+    }
+
+    private static RenderedMail ComplaintDecided(Data d, string? name, TemplateContext c)
+    {
+        var code = d["trackingCode"]!;
+        var outcome = d["outcome"] switch
+        {
+            "upheld" => "پس از بررسی، شکایت شما وارد دانسته شد و موضوع با دفتر پیشخوان پیگیری می‌شود.",
+            "dismissed" => "پس از بررسی، شکایت شما وارد دانسته نشد.",
+            _ => throw new TemplateDataException($"complaintDecided: outcome must be upheld or dismissed."),
+        };
+        var b = Greet(name, "شهروند گرامی،")
+            .Heading("نتیجه‌ی رسیدگی به شکایت شما")
+            .Paragraph(outcome)
+            .Facts(("کد پیگیری", code), ("دفتر", d["officeName"]), ("تاریخ تصمیم", Fa.When(d["decidedAt"])))
+            .Quote("توضیح کارگروه", d["note"])
+            .Button("مشاهده‌ی وضعیت شکایت", d.Url("trackUrl") ?? c.Link("api/complaints/", code));
+        return b.Build("نتیجه‌ی رسیدگی به شکایت {0}", [code], Footer);
+    }
+
+    private static RenderedMail ComplaintExtended(Data d, string? name, TemplateContext c)
+    {
+        var code = d["trackingCode"]!;
+        var b = Greet(name, "شهروند گرامی،")
+            .Heading("تمدید مهلت رسیدگی به شکایت")
+            .Paragraph("رسیدگی به شکایت شما به زمان بیشتری نیاز دارد و مهلت آن تمدید شد. از شکیبایی شما سپاسگزاریم.")
+            .Facts(("کد پیگیری", code), ("دفتر", d["officeName"]), ("مهلت تازه", Fa.When(d["newDueAt"] ?? d["dueAt"])))
+            .Quote("دلیل تمدید", d["reason"])
+            .Button("پیگیری شکایت", d.Url("trackUrl") ?? c.Link("api/complaints/", code));
+        return b.Build("تمدید مهلت رسیدگی به شکایت {0}", [code], Footer);
+    }
+
+    private static RenderedMail RequestCompleted(Data d, string? name, TemplateContext c)
+    {
+        var url = d.Url("ratingUrl") ?? c.Link("rate?token=", d["ratingToken"]!);
+        var b = Greet(name, "شهروند گرامی،")
+            .Heading("درخواست شما انجام شد")
+            .Paragraph(d["serviceName"] is not null && d["officeName"] is not null
+                    ? "درخواست «{0}» شما در دفتر پیشخوان {1} انجام شد."
+                    : "درخواست شما در دفتر پیشخوان انجام شد.",
+                d["serviceName"], d["officeName"])
+            .Facts(("خدمت", d["serviceName"]), ("دفتر", d["officeName"]), ("شماره‌ی پیگیری", d["externalRef"]), ("زمان انجام", Fa.When(d["completedAt"])))
+            .Paragraph("لطفاً با یک کلیک به کیفیت این خدمت از ۱ تا ۵ امتیاز دهید. نظر شما در رتبه‌بندی ماهانه‌ی دفاتر به حساب می‌آید.")
+            .Button("امتیاز به این خدمت", url)
+            .Paragraph("این پیوند فقط یک بار کار می‌کند.");
+        return b.Build("درخواست شما انجام شد؛ به این خدمت امتیاز دهید", [], Footer);
+    }
+
+    private static RenderedMail InspectionResult(Data d, string? name)
+    {
+        var office = d["officeName"] ?? d["officeCode"]!;
+        var b = Greet(name, "با سلام،")
+            .Heading("نتیجه‌ی بازرسی دفتر پیشخوان {0}", office)
+            .Paragraph("بازرسی دفتر انجام و نتیجه‌ی آن ثبت شد.")
+            .Facts(("دفتر", office), ("کد دفتر", d["officeCode"]), ("نوع بازرسی", InspectionType(d["type"])), ("تاریخ بازدید", Fa.When(d["visitedAt"])),
+                ("امتیاز", Fa.NumberText(d["score"]) is { } s ? s + " از ۱۰۰" : null), ("تعداد تخلف", Fa.NumberText(d["violations"])),
+                ("تخلف عمده", Fa.NumberText(d["majorViolations"])), ("برخورد پیشنهادی", d["proposedSanction"]))
+            .Quote("توضیح بازرس", d["note"]);
+        return b.Build("نتیجه‌ی بازرسی دفتر {0}", [office], Footer);
+    }
+
+    private static RenderedMail SanctionProposed(Data d, string? name)
+    {
+        var office = d["officeName"] ?? d["officeCode"]!;
+        var b = Greet(name, "با سلام،")
+            .Heading("پیشنهاد برخورد انضباطی با دفتر {0}", office)
+            .Paragraph("برای این دفتر برخورد انضباطی پیشنهاد شده و در انتظار تصمیم کارگروه است.")
+            .Facts(("دفتر", office), ("کد دفتر", d["officeCode"]), ("برخورد پیشنهادی", d["sanction"]), ("تاریخ پیشنهاد", Fa.When(d["proposedAt"])))
+            .Quote("دلیل", d["reason"]);
+        return b.Build("پیشنهاد برخورد انضباطی با دفتر {0}", [office], Footer);
+    }
+
+    private static RenderedMail SanctionConfirmed(Data d, string? name)
+    {
+        var office = d["officeName"] ?? d["officeCode"]!;
+        var (verb, heading) = d["decision"] switch
+        {
+            "confirmed" => ("کارگروه برخورد انضباطی پیشنهادشده را تأیید کرد.", "تأیید برخورد انضباطی با دفتر {0}"),
+            "overturned" => ("کارگروه برخورد انضباطی پیشنهادشده را لغو کرد.", "لغو برخورد انضباطی با دفتر {0}"),
+            _ => throw new TemplateDataException("sanctionConfirmed: decision must be confirmed or overturned."),
+        };
+        var b = Greet(name, "با سلام،")
+            .Heading(heading, office)
+            .Paragraph(verb)
+            .Facts(("دفتر", office), ("کد دفتر", d["officeCode"]), ("برخورد", d["sanction"]), ("از تاریخ", Fa.When(d["effectiveFrom"])),
+                ("تا تاریخ", Fa.When(d["effectiveTo"])), ("تاریخ تصمیم", Fa.When(d["decidedAt"])))
+            .Quote("توضیح کارگروه", d["note"]);
+        return b.Build(heading, [office], Footer);
+    }
+
+    private static RenderedMail RankingPublished(Data d, string? name, TemplateContext c)
+    {
+        var periodText = d["period"]!;
+        var period = JalaliPeriod.TryParse(periodText, out var p) ? p.PersianName
+            : throw new TemplateDataException("rankingPublished: period must look like 1405-09.");
+        var b = Greet(name, "با سلام،")
+            .Heading("رتبه‌بندی دفاتر پیشخوان در {0} منتشر شد", period);
+        if (Fa.NumberText(d["rank"]) is { } rank)
+            b.Paragraph(Fa.NumberText(d["totalOffices"]) is { } total ? "دفتر {0} در این دوره رتبه‌ی {1} را از میان {2} دفتر به دست آورد." : "دفتر {0} در این دوره رتبه‌ی {1} را به دست آورد.",
+                d["officeName"] ?? d["officeCode"] ?? "شما", rank, Fa.NumberText(d["totalOffices"]));
+        b.Facts(("دوره", period), ("امتیاز", Fa.NumberText(d["score"])), ("سطح", d["tier"]), ("تغییر رتبه", Movement(d["movement"])))
+            .Button("مشاهده‌ی رتبه‌بندی", d.Url("reportUrl") ?? c.Link("api/rankings/", p.ToString()));
+        return b.Build("رتبه‌بندی دفاتر پیشخوان در {0} منتشر شد", [period], Footer);
+    }
+
+    private static string? InspectionType(string? type) => type switch
+    {
+        "routine" => "دوره‌ای",
+        "complaint" => "در پی شکایت",
+        "followUp" => "بازرسی مجدد",
+        _ => type,
+    };
+
+    private static string? Movement(string? movement)
+    {
+        if (!int.TryParse(movement, out var m)) return null;
+        return m switch
+        {
+            > 0 => Fa.Number(m) + " پله بالاتر",
+            < 0 => Fa.Number(-m) + " پله پایین‌تر",
+            _ => "بدون تغییر",
+        };
+    }
+
+    public static string Link(this TemplateContext context, string path, string value) =>
+        context.PublicBaseUrl.TrimEnd('/') + "/" + path + Uri.EscapeDataString(value);
+
+    private sealed class Data(IReadOnlyDictionary<string, string> values)
+    {
+        public string? this[string key] => values.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v : null;
+
+        /// <summary>A link given as data is used only if it is an absolute http(s) URL (no javascript:, no data:).</summary>
+        public string? Url(string key) => this[key] is { } u && MailBuilder.IsWebUrl(u) && !u.StartsWith(Substitution.Prefix, StringComparison.Ordinal) ? u : null;
+    }
+}
