@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Azure.Data.Tables;
-using Pishkhan.Http;
 using Pishkhan.Storage;
 
 namespace Pishkhan.Digests;
@@ -18,6 +17,12 @@ public sealed class DigestStore(Store store, TimeProvider clock)
 {
     private const int ChunkChars = 30_000;
 
+    // Not the API's strict options: those leave nulls out when writing and then require them when reading.
+    private static readonly JsonSerializerOptions StorageJson = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+    };
+
     public TableClient Table { get; } = store.Table(Tables.Digests);
 
     public static string RowKey(string week, string scopeKey) => $"{week}~{scopeKey}";
@@ -34,7 +39,7 @@ public sealed class DigestStore(Store store, TimeProvider clock)
     {
         if (await GetAsync(province, week, scopeKey, cancellationToken) is { } existing) return existing;
         var doc = await build();
-        var json = JsonSerializer.Serialize(doc, Json.Options);
+        var json = JsonSerializer.Serialize(doc, StorageJson);
         var entity = new TableEntity(province, RowKey(week, scopeKey)) { ["BuiltAt"] = clock.GetUtcNow() };
         for (int i = 0, n = 0; i < json.Length; i += ChunkChars, n++) entity["Json" + n] = json.Substring(i, Math.Min(ChunkChars, json.Length - i));
         if (await Table.TryAddAsync(entity, cancellationToken)) return doc;
@@ -44,6 +49,6 @@ public sealed class DigestStore(Store store, TimeProvider clock)
     private static DigestDocument Read(TableEntity entity)
     {
         var json = string.Concat(Enumerable.Range(0, 40).Select(i => entity.GetString("Json" + i)).TakeWhile(s => s is not null));
-        return JsonSerializer.Deserialize<DigestDocument>(json, Json.Options)!;
+        return JsonSerializer.Deserialize<DigestDocument>(json, StorageJson)!;
     }
 }

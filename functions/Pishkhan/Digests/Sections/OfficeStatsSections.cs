@@ -77,7 +77,7 @@ public sealed class ComplaintStatsSection(ScopedOfficeStats reader) : IDigestSec
         return DigestBlock.Table(summary, ["دفتر", "رسیده", "رسیدگی‌شده", "وارد"],
             withComplaints.Select(r => (IReadOnlyList<string>)[name(r.OfficeCode), Fa.Number(r.ComplaintsReceived), Fa.Number(r.ComplaintsDecided), Fa.Number(r.ComplaintsUpheld)])) with
         {
-            Agenda = repeat.Select(r => $"تصمیم درباره‌ی دفتر {name(r.OfficeCode)} با {Fa.Number(r.ComplaintsUpheld)} شکایت واردشده در {period.PersianName}").ToList(),
+            Agenda = repeat.Select(r => $"تصمیم درباره‌ی «{name(r.OfficeCode)}» با {Fa.Number(r.ComplaintsUpheld)} شکایت واردشده در {period.PersianName}").ToList(),
         };
     }
 }

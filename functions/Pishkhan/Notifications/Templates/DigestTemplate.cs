@@ -32,13 +32,15 @@ public static partial class DigestTemplate
         }
         else
         {
-            html.Append("<ol style=\"margin:0 0 12px;padding-right:22px;padding-left:0;\">\n");
+            // Numbered by hand: list markers would be Latin digits in most mail clients.
+            html.Append("<table role=\"presentation\" style=\"border-collapse:collapse;margin:0 0 12px;\">\n");
             for (var i = 0; i < doc.Agenda.Count; i++)
             {
-                html.Append("<li style=\"margin:0 0 4px;\">").Append(MailText.HtmlUser(Mask(doc.Agenda[i]))).Append("</li>\n");
+                html.Append("<tr><td style=\"vertical-align:top;padding:0 0 6px 8px;font-weight:bold;white-space:nowrap;\">").Append(Fa.Number(i + 1)).Append(".</td>")
+                    .Append("<td style=\"vertical-align:top;padding:0 0 6px;\">").Append(MailText.HtmlUser(Mask(doc.Agenda[i]))).Append("</td></tr>\n");
                 text.Append(Fa.Number(i + 1)).Append(". ").Append(MailText.HeaderSafe(Mask(doc.Agenda[i]), int.MaxValue)).Append('\n');
             }
-            html.Append("</ol>\n");
+            html.Append("</table>\n");
             text.Append('\n');
         }
 

@@ -65,7 +65,7 @@ public static class NotificationTemplates
         var b = Greet(name, "شهروند گرامی،")
             .Heading("شکایت شما ثبت شد")
             .Paragraph(d["officeName"] is not null
-                ? "شکایت شما درباره‌ی دفتر پیشخوان {0} دریافت و برای رسیدگی ثبت شد."
+                ? "شکایت شما درباره‌ی «{0}» دریافت و برای رسیدگی ثبت شد."
                 : "شکایت شما دریافت و برای رسیدگی ثبت شد.", d["officeName"])
             .Facts(("کد پیگیری", code), ("دفتر", d["officeName"]), ("کد دفتر", d["officeCode"]), ("تاریخ ثبت", Fa.When(d["filedAt"])),
                 ("مهلت رسیدگی", Fa.When(d["dueAt"])))
@@ -110,7 +110,7 @@ public static class NotificationTemplates
         var b = Greet(name, "شهروند گرامی،")
             .Heading("درخواست شما انجام شد")
             .Paragraph(d["serviceName"] is not null && d["officeName"] is not null
-                    ? "درخواست «{0}» شما در دفتر پیشخوان {1} انجام شد."
+                    ? "درخواست «{0}» شما در «{1}» انجام شد."
                     : "درخواست شما در دفتر پیشخوان انجام شد.",
                 d["serviceName"], d["officeName"])
             .Facts(("خدمت", d["serviceName"]), ("دفتر", d["officeName"]), ("شماره‌ی پیگیری", d["externalRef"]), ("زمان انجام", Fa.When(d["completedAt"])))
@@ -124,24 +124,24 @@ public static class NotificationTemplates
     {
         var office = d["officeName"] ?? d["officeCode"]!;
         var b = Greet(name, "با سلام،")
-            .Heading("نتیجه‌ی بازرسی دفتر پیشخوان {0}", office)
+            .Heading("نتیجه‌ی بازرسی «{0}»", office)
             .Paragraph("بازرسی دفتر انجام و نتیجه‌ی آن ثبت شد.")
             .Facts(("دفتر", office), ("کد دفتر", d["officeCode"]), ("نوع بازرسی", InspectionType(d["type"])), ("تاریخ بازدید", Fa.When(d["visitedAt"])),
                 ("امتیاز", Fa.NumberText(d["score"]) is { } s ? s + " از ۱۰۰" : null), ("تعداد تخلف", Fa.NumberText(d["violations"])),
                 ("تخلف عمده", Fa.NumberText(d["majorViolations"])), ("برخورد پیشنهادی", d["proposedSanction"]))
             .Quote("توضیح بازرس", d["note"]);
-        return b.Build("نتیجه‌ی بازرسی دفتر {0}", [office], Footer);
+        return b.Build("نتیجه‌ی بازرسی «{0}»", [office], Footer);
     }
 
     private static RenderedMail SanctionProposed(Data d, string? name)
     {
         var office = d["officeName"] ?? d["officeCode"]!;
         var b = Greet(name, "با سلام،")
-            .Heading("پیشنهاد برخورد انضباطی با دفتر {0}", office)
+            .Heading("پیشنهاد برخورد انضباطی با «{0}»", office)
             .Paragraph("برای این دفتر برخورد انضباطی پیشنهاد شده و در انتظار تصمیم کارگروه است.")
             .Facts(("دفتر", office), ("کد دفتر", d["officeCode"]), ("برخورد پیشنهادی", d["sanction"]), ("تاریخ پیشنهاد", Fa.When(d["proposedAt"])))
             .Quote("دلیل", d["reason"]);
-        return b.Build("پیشنهاد برخورد انضباطی با دفتر {0}", [office], Footer);
+        return b.Build("پیشنهاد برخورد انضباطی با «{0}»", [office], Footer);
     }
 
     private static RenderedMail SanctionConfirmed(Data d, string? name)
@@ -149,8 +149,8 @@ public static class NotificationTemplates
         var office = d["officeName"] ?? d["officeCode"]!;
         var (verb, heading) = d["decision"] switch
         {
-            "confirmed" => ("کارگروه برخورد انضباطی پیشنهادشده را تأیید کرد.", "تأیید برخورد انضباطی با دفتر {0}"),
-            "overturned" => ("کارگروه برخورد انضباطی پیشنهادشده را لغو کرد.", "لغو برخورد انضباطی با دفتر {0}"),
+            "confirmed" => ("کارگروه برخورد انضباطی پیشنهادشده را تأیید کرد.", "تأیید برخورد انضباطی با «{0}»"),
+            "overturned" => ("کارگروه برخورد انضباطی پیشنهادشده را لغو کرد.", "لغو برخورد انضباطی با «{0}»"),
             _ => throw new TemplateDataException("sanctionConfirmed: decision must be confirmed or overturned."),
         };
         var b = Greet(name, "با سلام،")
@@ -170,8 +170,18 @@ public static class NotificationTemplates
         var b = Greet(name, "با سلام،")
             .Heading("رتبه‌بندی دفاتر پیشخوان در {0} منتشر شد", period);
         if (Fa.NumberText(d["rank"]) is { } rank)
-            b.Paragraph(Fa.NumberText(d["totalOffices"]) is { } total ? "دفتر {0} در این دوره رتبه‌ی {1} را از میان {2} دفتر به دست آورد." : "دفتر {0} در این دوره رتبه‌ی {1} را به دست آورد.",
-                d["officeName"] ?? d["officeCode"] ?? "شما", rank, Fa.NumberText(d["totalOffices"]));
+        {
+            var office = d["officeName"] ?? d["officeCode"];
+            var total = Fa.NumberText(d["totalOffices"]);
+            var format = (office is null, total is null) switch
+            {
+                (false, false) => "«{0}» در این دوره رتبه‌ی {1} را از میان {2} دفتر به دست آورد.",
+                (false, true) => "«{0}» در این دوره رتبه‌ی {1} را به دست آورد.",
+                (true, false) => "دفتر شما در این دوره رتبه‌ی {1} را از میان {2} دفتر به دست آورد.",
+                (true, true) => "دفتر شما در این دوره رتبه‌ی {1} را به دست آورد.",
+            };
+            b.Paragraph(format, office, rank, total);
+        }
         b.Facts(("دوره", period), ("امتیاز", Fa.NumberText(d["score"])), ("سطح", d["tier"]), ("تغییر رتبه", Movement(d["movement"])))
             .Button("مشاهده‌ی رتبه‌بندی", d.Url("reportUrl") ?? c.Link("api/rankings/", p.ToString()));
         return b.Build("رتبه‌بندی دفاتر پیشخوان در {0} منتشر شد", [period], Footer);

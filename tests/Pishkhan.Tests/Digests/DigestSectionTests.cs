@@ -1,0 +1,136 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Pishkhan.Calendar;
+using Pishkhan.Counties;
+using Pishkhan.Digests;
+using Pishkhan.Digests.Sections;
+using Pishkhan.Notifications;
+using Pishkhan.Stats;
+using Pishkhan.Tests.Infrastructure;
+
+namespace Pishkhan.Tests.Digests;
+
+/// <summary>The built-in sections over real storage, and the builder's handling of sections.</summary>
+public sealed class DigestSectionTests(HostFixture fixture) : IClassFixture<HostFixture>
+{
+    private static readonly DateTimeOffset AsOf = new(2026, 12, 5, 3, 30, 0, TimeSpan.Zero); // Saturday 14 Azar 1405, 07:00 Tehran
+    private static readonly JalaliPeriod Azar = DigestBuilder.PeriodOf(AsOf);
+    private TestHost Host => fixture.Host;
+
+    private static DigestScope Province(string province) => new(province, null, DigestBuilder.WeekStartOf(AsOf), AsOf);
+    private static DigestScope County(string province, string county) => new(province, county, DigestBuilder.WeekStartOf(AsOf), AsOf);
+
+    private async Task SeedStatsAsync(string province, string tag)
+    {
+        await Host.SeedProvinceAsync(province, tag);
+        var stats = Host.Services.GetRequiredService<OfficeStatsStore>();
+        await stats.ApplyOnceAsync(Azar.ToString(), $"{tag}-o1", province, $"{tag}-c1", "e1", s =>
+        {
+            s.RequestsCompleted = 40; s.CompletedWithinSla = 30; s.SlaBreached = 10;
+            s.ComplaintsReceived = 5; s.ComplaintsDecided = 4; s.ComplaintsUpheld = 3;
+            s.InspectionCount = 2; s.InspectionScoreSum = 150; s.Violations = 2; s.MajorViolations = 1;
+        });
+        await stats.ApplyOnceAsync(Azar.ToString(), $"{tag}-o2", province, $"{tag}-c1", "e1", s =>
+        {
+            s.RequestsCompleted = 5; s.CompletedWithinSla = 1; s.SlaBreached = 4; s.ComplaintsReceived = 1;
+        });
+        await stats.ApplyOnceAsync(Azar.ToString(), $"{tag}-o3", province, $"{tag}-c2", "e1", s =>
+        {
+            s.RequestsCompleted = 10; s.CompletedWithinSla = 10; s.InspectionCount = 1; s.InspectionScoreSum = 90;
+        });
+        // Another month does not count.
+        await stats.ApplyOnceAsync(Azar.Previous().ToString(), $"{tag}-o3", province, $"{tag}-c2", "e1", s => s.SlaBreached = 99);
+    }
+
+    [Fact]
+    public async Task SlaSectionListsOfficesByBreachesAndPutsLateOnesOnTheAgenda()
+    {
+        await SeedStatsAsync("kurdistan", "kd");
+        var section = Host.Services.GetServices<IDigestSection>().OfType<SlaBreachesSection>().Single();
+
+        var block = (await section.BuildAsync(Province("kurdistan"), Azar, default))!;
+
+        Assert.Equal([["دفتر پیشخوان 1", "۴۰", "۱۰", "۷۵٪"], ["دفتر پیشخوان 2", "۵", "۴", "۲۰٪"]], block.Rows.Select(r => r.ToArray()));
+        Assert.Contains("۱۴", block.Summary); // 14 breaches in all
+        // o1: 75% on time with 40 done → agenda; o2: 20% but only 5 done → not (too few to judge).
+        var agenda = Assert.Single(block.Agenda);
+        Assert.Contains("دفتر پیشخوان 1 (۷۵٪)", agenda);
+        Assert.DoesNotContain("دفتر پیشخوان 2", agenda);
+
+        var county2 = await section.BuildAsync(County("kurdistan", "kd-c2"), Azar, default);
+        Assert.Empty(county2!.Rows); // c2's office met every deadline
+        Assert.Contains("همه‌ی ۱۰ درخواست", county2.Summary);
+    }
+
+    [Fact]
+    public async Task ComplaintAndInspectionSectionsFollowTheScope()
+    {
+        await SeedStatsAsync("khuzestan", "kz");
+        var sections = Host.Services.GetServices<IDigestSection>().ToList();
+        var complaints = sections.OfType<ComplaintStatsSection>().Single();
+        var inspections = sections.OfType<InspectionStatsSection>().Single();
+
+        var c = (await complaints.BuildAsync(Province("khuzestan"), Azar, default))!;
+        Assert.Equal(["دفتر پیشخوان 1", "۵", "۴", "۳"], c.Rows[0]);
+        Assert.Equal("تصمیم درباره‌ی «دفتر پیشخوان 1» با ۳ شکایت واردشده در آذر ۱۴۰۵", Assert.Single(c.Agenda));
+        Assert.Null(await complaints.BuildAsync(County("khuzestan", "kz-c2"), Azar, default));
+
+        var byCounty = (await inspections.BuildAsync(Province("khuzestan"), Azar, default))!;
+        Assert.Equal("شهرستان", byCounty.Columns[0]);
+        Assert.Equal([["خرم‌آباد", "۲", "۷۵", "۲", "۱"], ["بروجرد", "۱", "۹۰", "۰", "۰"]], byCounty.Rows.Select(r => r.ToArray()));
+        var byOffice = (await inspections.BuildAsync(County("khuzestan", "kz-c2"), Azar, default))!;
+        Assert.Equal([["دفتر پیشخوان 3", "۱", "۹۰", "۰", "۰"]], byOffice.Rows.Select(r => r.ToArray()));
+        Assert.Empty(byOffice.Agenda);
+    }
+
+    [Fact]
+    public async Task PoisonSectionCountsMessagesAndThoseOfTheProvince()
+    {
+        var outbox = Host.Services.GetRequiredService<Outbox>();
+        var poison = Host.Store.Queue("notifications-poison");
+        var ours = Outbox.IdFor("poison-test:" + Guid.NewGuid(), "a@example.ir", null);
+        await outbox.Table.AddEntityAsync(new OutboxEntity { PartitionKey = ours, Kind = NotificationKinds.ComplaintReceived, Province = "alborz", ToEmail = "a@example.ir", CreatedAt = AsOf });
+        await poison.SendMessageAsync(BinaryData.FromString($"{{\"id\":\"{ours}\"}}"));
+        await poison.SendMessageAsync(BinaryData.FromString("garbage"));
+        var section = Host.Services.GetServices<IDigestSection>().OfType<PoisonMessagesSection>().Single();
+
+        var block = (await section.BuildAsync(Province("alborz"), Azar, default))!;
+
+        var row = Assert.Single(block.Rows);
+        Assert.Equal("notifications-poison", row[0]);
+        Assert.StartsWith("۲ (این استان: ۱)", row[1]);
+        Assert.Null(await section.BuildAsync(County("alborz", "ab-c1"), Azar, default));
+    }
+
+    [Fact]
+    public async Task ABrokenSectionIsReportedAndTheRestOfTheDigestStillBuilds()
+    {
+        await SeedStatsAsync("bushehr", "bs");
+        var sections = Host.Services.GetServices<IDigestSection>().Append(new BrokenSection()).Append(new AgendaSection());
+        var builder = new DigestBuilder(sections, Host.Services.GetRequiredService<CountyStore>(), NullLogger<DigestBuilder>.Instance);
+
+        var doc = await builder.BuildAsync(County("bushehr", "bs-c1"), default);
+
+        Assert.Equal(["شکایات ماه به تفکیک دفتر", "نقض مهلت خدمات (SLA) به تفکیک دفتر", "بازرسی‌های ماه", "بخش دستور جلسه", "بخش معیوب"], doc.Parts.Select(p => p.Title));
+        Assert.Equal("این بخش به‌علت خطا ساخته نشد؛ خطا ثبت شده است.", doc.Parts.Single(p => p.Title == "بخش معیوب").Block.Summary);
+        Assert.Contains("تصمیم درباره‌ی ۲ برخورد پیشنهادی", doc.Agenda);
+        Assert.Equal("خرم‌آباد", doc.CountyName);
+        Assert.Equal("1405-09-14", doc.Week);
+        Assert.Equal("1405-09", doc.Period);
+    }
+
+    private sealed class BrokenSection : IDigestSection
+    {
+        public string Title => "بخش معیوب";
+        public int Order => 600;
+        public Task<DigestBlock?> BuildAsync(DigestScope scope, JalaliPeriod period, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("boom");
+    }
+
+    /// <summary>What a later capability (sanctions) adds: no table, one decision for the agenda.</summary>
+    private sealed class AgendaSection : IDigestSection
+    {
+        public string Title => "بخش دستور جلسه";
+        public Task<DigestBlock?> BuildAsync(DigestScope scope, JalaliPeriod period, CancellationToken cancellationToken) =>
+            Task.FromResult<DigestBlock?>(DigestBlock.Text("۲ برخورد در انتظار تصمیم") with { Agenda = ["تصمیم درباره‌ی ۲ برخورد پیشنهادی"] });
+    }
+}
