@@ -15,6 +15,8 @@ public sealed class PishkhanSettings
     public long MaxJsonBodyBytes { get; init; } = 64 * 1024;
     public long MaxCsvBodyBytes { get; init; } = 2 * 1024 * 1024;
     public double ThursdayWorkingHours { get; init; } = 4;
+    /// <summary>Where published reports are read, e.g. the static website https://{account}.z6.web.core.windows.net; default the $web container's blob URL.</summary>
+    public string? PublicReportBaseUrl { get; init; }
     public StorageSettings Storage { get; init; } = new();
     public Notifications.SendGridSettings SendGrid { get; init; } = new();
     /// <summary>Where mail goes when no SendGrid key is set (local development): RFC 5322 .eml files.</summary>
@@ -34,6 +36,7 @@ public sealed class PishkhanSettings
         "Pishkhan__MaxCsvBodyBytes",
         "Pishkhan__ThursdayWorkingHours",
         "Pishkhan__StorageNamePrefix",
+        "Pishkhan__PublicReportBaseUrl",
         "Pishkhan__SendGrid__ApiKey",
         "Pishkhan__SendGrid__Host",
         "Pishkhan__SendGrid__SandboxMode",
@@ -53,6 +56,7 @@ public sealed class PishkhanSettings
             MaxJsonBodyBytes = section.GetValue("MaxJsonBodyBytes", 64L * 1024),
             MaxCsvBodyBytes = section.GetValue("MaxCsvBodyBytes", 2L * 1024 * 1024),
             ThursdayWorkingHours = section.GetValue("ThursdayWorkingHours", 4.0),
+            PublicReportBaseUrl = section["PublicReportBaseUrl"],
             Storage = new StorageSettings
             {
                 ConnectionString = config["AzureWebJobsStorage"] is { Length: > 0 } cs ? cs

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pishkhan.Agencies;
@@ -24,6 +25,7 @@ public static class ServiceRegistration
         services.AddSingleton<CodeDirectory>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<HttpGateway>();
+        services.ConfigureHttpJsonOptions(o => Json.ConfigureResponses(o.SerializerOptions));
         services.AddSingleton<Bindings.Dispatch>();
         services.AddSingleton<CountyStore>();
         services.AddSingleton<OfficeStore>();
@@ -31,6 +33,15 @@ public static class ServiceRegistration
         services.AddSingleton<ContractStore>();
         services.AddSingleton<Stats.OfficeStatsStore>();
         services.AddSingleton<Notifications.Outbox>();
+        services.AddSingleton<Calendar.HolidayStore>();
+        services.AddSingleton<Targets.TargetStore>();
+        services.AddSingleton<Targets.TargetReports>();
+        // The inspections capability replaces this with its own source (see Targets/README.md).
+        services.TryAddSingleton<Targets.IReInspectionAgreementSource, Targets.NoReInspectionAgreementSource>();
+        services.AddSingleton<Meetings.MeetingStore>();
+        services.AddSingleton<RankingPolicy.RankingPolicyStore>();
+        services.AddSingleton<Rankings.RankingStore>();
+        services.AddSingleton<Rankings.RankingJob>();
         Notifications.NotificationServices.AddNotifications(services);
         Digests.DigestServices.AddDigests(services);
         services.AddHostedService<StorageInitializer>();

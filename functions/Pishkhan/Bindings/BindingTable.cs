@@ -1,12 +1,17 @@
 using Pishkhan.Agencies;
 using Pishkhan.Auth;
+using Pishkhan.Calendar;
 using Pishkhan.Contracts;
 using Pishkhan.Counties;
 using Pishkhan.Digests;
 using Pishkhan.Health;
+using Pishkhan.Meetings;
 using Pishkhan.Members;
 using Pishkhan.Notifications;
 using Pishkhan.Offices;
+using Pishkhan.RankingPolicy;
+using Pishkhan.Rankings;
+using Pishkhan.Targets;
 using static Pishkhan.Auth.Role;
 
 namespace Pishkhan.Bindings;
@@ -32,6 +37,21 @@ public static class FunctionNames
     public const string GetContract = nameof(GetContract);
     public const string PutMember = nameof(PutMember);
     public const string ListMembers = nameof(ListMembers);
+    public const string ListHolidays = nameof(ListHolidays);
+    public const string PutHoliday = nameof(PutHoliday);
+    public const string DeleteHoliday = nameof(DeleteHoliday);
+    public const string PutTarget = nameof(PutTarget);
+    public const string GetTargets = nameof(GetTargets);
+    public const string PostMeeting = nameof(PostMeeting);
+    public const string ListMeetings = nameof(ListMeetings);
+    public const string GetMeeting = nameof(GetMeeting);
+    public const string PostDecisionStatus = nameof(PostDecisionStatus);
+    public const string PutRankingPolicy = nameof(PutRankingPolicy);
+    public const string GetRankingPolicy = nameof(GetRankingPolicy);
+    public const string GetRanking = nameof(GetRanking);
+    public const string RecomputeRanking = nameof(RecomputeRanking);
+    public const string RankProvince = nameof(RankProvince);
+    public const string RankingDaily = nameof(RankingDaily);
     public const string SendNotification = nameof(SendNotification);
     public const string WeeklyDigest = nameof(WeeklyDigest);
     public const string SendDigests = nameof(SendDigests);
@@ -55,6 +75,16 @@ public static class Routes
     public const string Contract = "contracts/{contractId}";
     public const string Member = "members/{memberId}";
     public const string Members = "members";
+    public const string Holidays = "holidays";
+    public const string Holiday = "holidays/{date}";
+    public const string Target = "targets/{scope}/{period}/{indicator}";
+    public const string Targets = "targets/{scope}/{period}";
+    public const string Meetings = "meetings";
+    public const string Meeting = "meetings/{meetingId}";
+    public const string DecisionStatus = "meetings/{meetingId}/decisions/{decisionId}/status";
+    public const string RankingPolicy = "ranking-policy";
+    public const string Ranking = "rankings/{period}";
+    public const string RankingRecompute = "rankings/{period}:recompute";
     public const string DigestsSend = "digests:send";
     public const string Unsubscribe = "unsubscribe";
 }
@@ -64,14 +94,17 @@ public static class QueueNames
 {
     public const string Notifications = "notifications";
     public const string Inspections = "inspections";
+    public const string Rankings = "rankings";
 
     /// <summary>Every queue the app uses, bound or only written to; each is created with its poison twin.</summary>
-    public static readonly string[] All = [Notifications, Inspections];
+    public static readonly string[] All = [Notifications, Inspections, Rankings];
 }
 
 /// <summary>Six-field NCRONTAB schedules, in UTC (Tehran is UTC+03:30 all year).</summary>
 public static class Schedules
 {
+    /// <summary>Daily at 21:00 UTC = 00:30 Tehran: the first half hour of a new Jalali month is already past.</summary>
+    public const string RankingDaily = "0 0 21 * * *";
     /// <summary>Saturday 07:00 Tehran = 03:30 UTC (the week starts on Saturday).</summary>
     public const string WeeklyDigest = "0 30 3 * * 6";
 }
@@ -101,6 +134,19 @@ public static class BindingTable
         new(FunctionNames.GetContract, "GET", Routes.Contract, AccessRule.For(Role.Admin, Member, Agency), ContractsApi.Get),
         new(FunctionNames.PutMember, "PUT", Routes.Member, Admin, MembersApi.Put),
         new(FunctionNames.ListMembers, "GET", Routes.Members, Admin, MembersApi.List),
+        new(FunctionNames.ListHolidays, "GET", Routes.Holidays, AccessRule.Public, HolidaysApi.List),
+        new(FunctionNames.PutHoliday, "PUT", Routes.Holiday, Admin, HolidaysApi.Put),
+        new(FunctionNames.DeleteHoliday, "DELETE", Routes.Holiday, Admin, HolidaysApi.Delete),
+        new(FunctionNames.PutTarget, "PUT", Routes.Target, Admin, TargetsApi.Put),
+        new(FunctionNames.GetTargets, "GET", Routes.Targets, Staff, TargetsApi.Get),
+        new(FunctionNames.PostMeeting, "POST", Routes.Meetings, Admin, MeetingsApi.Post),
+        new(FunctionNames.ListMeetings, "GET", Routes.Meetings, Staff, MeetingsApi.List),
+        new(FunctionNames.GetMeeting, "GET", Routes.Meeting, Staff, MeetingsApi.Get),
+        new(FunctionNames.PostDecisionStatus, "POST", Routes.DecisionStatus, Admin, MeetingsApi.PostStatus),
+        new(FunctionNames.PutRankingPolicy, "PUT", Routes.RankingPolicy, Admin, RankingPolicyApi.Put),
+        new(FunctionNames.GetRankingPolicy, "GET", Routes.RankingPolicy, AccessRule.Public, RankingPolicyApi.Get),
+        new(FunctionNames.GetRanking, "GET", Routes.Ranking, AccessRule.Public, RankingsApi.Get),
+        new(FunctionNames.RecomputeRanking, "POST", Routes.RankingRecompute, Admin, RankingsApi.Recompute),
         new(FunctionNames.SendDigests, "POST", Routes.DigestsSend, Admin, DigestJob.Send),
         new(FunctionNames.GetUnsubscribe, "GET", Routes.Unsubscribe, AccessRule.Public, UnsubscribeApi.Get),
         new(FunctionNames.PostUnsubscribe, "POST", Routes.Unsubscribe, AccessRule.Public, UnsubscribeApi.Post),
@@ -108,11 +154,13 @@ public static class BindingTable
 
     public static readonly IReadOnlyList<QueueBinding> Queues =
     [
+        new(FunctionNames.RankProvince, QueueNames.Rankings, RankingJob.HandleAsync),
         new(FunctionNames.SendNotification, QueueNames.Notifications, NotificationSender.Handle),
     ];
 
     public static readonly IReadOnlyList<TimerBinding> Timers =
     [
+        new(FunctionNames.RankingDaily, Schedules.RankingDaily, RankingTimer.RunAsync),
         new(FunctionNames.WeeklyDigest, Schedules.WeeklyDigest, DigestJob.Timer),
     ];
 }

@@ -96,7 +96,7 @@ public sealed class OutboxEntity : ITableEntity
     public DateTimeOffset? FailedAt { get; set; }
 
     [IgnoreDataMember]
-    public IReadOnlyDictionary<string, string> Data => JsonSerializer.Deserialize<Dictionary<string, string>>(DataJson, Json.Options)!;
+    public IReadOnlyDictionary<string, string> Data => JsonSerializer.Deserialize<Dictionary<string, string>>(DataJson, Json.Stored)!;
 }
 
 /// <summary>The message on the "notifications" queue: just the outbox id.</summary>
@@ -128,7 +128,7 @@ public sealed class Outbox(Store store, TimeProvider clock)
         var entity = new OutboxEntity
         {
             PartitionKey = id, Cause = request.Cause, Kind = request.Kind, Province = request.Province, ToEmail = request.ToEmail,
-            ToMobile = request.ToMobile, ToName = request.ToName, DataJson = JsonSerializer.Serialize(request.Data, Json.Options),
+            ToMobile = request.ToMobile, ToName = request.ToName, DataJson = JsonSerializer.Serialize(request.Data, Json.Stored),
             CreatedAt = clock.GetUtcNow(),
         };
         var added = await Table.TryAddAsync(entity, cancellationToken);
@@ -139,7 +139,7 @@ public sealed class Outbox(Store store, TimeProvider clock)
 
     /// <summary>Queues (again) the id of a recorded notification; the sender skips it once it is sent.</summary>
     public Task QueueAsync(string id, TimeSpan delay, CancellationToken cancellationToken = default) =>
-        store.Queue(QueueNames.Notifications).SendMessageAsync(BinaryData.FromObjectAsJson(new NotificationMessage(id), Json.Options),
+        store.Queue(QueueNames.Notifications).SendMessageAsync(BinaryData.FromObjectAsJson(new NotificationMessage(id), Json.Stored),
             visibilityTimeout: delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken);
 
     public Task<OutboxEntity?> GetAsync(string id, CancellationToken cancellationToken = default) =>

@@ -31,9 +31,13 @@ public static class Tables
     public const string OfficeStats = "OfficeStats";
     public const string Outbox = "Outbox";
     public const string InspectionRequests = "InspectionRequests";
+    public const string Targets = "Targets";
+    public const string Meetings = "Meetings";
+    public const string Rankings = "Rankings";
     public const string OutboxFailures = "OutboxFailures";
     public const string Digests = "Digests";
 
     public static readonly List<string> All =
-        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests, OutboxFailures, Digests];
+        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests, Targets, Meetings, Rankings,
+         OutboxFailures, Digests];
 }
