@@ -15,6 +15,10 @@ public static class DigestServices
         services.AddSingleton<IDigestSection, ComplaintStatsSection>();
         services.AddSingleton<IDigestSection, SlaBreachesSection>();
         services.AddSingleton<IDigestSection, InspectionStatsSection>();
+        services.AddSingleton<IDigestSection, MeetingDecisionsSection>();
+        services.AddSingleton<IDigestSection, ReInspectionAgreementSection>();
+        services.AddSingleton<IDigestSection, TargetsBehindPlanSection>();
+        services.AddSingleton<IDigestSection, RankingMoversSection>();
         services.AddSingleton<IDigestSection, FailedNotificationsSection>();
         services.AddSingleton<IDigestSection, PoisonMessagesSection>();
         return services;

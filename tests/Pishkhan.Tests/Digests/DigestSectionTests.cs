@@ -3,8 +3,13 @@ using Pishkhan.Calendar;
 using Pishkhan.Counties;
 using Pishkhan.Digests;
 using Pishkhan.Digests.Sections;
+using System.Net;
+using System.Text.Json;
+using Pishkhan.Http;
 using Pishkhan.Notifications;
+using Pishkhan.Rankings;
 using Pishkhan.Stats;
+using Pishkhan.Targets;
 using Pishkhan.Tests.Infrastructure;
 
 namespace Pishkhan.Tests.Digests;
@@ -116,6 +121,96 @@ public sealed class DigestSectionTests(HostFixture fixture) : IClassFixture<Host
         Assert.Equal("خرم‌آباد", doc.CountyName);
         Assert.Equal("1405-09-14", doc.Week);
         Assert.Equal("1405-09", doc.Period);
+    }
+
+    private static DigestScope Now(string province, string? county = null) =>
+        new(province, county, DigestBuilder.WeekStartOf(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow);
+
+    [Fact]
+    public async Task OpenMeetingDecisionsAreListedAndTheOverdueOnesGoOnTheAgenda()
+    {
+        await Host.SeedProvinceAsync("ardabil", "ad");
+        await Host.PutOkAsync("/api/members/ad-sec", new { name = "دبیر", email = "ad-sec@example.ir", role = "secretary", province = "ardabil" });
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        string D(int days) => today.AddDays(days).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var meeting = await Host.SendAsync(HttpMethod.Post, "/api/meetings", new
+        {
+            date = D(-20), scope = "ardabil", participants = new[] { "ad-sec" },
+            decisions = new[]
+            {
+                new { text = "بازدید از دفتر ۱ و گزارش به جلسه", ownerMemberId = "ad-sec", dueDate = D(-10) },
+                new { text = "تدوین برنامه‌ی آموزش کارکنان", ownerMemberId = "ad-sec", dueDate = D(30) },
+            },
+        });
+        Assert.True(meeting.StatusCode == HttpStatusCode.Created, await meeting.Content.ReadAsStringAsync());
+        var section = Host.Services.GetServices<IDigestSection>().OfType<MeetingDecisionsSection>().Single();
+
+        var block = (await section.BuildAsync(Now("ardabil"), Azar, default))!;
+
+        Assert.Equal(2, block.Rows.Count);
+        Assert.Equal("بازدید از دفتر ۱ و گزارش به جلسه", block.Rows[0][0]);
+        Assert.EndsWith("(۱۰ روز گذشته)", block.Rows[0][2]);
+        Assert.Contains("مهلت ۱ مورد گذشته است", block.Summary);
+        var agenda = Assert.Single(block.Agenda);
+        Assert.Contains("«بازدید از دفتر ۱ و گزارش به جلسه»", agenda);
+        Assert.Null(await section.BuildAsync(Now("ardabil", "ad-c1"), Azar, default)); // a province decision is not a county's
+    }
+
+    [Fact]
+    public async Task TargetsBehindPlanAreListedInTheirUnitsAndGoOnTheAgenda()
+    {
+        await Host.SeedProvinceAsync("lorestan", "lr");
+        var period = DigestBuilder.PeriodOf(DateTimeOffset.UtcNow);
+        await Host.PutOkAsync($"/api/targets/lorestan/{period}/activeOffices", new { planned = 10 });
+        await Host.PutOkAsync($"/api/targets/lr-c2/{period}/activeOffices", new { planned = 1 }); // met: one office in c2
+        var section = Host.Services.GetServices<IDigestSection>().OfType<TargetsBehindPlanSection>().Single();
+
+        var block = (await section.BuildAsync(Now("lorestan"), period, default))!;
+
+        Assert.Equal([["استان", "دفاتر فعال", "۱۰", "۳"]], block.Rows.Select(r => r.ToArray()));
+        Assert.Contains("دفاتر فعال", Assert.Single(block.Agenda));
+        Assert.Null(await section.BuildAsync(Now("lorestan", "lr-c2"), period, default));
+        Assert.Equal("۸۵٪", TargetsBehindPlanSection.Value(TargetIndicator.SlaCompliance, 0.85));
+        Assert.Equal("۴٫۲", TargetsBehindPlanSection.Value(TargetIndicator.MeanSatisfaction, 4.2));
+    }
+
+    [Fact]
+    public async Task RankingMoversShowInTheWeekAfterPublication()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var store = Host.Services.GetRequiredService<RankingStore>();
+        RankingRowEntity Row(string code, int rank, int? movement) => new()
+        {
+            PartitionKey = RankingStore.PartitionFor("golestan", "1405-08"), RowKey = code, CountyCode = "gs-c1", Status = "ranked", Score = 80 - rank, ProvinceRank = rank,
+            RowJson = JsonSerializer.Serialize(new RankingRow(code, "دفتر " + code, "golestan", "gs-c1", RankingStatus.Ranked, 100, 80 - rank, null, rank, null, rank, null, null,
+                movement is null ? null : rank + movement, movement, [], []), Json.Stored),
+        };
+        foreach (var row in new[] { Row("gs-a", 1, 4), Row("gs-b", 2, null), Row("gs-c", 3, -2), Row("gs-d", 4, 0) }) await store.Table.UpsertEntityAsync(row);
+        var latest = new RankingRunEntity { PartitionKey = RankingStore.PartitionFor("golestan", "latest"), Period = "1405-08", Ranked = 4, ComputedAt = now.AddDays(-2), PublishedAt = now.AddDays(-2) };
+        await store.Table.UpsertEntityAsync(latest);
+        var section = Host.Services.GetServices<IDigestSection>().OfType<RankingMoversSection>().Single();
+
+        var block = (await section.BuildAsync(Now("golestan"), Azar, default))!;
+
+        Assert.Equal([["دفتر gs-a", "۱", "۴ پله بالاتر"], ["دفتر gs-c", "۳", "۲ پله پایین‌تر"]], block.Rows.Select(r => r.ToArray()));
+        Assert.Contains("آبان ۱۴۰۵", block.Summary);
+        // A week later the same ranking is old news.
+        Assert.Null(await section.BuildAsync(new DigestScope("golestan", null, DigestBuilder.WeekStartOf(now.AddDays(7)), now.AddDays(7)), Azar, default));
+    }
+
+    [Fact]
+    public async Task ReInspectionAgreementComesFromTheInspectionsSource()
+    {
+        Assert.Null(await new ReInspectionAgreementSection(new NoReInspectionAgreementSource()).BuildAsync(Province("fars"), Azar, default));
+        var low = (await new ReInspectionAgreementSection(new FixedAgreement(0.6)).BuildAsync(Province("fars"), Azar, default))!;
+        Assert.Contains("۶۰٪", low.Summary);
+        Assert.Single(low.Agenda);
+        Assert.Empty((await new ReInspectionAgreementSection(new FixedAgreement(0.9)).BuildAsync(Province("fars"), Azar, default))!.Agenda);
+    }
+
+    private sealed class FixedAgreement(double share) : IReInspectionAgreementSource
+    {
+        public Task<double?> GetAsync(string province, string? countyCode, JalaliPeriod period, CancellationToken cancellationToken) => Task.FromResult<double?>(share);
     }
 
     private sealed class BrokenSection : IDigestSection

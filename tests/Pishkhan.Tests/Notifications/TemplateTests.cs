@@ -22,6 +22,8 @@ public static class TemplateSamples
             [NotificationKinds.SanctionProposed] = (null, new() { ["officeName"] = "دفتر پیشخوان مرکزی خرم‌آباد", ["officeCode"] = "lr-o1", ["sanction"] = "تعلیق یک‌ماهه", ["proposedAt"] = "2026-12-09T08:00:00Z", ["reason"] = "تکرار تخلف عمده در دو بازرسی پیاپی" }),
             [NotificationKinds.SanctionConfirmed] = (null, new() { ["officeName"] = "دفتر پیشخوان مرکزی خرم‌آباد", ["officeCode"] = "lr-o1", ["sanction"] = "تعلیق یک‌ماهه", ["decision"] = "confirmed", ["effectiveFrom"] = "2026-12-22", ["effectiveTo"] = "2027-01-20", ["decidedAt"] = "2026-12-15T10:00:00Z", ["note"] = "با رأی اکثریت اعضا" }),
             [NotificationKinds.RankingPublished] = ("مدیر دفتر", new() { ["period"] = "1405-08", ["officeName"] = "دفتر پیشخوان مرکزی خرم‌آباد", ["rank"] = "3", ["totalOffices"] = "48", ["score"] = "86.4", ["tier"] = "الف", ["movement"] = "2" }),
+            // What Rankings/RankingJob sends to members: province, ranked, topMovers, link.
+            ["rankingPublishedToMembers"] = ("عضو کارگروه", new() { ["period"] = "1405-08", ["periodName"] = "آبان ۱۴۰۵", ["province"] = "لرستان", ["ranked"] = "46", ["topMovers"] = "دفتر پیشخوان ۱۲ (+7)\nدفتر پیشخوان مرکزی (+4)", ["link"] = "https://pishkhan.example/rankings/1405-08/lorestan/index.html" }),
         };
 
     public static DigestDocument Digest() => new(
@@ -48,12 +50,14 @@ public sealed class TemplateTests
     {
         var data = new TheoryData<string>();
         foreach (var kind in NotificationKinds.All) data.Add(kind);
+        data.Add("rankingPublishedToMembers");
         return data;
     }
 
     private static RenderedMail RenderSample(string kind) => kind == NotificationKinds.Digest
         ? DigestTemplate.Render(TemplateSamples.Digest(), "https://pishkhan.example/api/unsubscribe?t=lorestan.m1.sig")
-        : NotificationTemplates.Render(kind, TemplateSamples.ByKind[kind].Data, TemplateSamples.ByKind[kind].ToName, TemplateSamples.Context);
+        : NotificationTemplates.Render(kind == "rankingPublishedToMembers" ? NotificationKinds.RankingPublished : kind,
+            TemplateSamples.ByKind[kind].Data, TemplateSamples.ByKind[kind].ToName, TemplateSamples.Context);
 
     /// <summary>
     /// Each kind against its reviewed snapshot (Snapshots/{kind}.html and .txt). After an intended

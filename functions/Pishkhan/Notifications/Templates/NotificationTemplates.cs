@@ -169,6 +169,10 @@ public static class NotificationTemplates
             : throw new TemplateDataException("rankingPublished: period must look like 1405-09.");
         var b = Greet(name, "با سلام،")
             .Heading("رتبه‌بندی دفاتر پیشخوان در {0} منتشر شد", period);
+        if (d["province"] is { } province)
+            b.Paragraph(Fa.NumberText(d["ranked"]) is not null
+                ? "رتبه‌بندی ماهانه‌ی دفاتر پیشخوان استان {0} برای {1} منتشر شد؛ {2} دفتر رتبه گرفتند."
+                : "رتبه‌بندی ماهانه‌ی دفاتر پیشخوان استان {0} برای {1} منتشر شد.", province, period, Fa.NumberText(d["ranked"]));
         if (Fa.NumberText(d["rank"]) is { } rank)
         {
             var office = d["officeName"] ?? d["officeCode"];
@@ -183,7 +187,8 @@ public static class NotificationTemplates
             b.Paragraph(format, office, rank, total);
         }
         b.Facts(("دوره", period), ("امتیاز", Fa.NumberText(d["score"])), ("سطح", d["tier"]), ("تغییر رتبه", Movement(d["movement"])))
-            .Button("مشاهده‌ی رتبه‌بندی", d.Url("reportUrl") ?? c.Link("api/rankings/", p.ToString()));
+            .Quote("بیشترین صعود", d["topMovers"] is { } movers ? Text.PersianText.ToPersianDigits(movers) : null)
+            .Button("مشاهده‌ی رتبه‌بندی", d.Url("reportUrl") ?? d.Url("link") ?? c.Link("api/rankings/", p.ToString()));
         return b.Build("رتبه‌بندی دفاتر پیشخوان در {0} منتشر شد", [period], Footer);
     }
 
