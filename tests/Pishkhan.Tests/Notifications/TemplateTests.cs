@@ -22,6 +22,13 @@ public static class TemplateSamples
             [NotificationKinds.SanctionProposed] = (null, new() { ["officeName"] = "دفتر پیشخوان مرکزی خرم‌آباد", ["officeCode"] = "lr-o1", ["sanction"] = "تعلیق یک‌ماهه", ["proposedAt"] = "2026-12-09T08:00:00Z", ["reason"] = "تکرار تخلف عمده در دو بازرسی پیاپی" }),
             [NotificationKinds.SanctionConfirmed] = (null, new() { ["officeName"] = "دفتر پیشخوان مرکزی خرم‌آباد", ["officeCode"] = "lr-o1", ["sanction"] = "تعلیق یک‌ماهه", ["decision"] = "confirmed", ["effectiveFrom"] = "2026-12-22", ["effectiveTo"] = "2027-01-20", ["decidedAt"] = "2026-12-15T10:00:00Z", ["note"] = "با رأی اکثریت اعضا" }),
             [NotificationKinds.RankingPublished] = ("مدیر دفتر", new() { ["period"] = "1405-08", ["officeName"] = "دفتر پیشخوان مرکزی خرم‌آباد", ["rank"] = "3", ["totalOffices"] = "48", ["score"] = "86.4", ["tier"] = "الف", ["movement"] = "2" }),
+            // What the producing capabilities send, with their own keys.
+            ["complaintReceivedFromComplaints"] = ("مریم رضایی", new() { ["trackingCode"] = "K7QX-4M2P-9", ["category"] = "overcharge", ["categoryFa"] = "دریافت وجه اضافه", ["officeCode"] = "lr-o1", ["dueDate"] = "2026-12-20", ["dueDateJalali"] = "۱۴۰۵/۰۹/۲۹" }),
+            ["complaintDecidedFromComplaints"] = (null, new() { ["trackingCode"] = "K7QX-4M2P-9", ["stage"] = "1", ["outcome"] = "partlyUpheld", ["outcomeFa"] = "بخشی از شکایت وارد دانسته شد", ["reasons"] = "رسید پرداخت اضافه ارائه شد.", ["remedy"] = "بازپرداخت ۲۰۰٬۰۰۰ ریال", ["escalationOpenUntil"] = "2026-12-30", ["escalationOpenUntilJalali"] = "۱۴۰۵/۱۰/۰۹", ["category"] = "overcharge", ["categoryFa"] = "دریافت وجه اضافه", ["officeCode"] = "lr-o1" }),
+            ["complaintExtendedFromComplaints"] = (null, new() { ["trackingCode"] = "K7QX-4M2P-9", ["newDueDate"] = "2027-01-04", ["newDueDateJalali"] = "۱۴۰۵/۱۰/۱۴", ["reason"] = "استعلام از اداره‌ی پست", ["officeCode"] = "lr-o1" }),
+            ["requestCompletedFromRequests"] = (null, new() { ["requestId"] = "r-8f3a", ["officeCode"] = "lr-o2", ["officeName"] = "دفتر پیشخوان بروجرد ۲", ["serviceName"] = "ارسال مرسوله", ["completedAt"] = "2026-12-07T11:15:00.0000000+00:00", ["completedOnFa"] = "۱۴۰۵/۰۹/۱۶", ["ratingToken"] = "tok_ab12", ["ratingLink"] = "https://pishkhan.example/rate?token=tok_ab12" }),
+            ["inspectionResultFromInspections"] = ("دفتر پیشخوان مرکزی", new() { ["inspectionId"] = "in-77", ["officeCode"] = "lr-o1", ["officeName"] = "دفتر پیشخوان مرکزی", ["type"] = "routine", ["visitedOn"] = "۱۴۰۵/۰۹/۱۷", ["score"] = "64.5", ["scoreFa"] = "۶۴.۵", ["violations"] = "2", ["majorViolation"] = "true", ["correctiveActions"] = "نصب تعرفه در معرض دید — مهلت: ۱۴۰۵/۰۹/۲۴\nآموزش کارکنان — مهلت: ۱۴۰۵/۱۰/۰۱", ["followUpOn"] = "۱۴۰۵/۱۰/۰۸", ["proposedSanctionFa"] = "اخطار کتبی" }),
+            ["sanctionConfirmedFromSanctions"] = ("دفتر پیشخوان مرکزی", new() { ["sanctionId"] = "s-12", ["officeCode"] = "lr-o1", ["officeName"] = "دفتر پیشخوان مرکزی", ["step"] = "fine", ["stepFa"] = "جریمه", ["reason"] = "تکرار دریافت وجه اضافه", ["inspectionId"] = "in-77", ["fineRials"] = "5000000", ["effectiveOn"] = "۱۴۰۵/۰۹/۲۰", ["objectionDeadline"] = "۱۴۰۵/۰۹/۱۹" }),
             // What Rankings/RankingJob sends to members: province, ranked, topMovers, link.
             ["rankingPublishedToMembers"] = ("عضو کارگروه", new() { ["period"] = "1405-08", ["periodName"] = "آبان ۱۴۰۵", ["province"] = "لرستان", ["ranked"] = "46", ["topMovers"] = "دفتر پیشخوان ۱۲ (+7)\nدفتر پیشخوان مرکزی (+4)", ["link"] = "https://pishkhan.example/rankings/1405-08/lorestan/index.html" }),
         };
@@ -50,13 +57,13 @@ public sealed class TemplateTests
     {
         var data = new TheoryData<string>();
         foreach (var kind in NotificationKinds.All) data.Add(kind);
-        data.Add("rankingPublishedToMembers");
+        foreach (var name in TemplateSamples.ByKind.Keys.Where(k => !NotificationKinds.All.Contains(k))) data.Add(name);
         return data;
     }
 
     private static RenderedMail RenderSample(string kind) => kind == NotificationKinds.Digest
         ? DigestTemplate.Render(TemplateSamples.Digest(), "https://pishkhan.example/api/unsubscribe?t=lorestan.m1.sig")
-        : NotificationTemplates.Render(kind == "rankingPublishedToMembers" ? NotificationKinds.RankingPublished : kind,
+        : NotificationTemplates.Render(NotificationKinds.All.Single(k => kind.StartsWith(k, StringComparison.Ordinal)),
             TemplateSamples.ByKind[kind].Data, TemplateSamples.ByKind[kind].ToName, TemplateSamples.Context);
 
     /// <summary>

@@ -27,14 +27,20 @@ public static class Fa
     }
 
     /// <summary>
-    /// A date or instant given as data (ISO 8601: "2026-12-06" or "2026-12-06T07:30:00Z"); null when
-    /// absent or unreadable, so a template leaves the line out rather than printing garbage.
+    /// A date or instant given as data — ISO 8601 ("2026-12-06", "2026-12-06T07:30:00Z") or an already
+    /// Jalali date ("1405-09-15", "۱۴۰۵/۰۹/۱۵"; years below 1600 are read as Jalali) — shown Jalali in
+    /// Persian digits; null when absent or unreadable, so a template leaves the line out.
     /// </summary>
-    public static string? When(string? iso)
+    public static string? When(string? value)
     {
-        if (string.IsNullOrWhiteSpace(iso)) return null;
-        if (iso.Length == 10 && DateOnly.TryParseExact(iso, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return Date(d);
-        return DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? DateTime(t) : null;
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        var s = PersianText.NormalizeDigits(value.Trim());
+        if (s.Length == 10 && (s[4] is '-' or '/') && s[7] == s[4] && int.TryParse(s.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year))
+        {
+            if (year < 1600) return JalaliDate.TryParse(s.Replace('/', '-'), out var jalali) ? Date(jalali) : null;
+            return DateOnly.TryParseExact(s.Replace('/', '-'), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? Date(d) : null;
+        }
+        return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? DateTime(t) : null;
     }
 
     /// <summary>A number given as data ("87.5", "12"); null when absent or not a number.</summary>

@@ -22,12 +22,12 @@ public static class NotificationTemplates
     public static readonly IReadOnlyDictionary<string, string[]> Required = new Dictionary<string, string[]>
     {
         [NotificationKinds.ComplaintReceived] = ["trackingCode"],
-        [NotificationKinds.ComplaintDecided] = ["trackingCode", "outcome"],
+        [NotificationKinds.ComplaintDecided] = ["trackingCode", "outcome|outcomeFa"],
         [NotificationKinds.ComplaintExtended] = ["trackingCode"],
-        [NotificationKinds.RequestCompleted] = ["ratingUrl|ratingToken"],
+        [NotificationKinds.RequestCompleted] = ["ratingUrl|ratingLink|ratingToken"],
         [NotificationKinds.InspectionResult] = ["officeName|officeCode"],
         [NotificationKinds.SanctionProposed] = ["officeName|officeCode"],
-        [NotificationKinds.SanctionConfirmed] = ["officeName|officeCode", "decision"],
+        [NotificationKinds.SanctionConfirmed] = ["officeName|officeCode"],
         [NotificationKinds.RankingPublished] = ["period"],
     };
 
@@ -64,11 +64,14 @@ public static class NotificationTemplates
         var code = d["trackingCode"]!;
         var b = Greet(name, "شهروند گرامی،")
             .Heading("شکایت شما ثبت شد")
-            .Paragraph(d["officeName"] is not null
-                ? "شکایت شما درباره‌ی «{0}» دریافت و برای رسیدگی ثبت شد."
-                : "شکایت شما دریافت و برای رسیدگی ثبت شد.", d["officeName"])
-            .Facts(("کد پیگیری", code), ("دفتر", d["officeName"]), ("کد دفتر", d["officeCode"]), ("تاریخ ثبت", Fa.When(d["filedAt"])),
-                ("مهلت رسیدگی", Fa.When(d["dueAt"])))
+            .Paragraph((d["officeName"], d["officeCode"]) switch
+            {
+                ({ }, _) => "شکایت شما درباره‌ی «{0}» دریافت و برای رسیدگی ثبت شد.",
+                (null, { }) => "شکایت شما درباره‌ی دفتر پیشخوان با کد {1} دریافت و برای رسیدگی ثبت شد.",
+                _ => "شکایت شما دریافت و برای رسیدگی ثبت شد.",
+            }, d["officeName"], d["officeCode"])
+            .Facts(("کد پیگیری", code), ("موضوع", d.First("categoryFa", "category")), ("دفتر", d["officeName"]), ("کد دفتر", d["officeCode"]),
+                ("تاریخ ثبت", Fa.When(d["filedAt"])), ("مهلت رسیدگی", Fa.When(d.First("dueAt", "dueDate", "dueDateJalali"))))
             .Paragraph("این کد را نگه دارید؛ با آن می‌توانید وضعیت شکایت را پیگیری کنید. نتیجه‌ی رسیدگی نیز به همین نشانی فرستاده می‌شود.")
             .Button("پیگیری شکایت", d.Url("trackUrl") ?? c.Link("api/complaints/", code));
         return b.Build("شکایت شما ثبت شد — کد پیگیری {0}", [code], Footer);
@@ -80,15 +83,24 @@ public static class NotificationTemplates
         var outcome = d["outcome"] switch
         {
             "upheld" => "پس از بررسی، شکایت شما وارد دانسته شد و موضوع با دفتر پیشخوان پیگیری می‌شود.",
+            "partlyUpheld" => "پس از بررسی، بخشی از شکایت شما وارد دانسته شد و موضوع با دفتر پیشخوان پیگیری می‌شود.",
             "dismissed" => "پس از بررسی، شکایت شما وارد دانسته نشد.",
-            _ => throw new TemplateDataException($"complaintDecided: outcome must be upheld or dismissed."),
+            "withdrawn" => "شکایت شما به درخواست خودتان مسترد شد.",
+            _ when d["outcomeFa"] is not null => null,
+            _ => throw new TemplateDataException("complaintDecided: outcome must be upheld, partlyUpheld, dismissed or withdrawn."),
         };
+        var secondStage = d["stage"] == "2";
         var b = Greet(name, "شهروند گرامی،")
-            .Heading("نتیجه‌ی رسیدگی به شکایت شما")
-            .Paragraph(outcome)
-            .Facts(("کد پیگیری", code), ("دفتر", d["officeName"]), ("تاریخ تصمیم", Fa.When(d["decidedAt"])))
-            .Quote("توضیح کارگروه", d["note"])
-            .Button("مشاهده‌ی وضعیت شکایت", d.Url("trackUrl") ?? c.Link("api/complaints/", code));
+            .Heading(secondStage ? "نتیجه‌ی رسیدگی به اعتراض شما" : "نتیجه‌ی رسیدگی به شکایت شما");
+        if (outcome is null) b.Paragraph("نتیجه‌ی رسیدگی: {0}", d["outcomeFa"]);
+        else b.Paragraph(outcome);
+        b.Facts(("کد پیگیری", code), ("موضوع", d.First("categoryFa", "category")), ("دفتر", d["officeName"]), ("کد دفتر", d["officeCode"]),
+                ("تاریخ تصمیم", Fa.When(d["decidedAt"])))
+            .Quote(secondStage ? "دلایل کارگروه" : "دلایل", d.First("reasons", "note"))
+            .Quote("جبران و اقدام دفتر", d["remedy"]);
+        if (!secondStage && Fa.When(d.First("escalationOpenUntil", "escalationOpenUntilJalali")) is { } until)
+            b.Paragraph("اگر نتیجه را نمی‌پذیرید، تا {0} می‌توانید درخواست رسیدگی دوباره در کارگروه بدهید.", until);
+        b.Button("مشاهده‌ی وضعیت شکایت", d.Url("trackUrl") ?? c.Link("api/complaints/", code));
         return b.Build("نتیجه‌ی رسیدگی به شکایت {0}", [code], Footer);
     }
 
@@ -98,7 +110,8 @@ public static class NotificationTemplates
         var b = Greet(name, "شهروند گرامی،")
             .Heading("تمدید مهلت رسیدگی به شکایت")
             .Paragraph("رسیدگی به شکایت شما به زمان بیشتری نیاز دارد و مهلت آن تمدید شد. از شکیبایی شما سپاسگزاریم.")
-            .Facts(("کد پیگیری", code), ("دفتر", d["officeName"]), ("مهلت تازه", Fa.When(d["newDueAt"] ?? d["dueAt"])))
+            .Facts(("کد پیگیری", code), ("دفتر", d["officeName"]), ("کد دفتر", d["officeCode"]),
+                ("مهلت تازه", Fa.When(d.First("newDueAt", "newDueDate", "newDueDateJalali", "dueAt"))))
             .Quote("دلیل تمدید", d["reason"])
             .Button("پیگیری شکایت", d.Url("trackUrl") ?? c.Link("api/complaints/", code));
         return b.Build("تمدید مهلت رسیدگی به شکایت {0}", [code], Footer);
@@ -106,14 +119,16 @@ public static class NotificationTemplates
 
     private static RenderedMail RequestCompleted(Data d, string? name, TemplateContext c)
     {
-        var url = d.Url("ratingUrl") ?? c.Link("rate?token=", d["ratingToken"]!);
+        var url = d.Url("ratingUrl") ?? d.Url("ratingLink") ?? c.Link("rate?token=", d["ratingToken"]!);
+        var office = d["officeName"] ?? d["officeCode"];
         var b = Greet(name, "شهروند گرامی،")
             .Heading("درخواست شما انجام شد")
-            .Paragraph(d["serviceName"] is not null && d["officeName"] is not null
+            .Paragraph(d["serviceName"] is not null && office is not null
                     ? "درخواست «{0}» شما در «{1}» انجام شد."
                     : "درخواست شما در دفتر پیشخوان انجام شد.",
-                d["serviceName"], d["officeName"])
-            .Facts(("خدمت", d["serviceName"]), ("دفتر", d["officeName"]), ("شماره‌ی پیگیری", d["externalRef"]), ("زمان انجام", Fa.When(d["completedAt"])))
+                d["serviceName"], office)
+            .Facts(("خدمت", d["serviceName"]), ("دفتر", office), ("شماره‌ی پیگیری", d.First("externalRef", "requestId")),
+                ("زمان انجام", Fa.When(d.First("completedAt", "completedOnFa"))))
             .Paragraph("لطفاً با یک کلیک به کیفیت این خدمت از ۱ تا ۵ امتیاز دهید. نظر شما در رتبه‌بندی ماهانه‌ی دفاتر به حساب می‌آید.")
             .Button("امتیاز به این خدمت", url)
             .Paragraph("این پیوند فقط یک بار کار می‌کند.");
@@ -123,12 +138,16 @@ public static class NotificationTemplates
     private static RenderedMail InspectionResult(Data d, string? name)
     {
         var office = d["officeName"] ?? d["officeCode"]!;
+        var major = d["majorViolation"] switch { "true" => "دارد", "false" => "ندارد", _ => null } ?? Fa.NumberText(d["majorViolations"]);
         var b = Greet(name, "با سلام،")
             .Heading("نتیجه‌ی بازرسی «{0}»", office)
             .Paragraph("بازرسی دفتر انجام و نتیجه‌ی آن ثبت شد.")
-            .Facts(("دفتر", office), ("کد دفتر", d["officeCode"]), ("نوع بازرسی", InspectionType(d["type"])), ("تاریخ بازدید", Fa.When(d["visitedAt"])),
+            .Facts(("دفتر", office), ("کد دفتر", d["officeCode"]), ("نوع بازرسی", InspectionType(d["type"])),
+                ("تاریخ بازدید", Fa.When(d.First("visitedAt", "visitedOn"))),
                 ("امتیاز", Fa.NumberText(d["score"]) is { } s ? s + " از ۱۰۰" : null), ("تعداد تخلف", Fa.NumberText(d["violations"])),
-                ("تخلف عمده", Fa.NumberText(d["majorViolations"])), ("برخورد پیشنهادی", d["proposedSanction"]))
+                ("تخلف عمده", major), ("برخورد پیشنهادی", d.First("proposedSanction", "proposedSanctionFa")),
+                ("بازرسی مجدد تا", Fa.When(d["followUpOn"])))
+            .Quote("اقدام‌های اصلاحی", d["correctiveActions"] is { } actions ? Text.PersianText.ToPersianDigits(actions) : null)
             .Quote("توضیح بازرس", d["note"]);
         return b.Build("نتیجه‌ی بازرسی «{0}»", [office], Footer);
     }
@@ -139,7 +158,7 @@ public static class NotificationTemplates
         var b = Greet(name, "با سلام،")
             .Heading("پیشنهاد برخورد انضباطی با «{0}»", office)
             .Paragraph("برای این دفتر برخورد انضباطی پیشنهاد شده و در انتظار تصمیم کارگروه است.")
-            .Facts(("دفتر", office), ("کد دفتر", d["officeCode"]), ("برخورد پیشنهادی", d["sanction"]), ("تاریخ پیشنهاد", Fa.When(d["proposedAt"])))
+            .Facts(SanctionFacts(d, office, "برخورد پیشنهادی", ("تاریخ پیشنهاد", Fa.When(d["proposedAt"]))))
             .Quote("دلیل", d["reason"]);
         return b.Build("پیشنهاد برخورد انضباطی با «{0}»", [office], Footer);
     }
@@ -147,20 +166,31 @@ public static class NotificationTemplates
     private static RenderedMail SanctionConfirmed(Data d, string? name)
     {
         var office = d["officeName"] ?? d["officeCode"]!;
+        // Sanctions sends this kind when a sanction is confirmed (first decision, or objection rejected); "decision" may say otherwise.
         var (verb, heading) = d["decision"] switch
         {
-            "confirmed" => ("کارگروه برخورد انضباطی پیشنهادشده را تأیید کرد.", "تأیید برخورد انضباطی با «{0}»"),
+            null or "confirmed" => ("کارگروه برخورد انضباطی با این دفتر را تأیید کرد.", "تأیید برخورد انضباطی با «{0}»"),
             "overturned" => ("کارگروه برخورد انضباطی پیشنهادشده را لغو کرد.", "لغو برخورد انضباطی با «{0}»"),
             _ => throw new TemplateDataException("sanctionConfirmed: decision must be confirmed or overturned."),
         };
         var b = Greet(name, "با سلام،")
             .Heading(heading, office)
             .Paragraph(verb)
-            .Facts(("دفتر", office), ("کد دفتر", d["officeCode"]), ("برخورد", d["sanction"]), ("از تاریخ", Fa.When(d["effectiveFrom"])),
-                ("تا تاریخ", Fa.When(d["effectiveTo"])), ("تاریخ تصمیم", Fa.When(d["decidedAt"])))
+            .Facts(SanctionFacts(d, office, "برخورد", ("تا تاریخ", Fa.When(d["effectiveTo"])), ("تاریخ تصمیم", Fa.When(d["decidedAt"])),
+                ("مهلت اعتراض تا", Fa.When(d["objectionDeadline"]))))
+            .Quote("دلیل", d["reason"])
             .Quote("توضیح کارگروه", d["note"]);
         return b.Build(heading, [office], Footer);
     }
+
+    private static (string, string?)[] SanctionFacts(Data d, string office, string sanctionLabel, params (string, string?)[] more) =>
+    [
+        ("دفتر", office), ("کد دفتر", d["officeCode"]), (sanctionLabel, d.First("sanction", "stepFa")),
+        ("مبلغ جریمه", Fa.NumberText(d["fineRials"]) is { } fine ? fine + " ریال" : null),
+        ("مدت تعلیق", Fa.NumberText(d["suspensionDays"]) is { } days ? days + " روز" : null),
+        ("از تاریخ", Fa.When(d.First("effectiveFrom", "effectiveOn"))),
+        .. more,
+    ];
 
     private static RenderedMail RankingPublished(Data d, string? name, TemplateContext c)
     {
@@ -217,6 +247,9 @@ public static class NotificationTemplates
     private sealed class Data(IReadOnlyDictionary<string, string> values)
     {
         public string? this[string key] => values.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v : null;
+
+        /// <summary>The first present of several keys (the producing capabilities name some fields differently).</summary>
+        public string? First(params string[] keys) => keys.Select(k => this[k]).FirstOrDefault(v => v is not null);
 
         /// <summary>A link given as data is used only if it is an absolute http(s) URL (no javascript:, no data:).</summary>
         public string? Url(string key) => this[key] is { } u && MailBuilder.IsWebUrl(u) && !u.StartsWith(Substitution.Prefix, StringComparison.Ordinal) ? u : null;
