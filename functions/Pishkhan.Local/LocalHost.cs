@@ -15,6 +15,9 @@ public static class LocalHost
         if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
             builder.WebHost.UseUrls(DefaultUrl);
         builder.Services.AddPishkhan(builder.Configuration);
+        // The local clock is real time plus an offset the demo uses to simulate last month (zero otherwise).
+        builder.Services.AddSingleton<Demo.DemoClock>();
+        builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<Demo.DemoClock>());
         builder.Services.AddProblemDetails();
         builder.Services.Configure<QueueListenerOptions>(builder.Configuration.GetSection("Pishkhan:Local:Queues"));
         builder.Services.AddSingleton(new QueueListenerBindings(queues ?? BindingTable.Queues));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Pishkhan.Calendar;
+using Pishkhan.Complaints;
 using Pishkhan.Storage;
 
 namespace Pishkhan;
@@ -17,6 +18,7 @@ public sealed class PishkhanSettings
     public double ThursdayWorkingHours { get; init; } = 4;
     /// <summary>Where published reports are read, e.g. the static website https://{account}.z6.web.core.windows.net; default the $web container's blob URL.</summary>
     public string? PublicReportBaseUrl { get; init; }
+    public ComplaintPolicy Complaints { get; init; } = new();
     public StorageSettings Storage { get; init; } = new();
     public Notifications.SendGridSettings SendGrid { get; init; } = new();
     /// <summary>Where mail goes when no SendGrid key is set (local development): RFC 5322 .eml files.</summary>
@@ -45,6 +47,7 @@ public sealed class PishkhanSettings
         "Pishkhan__Outbox__PickupDirectory",
         "Pishkhan__PublicBaseUrl",
         "Pishkhan__UnsubscribeSigningKey",
+        .. ComplaintPolicy.SettingKeys,
     ];
 
     public static PishkhanSettings From(IConfiguration config)
@@ -57,6 +60,7 @@ public sealed class PishkhanSettings
             MaxCsvBodyBytes = section.GetValue("MaxCsvBodyBytes", 2L * 1024 * 1024),
             ThursdayWorkingHours = section.GetValue("ThursdayWorkingHours", 4.0),
             PublicReportBaseUrl = section["PublicReportBaseUrl"],
+            Complaints = ComplaintPolicy.From(section.GetSection("Complaints")),
             Storage = new StorageSettings
             {
                 ConnectionString = config["AzureWebJobsStorage"] is { Length: > 0 } cs ? cs

@@ -42,6 +42,10 @@ public static class ServiceRegistration
         services.AddSingleton<RankingPolicy.RankingPolicyStore>();
         services.AddSingleton<Rankings.RankingStore>();
         services.AddSingleton<Rankings.RankingJob>();
+        services.AddSingleton(sp => sp.GetRequiredService<PishkhanSettings>().Complaints);
+        services.AddSingleton<Http.ClientRateLimiter>();
+        services.AddSingleton<Complaints.ComplaintStore>();
+        services.AddSingleton<Complaints.ComplaintEffects>();
         Notifications.NotificationServices.AddNotifications(services);
         Digests.DigestServices.AddDigests(services);
         services.AddHostedService<StorageInitializer>();

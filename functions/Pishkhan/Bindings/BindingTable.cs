@@ -1,6 +1,7 @@
 using Pishkhan.Agencies;
 using Pishkhan.Auth;
 using Pishkhan.Calendar;
+using Pishkhan.Complaints;
 using Pishkhan.Contracts;
 using Pishkhan.Counties;
 using Pishkhan.Digests;
@@ -52,6 +53,17 @@ public static class FunctionNames
     public const string RecomputeRanking = nameof(RecomputeRanking);
     public const string RankProvince = nameof(RankProvince);
     public const string RankingDaily = nameof(RankingDaily);
+    public const string FileComplaint = nameof(FileComplaint);
+    public const string GetComplaintStatus = nameof(GetComplaintStatus);
+    public const string EscalateComplaint = nameof(EscalateComplaint);
+    public const string WithdrawComplaint = nameof(WithdrawComplaint);
+    public const string ListComplaintCategories = nameof(ListComplaintCategories);
+    public const string ListComplaints = nameof(ListComplaints);
+    public const string GetComplaintCase = nameof(GetComplaintCase);
+    public const string DecideComplaint = nameof(DecideComplaint);
+    public const string ExtendComplaint = nameof(ExtendComplaint);
+    public const string GetComplaintAccessLog = nameof(GetComplaintAccessLog);
+    public const string ComplaintDeadlines = nameof(ComplaintDeadlines);
     public const string SendNotification = nameof(SendNotification);
     public const string WeeklyDigest = nameof(WeeklyDigest);
     public const string SendDigests = nameof(SendDigests);
@@ -85,6 +97,15 @@ public static class Routes
     public const string RankingPolicy = "ranking-policy";
     public const string Ranking = "rankings/{period}";
     public const string RankingRecompute = "rankings/{period}:recompute";
+    public const string Complaints = "complaints";
+    public const string Complaint = "complaints/{trackingCode}";
+    public const string ComplaintEscalation = "complaints/{trackingCode}/escalation";
+    public const string ComplaintWithdrawal = "complaints/{trackingCode}/withdrawal";
+    public const string ComplaintCase = "complaints/{trackingCode}/case";
+    public const string ComplaintDecision = "complaints/{trackingCode}/decision";
+    public const string ComplaintExtension = "complaints/{trackingCode}/extension";
+    public const string ComplaintAccessLog = "complaints/{trackingCode}/access-log";
+    public const string ComplaintCategories = "complaint-categories";
     public const string DigestsSend = "digests:send";
     public const string Unsubscribe = "unsubscribe";
 }
@@ -105,6 +126,8 @@ public static class Schedules
 {
     /// <summary>Daily at 21:00 UTC = 00:30 Tehran: the first half hour of a new Jalali month is already past.</summary>
     public const string RankingDaily = "0 0 21 * * *";
+    /// <summary>Hourly at minute 15: flags overdue complaints, finishes interrupted side effects.</summary>
+    public const string ComplaintDeadlines = "0 15 * * * *";
     /// <summary>Saturday 07:00 Tehran = 03:30 UTC (the week starts on Saturday).</summary>
     public const string WeeklyDigest = "0 30 3 * * 6";
 }
@@ -147,6 +170,16 @@ public static class BindingTable
         new(FunctionNames.GetRankingPolicy, "GET", Routes.RankingPolicy, AccessRule.Public, RankingPolicyApi.Get),
         new(FunctionNames.GetRanking, "GET", Routes.Ranking, AccessRule.Public, RankingsApi.Get),
         new(FunctionNames.RecomputeRanking, "POST", Routes.RankingRecompute, Admin, RankingsApi.Recompute),
+        new(FunctionNames.FileComplaint, "POST", Routes.Complaints, AccessRule.Public, ComplaintsApi.File),
+        new(FunctionNames.GetComplaintStatus, "GET", Routes.Complaint, AccessRule.Public, ComplaintsApi.Get),
+        new(FunctionNames.EscalateComplaint, "POST", Routes.ComplaintEscalation, AccessRule.Public, ComplaintsApi.Escalate),
+        new(FunctionNames.WithdrawComplaint, "POST", Routes.ComplaintWithdrawal, AccessRule.Public, ComplaintsApi.Withdraw),
+        new(FunctionNames.ListComplaintCategories, "GET", Routes.ComplaintCategories, AccessRule.Public, ComplaintsApi.ListCategories),
+        new(FunctionNames.ListComplaints, "GET", Routes.Complaints, AccessRule.For(Role.Admin, Inspector, Office), ComplaintsApi.List),
+        new(FunctionNames.GetComplaintCase, "GET", Routes.ComplaintCase, AccessRule.For(Role.Admin, Inspector), ComplaintsApi.GetCase),
+        new(FunctionNames.DecideComplaint, "POST", Routes.ComplaintDecision, AccessRule.For(Role.Admin, Inspector), ComplaintsApi.Decide),
+        new(FunctionNames.ExtendComplaint, "POST", Routes.ComplaintExtension, AccessRule.For(Role.Admin, Inspector), ComplaintsApi.Extend),
+        new(FunctionNames.GetComplaintAccessLog, "GET", Routes.ComplaintAccessLog, Admin, ComplaintsApi.AccessLog),
         new(FunctionNames.SendDigests, "POST", Routes.DigestsSend, Admin, DigestJob.Send),
         new(FunctionNames.GetUnsubscribe, "GET", Routes.Unsubscribe, AccessRule.Public, UnsubscribeApi.Get),
         new(FunctionNames.PostUnsubscribe, "POST", Routes.Unsubscribe, AccessRule.Public, UnsubscribeApi.Post),
@@ -161,6 +194,7 @@ public static class BindingTable
     public static readonly IReadOnlyList<TimerBinding> Timers =
     [
         new(FunctionNames.RankingDaily, Schedules.RankingDaily, RankingTimer.RunAsync),
+        new(FunctionNames.ComplaintDeadlines, Schedules.ComplaintDeadlines, ComplaintDeadlineSweep.RunAsync),
         new(FunctionNames.WeeklyDigest, Schedules.WeeklyDigest, DigestJob.Timer),
     ];
 }

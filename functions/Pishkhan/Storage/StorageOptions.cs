@@ -34,10 +34,15 @@ public static class Tables
     public const string Targets = "Targets";
     public const string Meetings = "Meetings";
     public const string Rankings = "Rankings";
+    public const string Complaints = "Complaints";
+    public const string ComplaintCodes = "ComplaintCodes";
+    public const string ComplaintContacts = "ComplaintContacts";
+    public const string ComplaintDedupe = "ComplaintDedupe";
+    public const string ComplaintAccessLog = "ComplaintAccessLog";
     public const string OutboxFailures = "OutboxFailures";
     public const string Digests = "Digests";
 
     public static readonly List<string> All =
         [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests, Targets, Meetings, Rankings,
-         OutboxFailures, Digests];
+         Complaints, ComplaintCodes, ComplaintContacts, ComplaintDedupe, ComplaintAccessLog, OutboxFailures, Digests];
 }
