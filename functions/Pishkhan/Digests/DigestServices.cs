@@ -16,6 +16,7 @@ public static class DigestServices
         services.AddSingleton<IDigestSection, SlaBreachesSection>();
         services.AddSingleton<IDigestSection, InspectionStatsSection>();
         services.AddSingleton<IDigestSection, MeetingDecisionsSection>();
+        services.AddSingleton<IDigestSection, OverdueComplaintsSection>();
         services.AddSingleton<IDigestSection, ReInspectionAgreementSection>();
         services.AddSingleton<IDigestSection, TargetsBehindPlanSection>();
         services.AddSingleton<IDigestSection, RankingMoversSection>();

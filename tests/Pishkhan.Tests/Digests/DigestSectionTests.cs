@@ -199,6 +199,39 @@ public sealed class DigestSectionTests(HostFixture fixture) : IClassFixture<Host
     }
 
     [Fact]
+    public async Task OverdueComplaintsAreCountedPerOfficeAndStageWithoutTrackingCodes()
+    {
+        await Host.SeedProvinceAsync("kerman", "kr");
+        var table = Host.Table(Pishkhan.Storage.Tables.Complaints);
+        var today = Tehran.Today(TimeProvider.System);
+        string D(int days) => Pishkhan.Complaints.ComplaintRules.Format(today.AddDays(days));
+        var n = 0;
+        async Task Add(string office, string county, int stage, int dueInDays, bool open = true) =>
+            await table.AddEntityAsync(new Pishkhan.Complaints.ComplaintEntity
+            {
+                PartitionKey = office, RowKey = $"r{n}-KRKR-000{n}", TrackingCode = $"KRKR-000{n++}", Province = "kerman", CountyCode = county,
+                Category = "overcharging", Stage = stage, IsOpen = open, DueDate = D(dueInDays), Stage1DueDate = D(dueInDays), FiledAt = DateTimeOffset.UtcNow,
+            });
+        await Add("kr-o1", "kr-c1", 1, -12);
+        await Add("kr-o1", "kr-c1", 2, -3);
+        await Add("kr-o3", "kr-c2", 1, -5);
+        await Add("kr-o2", "kr-c1", 1, 4);               // not yet due
+        await Add("kr-o2", "kr-c1", 1, -9, open: false); // closed
+        var section = Host.Services.GetServices<IDigestSection>().OfType<OverdueComplaintsSection>().Single();
+
+        var block = (await section.BuildAsync(Now("kerman"), Azar, default))!;
+
+        Assert.Contains("۳ شکایت باز", block.Summary);
+        Assert.Equal(["دفتر پیشخوان 1", "دفتر پیشخوان 3"], block.Rows.Select(r => r[0]));
+        Assert.Equal(["۱", "۱"], block.Rows[0].Skip(1).Take(2));
+        Assert.DoesNotContain(block.Rows.SelectMany(r => r), c => c.Contains("KRKR"));
+        Assert.Equal("رسیدگی به ۱ شکایت مرحله‌ی دوم که از مهلت گذشته‌اند", Assert.Single(block.Agenda));
+        var county2 = (await section.BuildAsync(Now("kerman", "kr-c2"), Azar, default))!;
+        Assert.Equal(["دفتر پیشخوان 3"], county2.Rows.Select(r => r[0]));
+        Assert.Empty(county2.Agenda);
+    }
+
+    [Fact]
     public async Task ReInspectionAgreementComesFromTheInspectionsSource()
     {
         Assert.Null(await new ReInspectionAgreementSection(new NoReInspectionAgreementSource()).BuildAsync(Province("fars"), Azar, default));
