@@ -1,5 +1,6 @@
 using Pishkhan.Bindings;
 using Pishkhan.Http;
+using Pishkhan.Telemetry;
 
 namespace Pishkhan.Local;
 
@@ -25,6 +26,8 @@ public static class LocalHost
         builder.Services.AddSingleton(new SchedulerBindings(timers ?? BindingTable.Timers));
         builder.Services.AddHostedService<Scheduler>();
         configure?.Invoke(builder);
+        // After configure: a test's settings decide whether telemetry is exported.
+        builder.Services.AddPishkhanTelemetry(builder.Configuration);
 
         var app = builder.Build();
         var gateway = app.Services.GetRequiredService<HttpGateway>();

@@ -6,9 +6,11 @@ using Pishkhan.Storage;
 namespace Pishkhan;
 
 /// <summary>
-/// Every setting the app reads, in one place (README "Configuration" lists them; the infra issue
-/// checks that Bicep and local.settings.sample.json name the same keys). Environment variables use
-/// "__" for ":" — Pishkhan__BootstrapAdminKey.
+/// Every setting the app reads, in one place (README "Configuration" lists them). <see cref="Keys"/> is
+/// the single source of truth: tests/Pishkhan.Tests/Infra/SettingsConsistencyTests scans the core for
+/// configuration reads and checks that Keys, local.settings.sample.json and the Bicep app settings
+/// (infra/modules/functionapp.bicep) name the same keys. Environment variables use "__" for ":" —
+/// Pishkhan__BootstrapAdminKey.
 /// </summary>
 public sealed class PishkhanSettings
 {
@@ -20,6 +22,12 @@ public sealed class PishkhanSettings
     public string? PublicReportBaseUrl { get; init; }
     public ComplaintPolicy Complaints { get; init; } = new();
     public StorageSettings Storage { get; init; } = new();
+    /// <summary>In Azure a Key Vault reference (Pishkhan__SendGrid__ApiKey); empty locally (mail goes to the local pickup folder).</summary>
+    public string? SendGridApiKey => SendGrid.ApiKey;
+    /// <summary>Set: telemetry is exported to Azure Monitor (Telemetry/TelemetryRegistration).</summary>
+    public string? ApplicationInsightsConnectionString { get; init; }
+    /// <summary>"ClientId=...;Authorization=AAD": export with the managed identity (local auth is off in Azure).</summary>
+    public string? ApplicationInsightsAuthentication { get; init; }
     public Notifications.SendGridSettings SendGrid { get; init; } = new();
     /// <summary>Where mail goes when no SendGrid key is set (local development): RFC 5322 .eml files.</summary>
     public string PickupDirectory { get; init; } = ".local/outbox";
@@ -48,6 +56,8 @@ public sealed class PishkhanSettings
         "Pishkhan__PublicBaseUrl",
         "Pishkhan__UnsubscribeSigningKey",
         .. ComplaintPolicy.SettingKeys,
+        "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
     ];
 
     public static PishkhanSettings From(IConfiguration config)
@@ -55,12 +65,14 @@ public sealed class PishkhanSettings
         var section = config.GetSection("Pishkhan");
         return new PishkhanSettings
         {
-            BootstrapAdminKey = section["BootstrapAdminKey"],
+            BootstrapAdminKey = Secret(section["BootstrapAdminKey"]),
             MaxJsonBodyBytes = section.GetValue("MaxJsonBodyBytes", 64L * 1024),
             MaxCsvBodyBytes = section.GetValue("MaxCsvBodyBytes", 2L * 1024 * 1024),
             ThursdayWorkingHours = section.GetValue("ThursdayWorkingHours", 4.0),
             PublicReportBaseUrl = section["PublicReportBaseUrl"],
             Complaints = ComplaintPolicy.From(section.GetSection("Complaints")),
+            ApplicationInsightsConnectionString = config["APPLICATIONINSIGHTS_CONNECTION_STRING"] is { Length: > 0 } ai ? ai : null,
+            ApplicationInsightsAuthentication = config["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] is { Length: > 0 } aiAuth ? aiAuth : null,
             Storage = new StorageSettings
             {
                 ConnectionString = config["AzureWebJobsStorage"] is { Length: > 0 } cs ? cs
@@ -75,6 +87,13 @@ public sealed class PishkhanSettings
             UnsubscribeSigningKey = section["UnsubscribeSigningKey"] is { Length: > 0 } signingKey ? signingKey : null,
         };
     }
+
+    /// <summary>
+    /// App Service hands an unresolvable Key Vault reference (secret not set yet, or deleted to retire the
+    /// bootstrap key) to the app as its literal text. That text is public, so it must never count as a key.
+    /// </summary>
+    public static string? Secret(string? value) =>
+        string.IsNullOrEmpty(value) || value.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) ? null : value;
 
     public WorkingHours WorkingHours => WorkingHours.Default with { ThursdayHours = ThursdayWorkingHours };
 }

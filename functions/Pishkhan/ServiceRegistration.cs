@@ -46,6 +46,15 @@ public static class ServiceRegistration
         services.AddSingleton<Http.ClientRateLimiter>();
         services.AddSingleton<Complaints.ComplaintStore>();
         services.AddSingleton<Complaints.ComplaintEffects>();
+        services.AddSingleton<Inspections.ChecklistStore>();
+        services.AddSingleton<Inspections.PolicyStore>();
+        services.AddSingleton<Inspections.InspectionStore>();
+        services.AddSingleton<Inspections.InspectionAgenda>();
+        services.AddSingleton<Inspections.InspectionProcessor>();
+        services.AddSingleton<Inspections.CoverageService>();
+        services.AddSingleton<Inspections.ReinspectionService>();
+        services.AddSingleton<Targets.IReInspectionAgreementSource, Inspections.ReinspectionAgreementSource>();
+        services.AddSingleton<Sanctions.SanctionService>();
         Notifications.NotificationServices.AddNotifications(services);
         Digests.DigestServices.AddDigests(services);
         services.AddHostedService<StorageInitializer>();

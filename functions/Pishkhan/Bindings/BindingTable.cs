@@ -6,12 +6,15 @@ using Pishkhan.Contracts;
 using Pishkhan.Counties;
 using Pishkhan.Digests;
 using Pishkhan.Health;
+using Pishkhan.Inspections;
 using Pishkhan.Meetings;
 using Pishkhan.Members;
 using Pishkhan.Notifications;
 using Pishkhan.Offices;
+using Pishkhan.OpenApi;
 using Pishkhan.RankingPolicy;
 using Pishkhan.Rankings;
+using Pishkhan.Sanctions;
 using Pishkhan.Targets;
 using static Pishkhan.Auth.Role;
 
@@ -21,6 +24,7 @@ namespace Pishkhan.Bindings;
 public static class FunctionNames
 {
     public const string GetHealth = nameof(GetHealth);
+    public const string GetOpenApi = nameof(GetOpenApi);
     public const string PostKey = nameof(PostKey);
     public const string GetKey = nameof(GetKey);
     public const string DeleteKey = nameof(DeleteKey);
@@ -64,6 +68,28 @@ public static class FunctionNames
     public const string ExtendComplaint = nameof(ExtendComplaint);
     public const string GetComplaintAccessLog = nameof(GetComplaintAccessLog);
     public const string ComplaintDeadlines = nameof(ComplaintDeadlines);
+    public const string GetInspectionTemplate = nameof(GetInspectionTemplate);
+    public const string PutInspectionTemplate = nameof(PutInspectionTemplate);
+    public const string PostInspection = nameof(PostInspection);
+    public const string GetInspection = nameof(GetInspection);
+    public const string ListInspections = nameof(ListInspections);
+    public const string ListInspectionRequests = nameof(ListInspectionRequests);
+    public const string ListInspectionFollowUps = nameof(ListInspectionFollowUps);
+    public const string GetInspectionCoverage = nameof(GetInspectionCoverage);
+    public const string PostReinspectionDraw = nameof(PostReinspectionDraw);
+    public const string GetReinspections = nameof(GetReinspections);
+    public const string ListInspectionPoison = nameof(ListInspectionPoison);
+    public const string GetInspectionPolicy = nameof(GetInspectionPolicy);
+    public const string PutInspectionPolicy = nameof(PutInspectionPolicy);
+    public const string ProcessInspection = nameof(ProcessInspection);
+    public const string DrawReinspections = nameof(DrawReinspections);
+    public const string ListSanctions = nameof(ListSanctions);
+    public const string GetSanction = nameof(GetSanction);
+    public const string DecideSanction = nameof(DecideSanction);
+    public const string ObjectSanction = nameof(ObjectSanction);
+    public const string GetSanctionPolicy = nameof(GetSanctionPolicy);
+    public const string PutSanctionPolicy = nameof(PutSanctionPolicy);
+    public const string SweepSanctions = nameof(SweepSanctions);
     public const string SendNotification = nameof(SendNotification);
     public const string WeeklyDigest = nameof(WeeklyDigest);
     public const string SendDigests = nameof(SendDigests);
@@ -75,6 +101,7 @@ public static class FunctionNames
 public static class Routes
 {
     public const string Health = "health";
+    public const string OpenApi = "openapi.json";
     public const string Keys = "keys";
     public const string Key = "keys/{keyId}";
     public const string County = "counties/{countyCode}";
@@ -106,6 +133,21 @@ public static class Routes
     public const string ComplaintExtension = "complaints/{trackingCode}/extension";
     public const string ComplaintAccessLog = "complaints/{trackingCode}/access-log";
     public const string ComplaintCategories = "complaint-categories";
+    public const string InspectionTemplate = "inspection-templates/{version}";
+    public const string Inspections = "inspections";
+    public const string Inspection = "inspections/{id}";
+    public const string InspectionRequests = "inspection-requests";
+    public const string InspectionFollowUps = "inspection-followups";
+    public const string InspectionCoverage = "inspection-coverage/{countyCode}";
+    public const string ReinspectionDraw = "reinspection-draws/{period}";
+    public const string Reinspections = "reinspections/{period}";
+    public const string InspectionPoison = "poison/inspections";
+    public const string InspectionPolicy = "inspection-policy";
+    public const string Sanctions = "sanctions";
+    public const string Sanction = "sanctions/{id}";
+    public const string SanctionDecision = "sanctions/{id}/decision";
+    public const string SanctionObjection = "sanctions/{id}/objection";
+    public const string SanctionPolicy = "sanction-policy";
     public const string DigestsSend = "digests:send";
     public const string Unsubscribe = "unsubscribe";
 }
@@ -128,6 +170,10 @@ public static class Schedules
     public const string RankingDaily = "0 0 21 * * *";
     /// <summary>Hourly at minute 15: flags overdue complaints, finishes interrupted side effects.</summary>
     public const string ComplaintDeadlines = "0 15 * * * *";
+    /// <summary>Every five minutes: confirmed sanctions whose objection window has passed take effect; terms end.</summary>
+    public const string SweepSanctions = "0 */5 * * * *";
+    /// <summary>Daily at 21:30 UTC (01:00 Tehran): draws the closed month's re-inspections.</summary>
+    public const string DrawReinspections = "0 30 21 * * *";
     /// <summary>Saturday 07:00 Tehran = 03:30 UTC (the week starts on Saturday).</summary>
     public const string WeeklyDigest = "0 30 3 * * 6";
 }
@@ -140,6 +186,7 @@ public static class BindingTable
     public static readonly IReadOnlyList<HttpBinding> Http =
     [
         new(FunctionNames.GetHealth, "GET", Routes.Health, AccessRule.Public, HealthApi.Get),
+        new(FunctionNames.GetOpenApi, "GET", Routes.OpenApi, AccessRule.Public, OpenApiDocument.Get),
         new(FunctionNames.PostKey, "POST", Routes.Keys, Admin, KeysApi.Post),
         new(FunctionNames.GetKey, "GET", Routes.Key, Admin, KeysApi.Get),
         new(FunctionNames.DeleteKey, "DELETE", Routes.Key, Admin, KeysApi.Delete),
@@ -180,6 +227,25 @@ public static class BindingTable
         new(FunctionNames.DecideComplaint, "POST", Routes.ComplaintDecision, AccessRule.For(Role.Admin, Inspector), ComplaintsApi.Decide),
         new(FunctionNames.ExtendComplaint, "POST", Routes.ComplaintExtension, AccessRule.For(Role.Admin, Inspector), ComplaintsApi.Extend),
         new(FunctionNames.GetComplaintAccessLog, "GET", Routes.ComplaintAccessLog, Admin, ComplaintsApi.AccessLog),
+        new(FunctionNames.GetInspectionTemplate, "GET", Routes.InspectionTemplate, AccessRule.For(Role.Admin, Member, Inspector, Office), ChecklistApi.Get),
+        new(FunctionNames.PutInspectionTemplate, "PUT", Routes.InspectionTemplate, Admin, ChecklistApi.Put),
+        new(FunctionNames.PostInspection, "POST", Routes.Inspections, AccessRule.For(Role.Admin, Inspector), InspectionsApi.Post),
+        new(FunctionNames.GetInspection, "GET", Routes.Inspection, AccessRule.For(Role.Admin, Member, Inspector, Office), InspectionsApi.Get),
+        new(FunctionNames.ListInspections, "GET", Routes.Inspections, AccessRule.For(Role.Admin, Member, Inspector, Office), InspectionsApi.List),
+        new(FunctionNames.ListInspectionRequests, "GET", Routes.InspectionRequests, AccessRule.For(Role.Admin, Inspector), InspectionsApi.ListRequests),
+        new(FunctionNames.ListInspectionFollowUps, "GET", Routes.InspectionFollowUps, AccessRule.For(Role.Admin, Inspector), InspectionsApi.ListFollowUps),
+        new(FunctionNames.GetInspectionCoverage, "GET", Routes.InspectionCoverage, Staff, InspectionsApi.Coverage),
+        new(FunctionNames.PostReinspectionDraw, "POST", Routes.ReinspectionDraw, Admin, ReinspectionsApi.Draw),
+        new(FunctionNames.GetReinspections, "GET", Routes.Reinspections, AccessRule.For(Role.Admin, Member), ReinspectionsApi.Report),
+        new(FunctionNames.ListInspectionPoison, "GET", Routes.InspectionPoison, Admin, ReinspectionsApi.Poison),
+        new(FunctionNames.GetInspectionPolicy, "GET", Routes.InspectionPolicy, AccessRule.Public, PolicyApi.GetInspection),
+        new(FunctionNames.PutInspectionPolicy, "PUT", Routes.InspectionPolicy, Admin, PolicyApi.PutInspection),
+        new(FunctionNames.ListSanctions, "GET", Routes.Sanctions, AccessRule.For(Role.Admin, Member, Inspector, Office), SanctionsApi.List),
+        new(FunctionNames.GetSanction, "GET", Routes.Sanction, AccessRule.For(Role.Admin, Member, Inspector, Office), SanctionsApi.Get),
+        new(FunctionNames.DecideSanction, "POST", Routes.SanctionDecision, Admin, SanctionsApi.Decide),
+        new(FunctionNames.ObjectSanction, "POST", Routes.SanctionObjection, AccessRule.For(Office), SanctionsApi.Object),
+        new(FunctionNames.GetSanctionPolicy, "GET", Routes.SanctionPolicy, AccessRule.Public, PolicyApi.GetSanction),
+        new(FunctionNames.PutSanctionPolicy, "PUT", Routes.SanctionPolicy, Admin, PolicyApi.PutSanction),
         new(FunctionNames.SendDigests, "POST", Routes.DigestsSend, Admin, DigestJob.Send),
         new(FunctionNames.GetUnsubscribe, "GET", Routes.Unsubscribe, AccessRule.Public, UnsubscribeApi.Get),
         new(FunctionNames.PostUnsubscribe, "POST", Routes.Unsubscribe, AccessRule.Public, UnsubscribeApi.Post),
@@ -188,6 +254,7 @@ public static class BindingTable
     public static readonly IReadOnlyList<QueueBinding> Queues =
     [
         new(FunctionNames.RankProvince, QueueNames.Rankings, RankingJob.HandleAsync),
+        new(FunctionNames.ProcessInspection, QueueNames.Inspections, InspectionProcessor.Handle),
         new(FunctionNames.SendNotification, QueueNames.Notifications, NotificationSender.Handle),
     ];
 
@@ -195,6 +262,8 @@ public static class BindingTable
     [
         new(FunctionNames.RankingDaily, Schedules.RankingDaily, RankingTimer.RunAsync),
         new(FunctionNames.ComplaintDeadlines, Schedules.ComplaintDeadlines, ComplaintDeadlineSweep.RunAsync),
+        new(FunctionNames.SweepSanctions, Schedules.SweepSanctions, SanctionsApi.Sweep),
+        new(FunctionNames.DrawReinspections, Schedules.DrawReinspections, ReinspectionsApi.DrawClosedMonth),
         new(FunctionNames.WeeklyDigest, Schedules.WeeklyDigest, DigestJob.Timer),
     ];
 }

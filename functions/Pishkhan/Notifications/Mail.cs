@@ -5,7 +5,10 @@ namespace Pishkhan.Notifications;
 /// <summary>Pishkhan:SendGrid settings. Without an API key mail goes to the pickup directory instead.</summary>
 public sealed class SendGridSettings
 {
+    /// <summary>Null when absent or an unresolved Key Vault reference (see <see cref="ApiKeyUnresolved"/>).</summary>
     public string? ApiKey { get; init; }
+    /// <summary>The setting holds a Key Vault reference App Service could not resolve: SendGrid is meant but unusable.</summary>
+    public bool ApiKeyUnresolved { get; init; }
     /// <summary>Base URL of the mail API; tests and benchmarks point it at a local endpoint.</summary>
     public string Host { get; init; } = "https://api.sendgrid.com";
     /// <summary>Staging: SendGrid validates the request and answers 200 without delivering.</summary>
@@ -21,9 +24,10 @@ public sealed class SendGridSettings
 
     public bool UsesSendGrid => !string.IsNullOrWhiteSpace(ApiKey);
 
-    public static SendGridSettings From(IConfiguration section) => new()
+    public static SendGridSettings From(IConfigurationSection section) => new()
     {
-        ApiKey = section["ApiKey"] is { Length: > 0 } key ? key : null,
+        ApiKey = PishkhanSettings.Secret(section["ApiKey"]),
+        ApiKeyUnresolved = section["ApiKey"] is { Length: > 0 } raw && PishkhanSettings.Secret(raw) is null,
         Host = section["Host"] is { Length: > 0 } host ? host.TrimEnd('/') : "https://api.sendgrid.com",
         SandboxMode = section.GetValue("SandboxMode", false),
         FromEmail = section["FromEmail"] is { Length: > 0 } from ? from : "no-reply@pishkhan.example",

@@ -82,8 +82,9 @@ public static partial class OfficeRules
         var regular = Hours(errors, "openingHours.regular", body.OpeningHours?.Regular, required: true);
         var thursday = Hours(errors, "openingHours.thursday", body.OpeningHours?.Thursday, required: false);
         var afterHours = Hours(errors, "openingHours.afterHours", body.OpeningHours?.AfterHours, required: false);
-        var status = body.Status ?? OfficeStatus.Active;
-        if (!OfficeStatus.All.Contains(status)) errors.Add("status", "One of active, suspended, revoked.");
+        // Without a status the office keeps the one it has (a sanction may have suspended it); new offices are active.
+        var status = body.Status ?? "";
+        if (body.Status is not null && !OfficeStatus.All.Contains(status)) errors.Add("status", "One of active, suspended, revoked.");
 
         if (countyCode is not null)
         {

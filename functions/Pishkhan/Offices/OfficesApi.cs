@@ -28,6 +28,7 @@ public sealed class OfficeStore(Store store, CodeDirectory directory)
         return (await Table.UpdateWithRetryAsync<OfficeEntity>(incoming.Province, incoming.OfficeCode, current =>
         {
             var next = Copy(incoming);
+            if (next.Status.Length == 0) next.Status = current?.Status ?? OfficeStatus.Active;
             if (current is not null)
             {
                 next.ETag = current.ETag;

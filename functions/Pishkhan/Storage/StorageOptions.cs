@@ -39,10 +39,20 @@ public static class Tables
     public const string ComplaintContacts = "ComplaintContacts";
     public const string ComplaintDedupe = "ComplaintDedupe";
     public const string ComplaintAccessLog = "ComplaintAccessLog";
+    public const string Inspections = "Inspections";
+    public const string InspectionsByCounty = "InspectionsByCounty";
+    public const string InspectionTemplates = "InspectionTemplates";
+    public const string InspectionPolicies = "InspectionPolicies";
+    public const string InspectionFollowUps = "InspectionFollowUps";
+    public const string Reinspections = "Reinspections";
+    public const string Sanctions = "Sanctions";
+    public const string SanctionTimers = "SanctionTimers";
     public const string OutboxFailures = "OutboxFailures";
     public const string Digests = "Digests";
 
     public static readonly List<string> All =
         [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests, Targets, Meetings, Rankings,
-         Complaints, ComplaintCodes, ComplaintContacts, ComplaintDedupe, ComplaintAccessLog, OutboxFailures, Digests];
+         Complaints, ComplaintCodes, ComplaintContacts, ComplaintDedupe, ComplaintAccessLog,
+         Inspections, InspectionsByCounty, InspectionTemplates, InspectionPolicies, InspectionFollowUps, Reinspections, Sanctions, SanctionTimers,
+         OutboxFailures, Digests];
 }

@@ -1,0 +1,363 @@
+using Pishkhan.Agencies;
+using Pishkhan.Auth;
+using Pishkhan.Bindings;
+using Pishkhan.Calendar;
+using Pishkhan.Complaints;
+using Pishkhan.Contracts;
+using Pishkhan.Counties;
+using Pishkhan.Health;
+using Pishkhan.Http;
+using Pishkhan.Meetings;
+using Pishkhan.Members;
+using Pishkhan.Offices;
+using Pishkhan.RankingPolicy;
+using Pishkhan.Rankings;
+using Pishkhan.Targets;
+using static Pishkhan.OpenApi.Doc;
+
+namespace Pishkhan.OpenApi;
+
+/// <summary>
+/// One entry per HTTP function of the binding table: the OpenAPI document (GET /api/openapi.json) is
+/// built from the table plus these entries, and OpenApiTests fails for a route without one. To document
+/// a new route add an entry under its capability:
+/// <code>
+/// [FunctionNames.PostComplaint] = new("File a complaint about an office")
+/// {
+///     Body = typeof(PostComplaint), BodyExample = """{ "officeCode": "kh-0012", "description": "…" }""",
+///     Responses = Created&lt;ComplaintReceipt&gt;(), Headers = [IdempotencyKey],
+/// },
+/// </code>
+/// </summary>
+public static class ApiDocs
+{
+    /// <summary>Descriptions of route parameters by name; a parameter not listed gets a generic one.</summary>
+    public static readonly IReadOnlyDictionary<string, string> PathParameters = new Dictionary<string, string>
+    {
+        ["countyCode"] = "County code: 2–40 characters a–z, 0–9 and '-' (Persian digits are accepted and normalised).",
+        ["officeCode"] = "Office code: 2–40 characters a–z, 0–9 and '-'.",
+        ["agencyId"] = "Agency id: 2–40 characters a–z, 0–9 and '-'.",
+        ["contractId"] = "Contract id: 2–40 characters a–z, 0–9 and '-'.",
+        ["memberId"] = "Member id: 2–40 characters a–z, 0–9 and '-'.",
+        ["keyId"] = "Key id: 16 hexadecimal characters (the part after pk_ in the key).",
+        ["date"] = "A Jalali date (1405-01-13) or a Gregorian one (2026-04-02); Persian digits are accepted.",
+        ["period"] = "A Solar Hijri month, YYYY-MM (1405-09 is Azar 1405).",
+        ["scope"] = "A province code (lorestan) or a county code.",
+        ["indicator"] = "A planned indicator: " + TargetIndicators.NameList + ".",
+        ["meetingId"] = "Meeting id, as returned when the meeting was recorded.",
+        ["decisionId"] = "Decision id, as listed in the meeting.",
+        ["trackingCode"] = "The complaint's tracking code (K7MQ-2XHP-R9TC): any case, dashes optional, Persian digits accepted.",
+    };
+
+    public static readonly IReadOnlyDictionary<string, RouteDoc> Routes = new Dictionary<string, RouteDoc>
+    {
+        // Operations
+        [FunctionNames.GetHealth] = new("Is the service up and its storage reachable?")
+        {
+            Description = "200 when Table Storage answers within 3 s; otherwise 503 with Retry-After. For load balancers and uptime checks.",
+            Responses = Ok<HealthApi.HealthView>(),
+            ResponseExample = """{ "status": "ok", "storage": "reachable", "checkedAt": "2026-11-28T06:30:00+00:00" }""",
+        },
+        [FunctionNames.GetOpenApi] = new("This OpenAPI 3.1 document")
+        {
+            Description = "Generated from the binding table, so it lists exactly the routes both hosts serve.",
+            Responses = new Dictionary<int, Type?> { [200] = typeof(System.Text.Json.Nodes.JsonObject) },
+        },
+
+        // Auth
+        [FunctionNames.PostKey] = new("Issue an API key")
+        {
+            Description = "Scope is a province code (admin, member), a county code (inspector), an agency id (agency) or an office code (office). "
+                + "An admin issues keys only inside its province. The key is shown once; only its SHA-256 hash is stored.",
+            Body = typeof(KeysApi.IssueKey),
+            BodyExample = """{ "role": "inspector", "scope": "khorramabad", "label": "تیم بازرسی شهرستان خرم‌آباد" }""",
+            Responses = Created<KeysApi.IssuedKey>(),
+            ResponseExample = """
+                { "keyId": "3f9a0c1d2b4e5f67", "key": "pk_3f9a0c1d2b4e5f67_Vb2…", "role": "inspector", "scope": "khorramabad",
+                  "province": "lorestan", "county": "khorramabad", "label": "تیم بازرسی شهرستان خرم‌آباد" }
+                """,
+        },
+        [FunctionNames.GetKey] = new("Read a key's metadata (never the key itself)") { Responses = Ok<KeysApi.KeyView>() },
+        [FunctionNames.DeleteKey] = new("Revoke a key")
+        {
+            Description = "Takes effect at once on the instance that revoked it and within 10 s everywhere (validated keys are cached briefly).",
+            Responses = NoContent(),
+        },
+
+        // Counties
+        [FunctionNames.PutCounty] = new("Create or replace a county")
+        {
+            Body = typeof(PutCounty),
+            BodyExample = """{ "name": "خرم‌آباد", "province": "lorestan" }""",
+            Responses = Ok<CountyView>(),
+            ResponseExample = """{ "countyCode": "khorramabad", "name": "خرم‌آباد", "province": "lorestan" }""",
+            Errors = new Dictionary<int, string> { [409] = "The code already belongs to a county of another province." },
+        },
+        [FunctionNames.GetCounty] = new("Read a county (public reference data)") { Responses = Ok<CountyView>() },
+        [FunctionNames.ListCounties] = new("List a province's counties (public reference data)")
+        {
+            Responses = Ok<Page<CountyView>>(),
+            Query = [Province],
+        },
+
+        // Offices
+        [FunctionNames.PutOffice] = new("Create or replace an office")
+        {
+            Description = "Keeps the summary columns other capabilities maintain (latest rank, open complaints, active sanctions). Answers the new ETag.",
+            Body = typeof(PutOffice),
+            BodyExample = """
+                { "name": "دفتر پیشخوان دولت شماره ۱۲ خرم‌آباد", "countyCode": "khorramabad",
+                  "openingHours": { "regular": "07:30-14:30", "thursday": "08:00-12:00", "afterHours": "16:00-20:00" },
+                  "address": "خرم‌آباد، خیابان انقلاب، پلاک ۲۴", "managerName": "مریم رضایی", "licenseNo": "LR-1402-0012",
+                  "phone": "06633221100", "email": "office12@example.ir", "status": "active" }
+                """,
+            Responses = Ok<OfficeView>(),
+            Errors = new Dictionary<int, string> { [409] = "The code already belongs to an office of another province." },
+        },
+        [FunctionNames.GetOffice] = new("Read an office with its latest rank, open complaints and active sanctions")
+        {
+            Description = "An office key sees only its own office; an inspector only its county's.",
+            Responses = Ok<OfficeView>(),
+        },
+        [FunctionNames.ListOffices] = new("List a province's offices")
+        {
+            Description = "Inspectors see their county only.",
+            Responses = Ok<Page<OfficeView>>(),
+            Query = [Province, new("countyCode", "Only this county's offices."), new("status", "active, suspended or revoked."), .. PageParameters],
+        },
+        [FunctionNames.ImportOffices] = new("Bulk upsert offices from CSV")
+        {
+            Description = "UTF-8 CSV with a header row; columns " + string.Join(",", OfficeImport.Columns)
+                + " (required: officeCode, name, countyCode, regularHours). Valid rows are applied; the others are reported with their line and field errors.",
+            Body = typeof(string),
+            BodyMediaType = "text/csv",
+            BodyExample = "officeCode,name,countyCode,regularHours,afterHours,email\n"
+                + "kh-0012,دفتر پیشخوان شماره ۱۲,khorramabad,07:30-14:30,16:00-20:00,office12@example.ir\n",
+            Responses = Ok<OfficeImport.ImportResult>(),
+        },
+
+        // Agencies
+        [FunctionNames.PutAgency] = new("Create or update a service agency")
+        {
+            Body = typeof(PutAgency),
+            BodyExample = """{ "name": "اداره کل پست استان لرستان", "province": "lorestan", "contactEmail": "post@example.ir" }""",
+            Responses = Ok<AgencyView>(),
+            ResponseExample = """{ "agencyId": "lorestan-post", "name": "اداره کل پست استان لرستان", "province": "lorestan", "contactEmail": "post@example.ir" }""",
+        },
+        [FunctionNames.GetAgency] = new("Read an agency") { Responses = Ok<AgencyView>() },
+        [FunctionNames.ListAgencies] = new("List a province's agencies")
+        {
+            Responses = Ok<Page<AgencyView>>(),
+            Query = [Province, .. PageParameters],
+        },
+
+        // Contracts
+        [FunctionNames.PutContract] = new("Create or replace an outsourcing contract")
+        {
+            Description = "The services an agency outsources (SLA in working hours, fee in rials) to offices of the named counties of its province.",
+            Body = typeof(PutContract),
+            BodyExample = """
+                { "agencyId": "lorestan-post",
+                  "services": [ { "serviceCode": "parcel", "name": "پذیرش مرسوله پستی", "slaHours": 16, "fee": 150000 } ],
+                  "countyCodes": [ "khorramabad", "borujerd" ], "validFrom": "2026-03-21", "validTo": "2027-03-20" }
+                """,
+            Responses = Ok<ContractView>(),
+        },
+        [FunctionNames.GetContract] = new("Read a contract") { Responses = Ok<ContractView>() },
+
+        // Members
+        [FunctionNames.PutMember] = new("Create or replace a working-group member")
+        {
+            Body = typeof(PutMember),
+            BodyExample = """{ "name": "علی محمدی", "email": "a.mohammadi@example.ir", "role": "countyLead", "province": "lorestan", "countyCode": "khorramabad", "digest": true }""",
+            Responses = Ok<MemberView>(),
+        },
+        [FunctionNames.ListMembers] = new("List a province's working-group members")
+        {
+            Responses = Ok<Page<MemberView>>(),
+            Query = [Province, .. PageParameters],
+        },
+
+        // Calendar
+        [FunctionNames.ListHolidays] = new("List the official holidays in force (public)")
+        {
+            Description = "Working-day deadlines (SLA hours, complaint stages) skip these days and Fridays.",
+            Responses = Ok<List<HolidaysApi.HolidayView>>(),
+            Query = [new("year", "A Jalali year such as 1405; all years when absent.", Type: "integer")],
+        },
+        [FunctionNames.PutHoliday] = new("Declare or rename an official holiday")
+        {
+            Body = typeof(HolidaysApi.PutHoliday),
+            BodyExample = """{ "name": "عید سعید فطر" }""",
+            Responses = Ok<HolidaysApi.HolidayView>(),
+            ResponseExample = """{ "date": "2026-03-20", "jalaliDate": "1404-12-29", "name": "عید سعید فطر", "weekday": "جمعه" }""",
+        },
+        [FunctionNames.DeleteHoliday] = new("Remove a holiday (the day becomes a working day again)") { Responses = NoContent() },
+
+        // Ranking policy and rankings
+        [FunctionNames.PutRankingPolicy] = new("Publish a new version of a province's ranking policy")
+        {
+            Description = "Weights (summing to 1), shrinkage strengths, minimum volume, normalisation and tier cut-offs. "
+                + "The server assigns the version; rankings keep the version they were computed with.",
+            Body = typeof(RankingPolicyApi.PutRankingPolicy),
+            BodyExample = """
+                { "province": "lorestan",
+                  "indicators": [
+                    { "indicator": "slaCompliance", "weight": 0.30, "shrinkageStrength": 20 },
+                    { "indicator": "satisfaction", "weight": 0.25, "shrinkageStrength": 10 },
+                    { "indicator": "upheldComplaintsPer1000", "weight": 0.15, "shrinkageStrength": 500 },
+                    { "indicator": "inspectionScore", "weight": 0.15, "shrinkageStrength": 1 },
+                    { "indicator": "training", "weight": 0.075, "shrinkageStrength": 2 },
+                    { "indicator": "afterHours", "weight": 0.075, "shrinkageStrength": 2 } ],
+                  "minimumVolume": 30,
+                  "tiers": [ { "tier": "alef", "minimumScore": 75 }, { "tier": "be", "minimumScore": 60 },
+                             { "tier": "jim", "minimumScore": 40 }, { "tier": "dal", "minimumScore": 0 } ],
+                  "normalisation": "minMax", "resamples": 200, "intervalCoverage": 0.9 }
+                """,
+            Responses = Ok<RankingPolicy.RankingPolicy>(),
+            Errors = new Dictionary<int, string> { [409] = "The policy changed concurrently; retry." },
+        },
+        [FunctionNames.GetRankingPolicy] = new("Read the ranking policy in force (public)")
+        {
+            Responses = Ok<RankingPolicy.RankingPolicy>(),
+            Query = [new("province", "Province code, e.g. lorestan.", Required: true)],
+        },
+        [FunctionNames.GetRanking] = new("Read a published monthly ranking (public)")
+        {
+            Description = "Rows of a province or one county: score with its interval, ranks with their intervals, tier, movement and indicators. 404 before publication.",
+            Responses = Ok<RankingsApi.PublishedRanking>(),
+            Query = [new("scope", "A province code (lorestan) or a county code.", Required: true)],
+        },
+        // Complaints
+        [FunctionNames.FileComplaint] = new("File a complaint about an office (public)")
+        {
+            Description = "Give either a complainant (name, mobile, email, national ID — each optional) or \"anonymous\": true. "
+                + "Answers the tracking code and, once, a secret that lets the complainant escalate or withdraw. "
+                + "The same complaint again within 24 hours answers 200 with the first tracking code. An acknowledgement is mailed when an email is given.",
+            Body = typeof(FileComplaint),
+            BodyExample = """
+                { "officeCode": "kh-0012", "category": "overcharging",
+                  "description": "برای صدور کارت سوخت دو برابر تعرفه مصوب از من وجه دریافت شد و رسید هم داده نشد.",
+                  "incidentDate": "1405-09-02",
+                  "complainant": { "name": "زهرا احمدی", "mobile": "09121234567", "email": "z.ahmadi@example.ir" } }
+                """,
+            Responses = new Dictionary<int, Type?> { [200] = typeof(FiledComplaint), [201] = typeof(FiledComplaint) },
+            Errors = new Dictionary<int, string> { [429] = "Too many complaints from this client; retry after Retry-After seconds." },
+        },
+        [FunctionNames.GetComplaintStatus] = new("Follow a complaint by its tracking code (public)")
+        {
+            Description = "Status, deadlines (Jalali dates) and timeline only: never the complainant or the description.",
+            Responses = Ok<PublicComplaintView>(),
+            Errors = new Dictionary<int, string> { [429] = "Too many follow-ups from this client; retry after Retry-After seconds." },
+        },
+        [FunctionNames.EscalateComplaint] = new("Escalate a complaint decided at stage 1 to the province (public)")
+        {
+            Description = "With the secret given at filing, or with an admin key of the province instead.",
+            Body = typeof(EscalateComplaint),
+            BodyExample = """{ "reason": "دفتر وجه اضافه را بازنگردانده است.", "secret": "P4KX-7MNR-2QWT-H9CZ" }""",
+            Responses = Ok<PublicComplaintView>(),
+            Errors = new Dictionary<int, string> { [409] = "Not decided at stage 1, or the escalation window has closed." },
+        },
+        [FunctionNames.WithdrawComplaint] = new("Withdraw an open complaint (public)")
+        {
+            Description = "With the secret given at filing, or with an admin key of the province instead.",
+            Body = typeof(WithdrawComplaint),
+            BodyExample = """{ "secret": "P4KX-7MNR-2QWT-H9CZ", "reason": "مبلغ اضافه بازگردانده شد." }""",
+            Responses = Ok<PublicComplaintView>(),
+            Errors = new Dictionary<int, string> { [409] = "The complaint is no longer open." },
+        },
+        [FunctionNames.ListComplaintCategories] = new("The complaint categories with Persian and English labels (public)")
+        {
+            Responses = Ok<List<ComplaintCategory>>(),
+        },
+        [FunctionNames.ListComplaints] = new("List complaints in the caller's scope")
+        {
+            Description = "Admins: their province; inspectors: their county; an office: the complaints about itself, without complainant data (items are then OfficeComplaintView).",
+            Responses = Ok<Page<ComplaintSummary>>(),
+            Query =
+            [
+                Province, new("countyCode", "Only this county's."), new("officeCode", "Only this office's."),
+                new("status", "open, or one complaint status."), new("overdue", "true or false."), new("category", "A category code."), .. PageParameters,
+            ],
+        },
+        [FunctionNames.GetComplaintCase] = new("Read the whole case, with the complainant")
+        {
+            Description = "Every read of the complainant's data is written to the complaint's access log first.",
+            Responses = Ok<ComplaintCaseView>(),
+        },
+        [FunctionNames.DecideComplaint] = new("Decide the open stage of a complaint")
+        {
+            Description = "Stage 1: an admin or the county's inspector; stage 2: an admin other than the stage-1 decider. "
+                + "Outcomes: " + string.Join(", ", ComplaintOutcome.All) + "; a remedy is required when (partly) upheld. Upheld complaints count against the office.",
+            Body = typeof(DecideComplaint),
+            BodyExample = """{ "outcome": "upheld", "reasons": "رسید پرداخت و تعرفه مصوب بررسی شد؛ دریافت وجه اضافه محرز است.", "remedy": "بازگرداندن مبلغ اضافه به شاکی ظرف سه روز کاری" }""",
+            Responses = Ok<ComplaintStaffView>(),
+            Errors = new Dictionary<int, string> { [409] = "No open stage to decide, or the same admin decided stage 1." },
+        },
+        [FunctionNames.ExtendComplaint] = new("Extend the open stage's deadline")
+        {
+            Body = typeof(ExtendComplaint),
+            BodyExample = """{ "newDueDate": "1405-10-05", "reason": "استعلام از اداره پست استان در جریان است." }""",
+            Responses = Ok<ComplaintStaffView>(),
+            Errors = new Dictionary<int, string> { [409] = "The stage is not open, or it was already extended the maximum number of times." },
+        },
+        [FunctionNames.GetComplaintAccessLog] = new("Who read the complainant's data, when and why")
+        {
+            Responses = Ok<Page<AccessLogEntry>>(),
+            Query = PageParameters,
+        },
+
+        // Targets (management by goals)
+        [FunctionNames.PutTarget] = new("Plan an indicator for a province or county and month")
+        {
+            Description = "The planned value in the indicator's unit: shares are fractions 0..1 (0.9 = 90 %), satisfaction 1..5, days, counts.",
+            Body = typeof(PutTarget),
+            BodyExample = """{ "planned": 0.92, "note": "هدف مصوب جلسه آذر کارگروه استان" }""",
+            Responses = Ok<TargetView>(),
+        },
+        [FunctionNames.GetTargets] = new("Planned against actual, per indicator, for a scope and month")
+        {
+            Description = "Each planned indicator with its actual value from the stats, the verdict (on plan, behind) and a trend; an open month is judged pro rata.",
+            Responses = Ok<TargetReport>(),
+        },
+
+        // Meetings
+        [FunctionNames.PostMeeting] = new("Record a working-group meeting and its decisions")
+        {
+            Description = "Dates are Jalali (1405-09-10) or Gregorian (2026-12-01). Each decision has an owner (a member id) and a due date.",
+            Body = typeof(PostMeeting),
+            BodyExample = """
+                { "date": "1405-09-10", "scope": "lorestan", "title": "جلسه ماهانه کارگروه دفاتر پیشخوان استان لرستان",
+                  "participants": [ "m-chair", "m-secretary", "m-khorramabad" ],
+                  "decisions": [
+                    { "text": "بازرسی مجدد دفاتر دارای شکایت تأییدشده در شهرستان خرم‌آباد تا پایان ماه", "ownerMemberId": "m-khorramabad",
+                      "dueDate": "1405-09-30", "links": { "offices": [ "kh-0012" ] } } ] }
+                """,
+            Responses = Created<MeetingView>(),
+            Headers = [IdempotencyKey],
+            Errors = new Dictionary<int, string> { [422] = "The Idempotency-Key was used with another body." },
+        },
+        [FunctionNames.ListMeetings] = new("List a province's or county's meetings, newest first")
+        {
+            Responses = Ok<Page<MeetingView>>(),
+            Query = [new("scope", "A province or county code; defaults to the caller's."), .. PageParameters],
+        },
+        [FunctionNames.GetMeeting] = new("Read a meeting with its decisions") { Responses = Ok<MeetingView>() },
+        [FunctionNames.PostDecisionStatus] = new("Mark a decision done or dropped, or reopen it")
+        {
+            Body = typeof(PostDecisionStatus),
+            BodyExample = """{ "status": "done", "note": "گزارش بازرسی مجدد در جلسه دی ارائه شد." }""",
+            Responses = Ok<DecisionView>(),
+            Errors = new Dictionary<int, string> { [409] = "The decision is closed; reopen it first." },
+        },
+
+        [FunctionNames.RecomputeRanking] = new("Queue a recomputation of a closed period")
+        {
+            NoBody = true,
+            Responses = Accepted<RankingsApi.Queued>(),
+            ResponseExample = """{ "status": "queued", "province": "lorestan", "period": "1405-08" }""",
+            Query = [new("province", "Province code; only the bootstrap key (all provinces) must give it.")],
+            Errors = new Dictionary<int, string> { [409] = "The period is not closed yet." },
+        },
+    };
+}
