@@ -70,6 +70,14 @@ var tables = [
   'ComplaintContacts'
   'ComplaintDedupe'
   'ComplaintAccessLog'
+  'Inspections'
+  'InspectionsByCounty'
+  'InspectionTemplates'
+  'InspectionPolicies'
+  'InspectionFollowUps'
+  'Reinspections'
+  'Sanctions'
+  'SanctionTimers'
 ]
 var queues = [
   'notifications'
