@@ -17,6 +17,8 @@ public static class DigestServices
         services.AddSingleton<IDigestSection, InspectionStatsSection>();
         services.AddSingleton<IDigestSection, MeetingDecisionsSection>();
         services.AddSingleton<IDigestSection, OverdueComplaintsSection>();
+        services.AddSingleton<IDigestSection, SanctionsAwaitingDecisionSection>();
+        services.AddSingleton<IDigestSection, OpenInspectionWorkSection>();
         services.AddSingleton<IDigestSection, ReInspectionAgreementSection>();
         services.AddSingleton<IDigestSection, TargetsBehindPlanSection>();
         services.AddSingleton<IDigestSection, RankingMoversSection>();

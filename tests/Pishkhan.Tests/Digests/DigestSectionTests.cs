@@ -232,6 +232,55 @@ public sealed class DigestSectionTests(HostFixture fixture) : IClassFixture<Host
     }
 
     [Fact]
+    public async Task SanctionsWaitingForTheGroupAreListedObjectionsFirstAndGoOnTheAgenda()
+    {
+        await Host.SeedProvinceAsync("hormozgan", "hz");
+        var table = Host.Table(Pishkhan.Storage.Tables.Sanctions);
+        var now = DateTimeOffset.UtcNow;
+        async Task Add(string office, string county, string rk, string step, string status, int daysAgo, int? objectedDaysAgo = null) =>
+            await table.AddEntityAsync(new Pishkhan.Sanctions.SanctionEntity
+            {
+                PartitionKey = office, RowKey = rk, Province = "hormozgan", CountyCode = county, Step = step, Severity = "minor", Status = status,
+                ProposedAt = now.AddDays(-daysAgo), ObjectedAt = objectedDaysAgo is { } o ? now.AddDays(-o) : null,
+            });
+        await Add("hz-o1", "hz-c1", "s1", "fine", Pishkhan.Sanctions.SanctionStatus.Proposed, 3);
+        await Add("hz-o3", "hz-c2", "s2", "writtenWarning", Pishkhan.Sanctions.SanctionStatus.Objected, 20, 2);
+        await Add("hz-o2", "hz-c1", "s3", "notice", Pishkhan.Sanctions.SanctionStatus.Effective, 40);
+        var section = Host.Services.GetServices<IDigestSection>().OfType<SanctionsAwaitingDecisionSection>().Single();
+
+        var block = (await section.BuildAsync(Now("hormozgan"), Azar, default))!;
+
+        Assert.Equal([["دفتر پیشخوان 3", "اخطار کتبی", "اعتراض"], ["دفتر پیشخوان 1", "جریمه", "پیشنهادی"]], block.Rows.Select(r => r.Take(3).ToArray()));
+        Assert.Equal(2, block.Agenda.Count);
+        Assert.Contains("۱ برخورد انضباطی پیشنهادی", block.Agenda[0]);
+        var county1 = (await section.BuildAsync(Now("hormozgan", "hz-c1"), Azar, default))!;
+        Assert.Equal(["دفتر پیشخوان 1"], county1.Rows.Select(r => r[0]));
+    }
+
+    [Fact]
+    public async Task LateFollowUpsAndOpenInspectionRequestsAreCountedPerCounty()
+    {
+        await Host.SeedProvinceAsync("sistan-baluchestan", "sb");
+        var today = Tehran.Today(TimeProvider.System);
+        string D(int days) => today.AddDays(days).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var followUps = Host.Table(Pishkhan.Storage.Tables.InspectionFollowUps);
+        await followUps.AddEntityAsync(new Pishkhan.Inspections.FollowUpEntity { PartitionKey = "sb-c1", RowKey = "a", OfficeCode = "sb-o1", Province = "sistan-baluchestan", DueDate = D(-3) });
+        await followUps.AddEntityAsync(new Pishkhan.Inspections.FollowUpEntity { PartitionKey = "sb-c1", RowKey = "b", OfficeCode = "sb-o2", Province = "sistan-baluchestan", DueDate = D(5) });
+        await followUps.AddEntityAsync(new Pishkhan.Inspections.FollowUpEntity { PartitionKey = "sb-c2", RowKey = "c", OfficeCode = "sb-o3", Province = "sistan-baluchestan", DueDate = D(-9), Status = "done" });
+        await Host.Table(Pishkhan.Storage.Tables.InspectionRequests).AddEntityAsync(new Pishkhan.Inspections.InspectionRequestEntity
+        {
+            PartitionKey = "sb-c2", RowKey = "upheld-sb-o3-x", Province = "sistan-baluchestan", OfficeCode = "sb-o3", Kind = "complaint", Reason = "r", CreatedAt = DateTimeOffset.UtcNow,
+        });
+        var section = Host.Services.GetServices<IDigestSection>().OfType<OpenInspectionWorkSection>().Single();
+
+        var block = (await section.BuildAsync(Now("sistan-baluchestan"), Azar, default))!;
+
+        Assert.Equal([["خرم‌آباد", "۱", "۰"], ["بروجرد", "۰", "۱"]], block.Rows.Select(r => r.ToArray()));
+        Assert.Contains("۱ بازرسی مجدد", Assert.Single(block.Agenda));
+        Assert.Null(await section.BuildAsync(Now("sistan-baluchestan", "sb-c9"), Azar, default));
+    }
+
+    [Fact]
     public async Task ReInspectionAgreementComesFromTheInspectionsSource()
     {
         Assert.Null(await new ReInspectionAgreementSection(new NoReInspectionAgreementSource()).BuildAsync(Province("fars"), Azar, default));
