@@ -29,7 +29,7 @@ public interface IDigestSection
 {
     string Title { get; }
 
-    /// <summary>Position in the digest (low first). Built-ins: complaints 200, SLA 300, inspections 400, delivery 900+.</summary>
+    /// <summary>Position in the digest (low first); the built-ins use 100–910 (Digests/README.md lists them).</summary>
     int Order => 500;
 
     /// <summary>The block for this scope and month (the month of the week that just ended); null when there is nothing to say.</summary>
