@@ -5,13 +5,17 @@ using Pishkhan.Calendar;
 using Pishkhan.Complaints;
 using Pishkhan.Contracts;
 using Pishkhan.Counties;
+using Pishkhan.Digests;
 using Pishkhan.Health;
 using Pishkhan.Http;
+using Pishkhan.Inspections;
 using Pishkhan.Meetings;
 using Pishkhan.Members;
+using Pishkhan.Notifications;
 using Pishkhan.Offices;
 using Pishkhan.RankingPolicy;
 using Pishkhan.Rankings;
+using Pishkhan.Sanctions;
 using Pishkhan.Targets;
 using static Pishkhan.OpenApi.Doc;
 
@@ -47,7 +51,13 @@ public static class ApiDocs
         ["meetingId"] = "Meeting id, as returned when the meeting was recorded.",
         ["decisionId"] = "Decision id, as listed in the meeting.",
         ["trackingCode"] = "The complaint's tracking code (K7MQ-2XHP-R9TC): any case, dashes optional, Persian digits accepted.",
+        ["id"] = "An inspection id, {officeCode}.{20-character stamp} (kh-0012.2516067947993c9e1a7f), as answered by POST /api/inspections; "
+            + "a sanction proposed after an inspection has the inspection's id.",
+        ["version"] = "A checklist version number, 1–999999 (Persian digits accepted); GET also takes \"current\".",
     };
+
+    private static readonly QueryParameter UnsubscribeToken =
+        new("t", "The signed token of the digest's link: {province}.{memberId}.{signature} (HMAC-SHA256, base64url).", Required: true);
 
     public static readonly IReadOnlyDictionary<string, RouteDoc> Routes = new Dictionary<string, RouteDoc>
     {
@@ -351,6 +361,36 @@ public static class ApiDocs
             Errors = new Dictionary<int, string> { [409] = "The decision is closed; reopen it first." },
         },
 
+        // Digests and mail
+        [FunctionNames.SendDigests] = new("Send this week's digest of a province now")
+        {
+            Description = "The weekly timer (Saturday 07:00 Tehran) does the same for every province. Every member with digests on gets "
+                + "the digest of their scope (county leads their county's), in SendGrid calls of up to 1,000 recipients. One digest per "
+                + "member per week: a second call in the same week sends nothing already sent (alreadySent). The body may be empty "
+                + "(a provincial admin's own province). 503 when Pishkhan__UnsubscribeSigningKey is not set: every digest carries a signed unsubscribe link.",
+            Body = typeof(SendDigestsRequest),
+            BodyExample = """{ "province": "lorestan" }""",
+            Responses = Ok<DigestSendResult>(),
+            ResponseExample = """{ "province": "lorestan", "week": "1405-09-14", "recipients": 12, "sent": 11, "alreadySent": 0, "failed": 0, "waiting": 1 }""",
+        },
+        [FunctionNames.GetUnsubscribe] = new("Unsubscribe from the weekly digest (the link in its footer)")
+        {
+            Description = "Honoured at once: the member's digest setting is turned off, and a short Persian page says so. "
+                + "An admin turns it back on with PUT /api/members/{memberId}.",
+            Query = [UnsubscribeToken],
+            Responses = new Dictionary<int, Type?> { [200] = typeof(string) },
+            ResponseMediaType = "text/html",
+        },
+        [FunctionNames.PostUnsubscribe] = new("One-click unsubscribe by a mail client (RFC 8058 List-Unsubscribe-Post)")
+        {
+            Description = "What mail clients post to the List-Unsubscribe URL of a digest (body List-Unsubscribe=One-Click, not read). "
+                + "alreadyUnsubscribed also for a member since removed; nothing is written then.",
+            NoBody = true,
+            Query = [UnsubscribeToken],
+            Responses = Ok<UnsubscribeResult>(),
+            ResponseExample = """{ "status": "unsubscribed" }""",
+        },
+
         [FunctionNames.RecomputeRanking] = new("Queue a recomputation of a closed period")
         {
             NoBody = true,
@@ -358,6 +398,238 @@ public static class ApiDocs
             ResponseExample = """{ "status": "queued", "province": "lorestan", "period": "1405-08" }""",
             Query = [new("province", "Province code; only the bootstrap key (all provinces) must give it.")],
             Errors = new Dictionary<int, string> { [409] = "The period is not closed yet." },
+        },
+
+        // Inspections
+        [FunctionNames.GetInspectionTemplate] = new("Read a checklist version, or the one in force")
+        {
+            Description = "\"current\" is the province's newest version, or the built-in national checklist (version 1, 26 items) when the province has none of its own.",
+            Responses = Ok<ChecklistTemplate>(),
+            Query = [Province],
+        },
+        [FunctionNames.PutInspectionTemplate] = new("Publish a new checklist version for the province")
+        {
+            Description = "Versions are immutable and must increase: the same items again answer 200, other items 409. "
+                + "Inspections name the version they were made against and are scored with it.",
+            Body = typeof(PutChecklistTemplate),
+            BodyExample = """
+                { "items": [
+                    { "code": "receipt-every-fee", "text": "برای هر وجه دریافتی رسید رسمی (چاپی یا الکترونیکی) به مراجع داده می‌شود.", "category": "tariffsAndReceipts", "weight": 4, "critical": true },
+                    { "code": "no-extra-charges", "text": "وجهی بیش از تعرفه مصوب یا با عنوان غیرمجاز از مراجعان دریافت نمی‌شود.", "category": "tariffsAndReceipts", "weight": 5, "critical": true },
+                    { "code": "staff-id-badges", "text": "همه کارکنان کارت شناسایی عکس‌دار با نام و سمت را در معرض دید دارند.", "category": "staffConduct", "weight": 3 },
+                    { "code": "queue-system-working", "text": "سامانه نوبت‌دهی فعال است و نوبت مراجعان رعایت می‌شود.", "category": "premisesAndQueueing", "weight": 3 },
+                    { "code": "rural-service-days", "text": "خدمات سیار روستایی در روزهای اعلام‌شده ارائه می‌شود.", "category": "openingHours", "weight": 2 },
+                    { "code": "licence-valid", "text": "پروانه فعالیت دفتر معتبر است و خدمتی خارج از حدود مجوز ارائه نمی‌شود.", "category": "licenceDisplay", "weight": 5, "critical": true } ] }
+                """,
+            Responses = new Dictionary<int, Type?> { [200] = typeof(ChecklistTemplate), [201] = typeof(ChecklistTemplate) },
+            Query = [Province],
+            Errors = new Dictionary<int, string> { [409] = "The version exists with other items, or is not above the current version." },
+        },
+        [FunctionNames.PostInspection] = new("Report an inspection visit")
+        {
+            Description = "Validated in full, stored as queued and processed in the background: score, violations, corrective actions, "
+                + "follow-up visit, statistics, a sanction proposal and a notification to the office. Every item of the checklist version "
+                + "is reported once (pass, fail or na). complaintIds or requestId only for complaint visits, followUpOf only for followUp, "
+                + "officeOpen for unannounced visits only, reinspectionOf only with an admin key for an inspection drawn for re-inspection. "
+                + "visitedAt may not be in the future nor older than the policy's maxBackdateDays.",
+            Body = typeof(PostInspection),
+            BodyExample = """
+                { "officeCode": "kh-0012", "type": "routine", "visitedAt": "2026-11-24T11:10:00+03:30", "templateVersion": 1,
+                  "items": [
+                    { "code": "tariff-list-displayed", "result": "pass" },
+                    { "code": "receipt-every-fee", "result": "fail", "note": "برای دو مراجع در زمان بازرسی بابت خدمات ثبت‌نام رسید پرداخت صادر نشد." },
+                    { "code": "no-extra-charges", "result": "pass" },
+                    { "code": "card-payment-accepted", "result": "pass" },
+                    { "code": "services-recorded", "result": "pass" },
+                    { "code": "complaint-channel-posted", "result": "pass" },
+                    { "code": "service-list-posted", "result": "pass" },
+                    { "code": "tracking-code-given", "result": "pass" },
+                    { "code": "staff-id-badges", "result": "pass" },
+                    { "code": "staff-authorised", "result": "pass" },
+                    { "code": "courteous-conduct", "result": "pass" },
+                    { "code": "no-intermediaries", "result": "pass" },
+                    { "code": "training-certificates-valid", "result": "pass", "note": "گواهی یکی از کارکنان تا پایان دی‌ماه اعتبار دارد." },
+                    { "code": "manager-present", "result": "pass" },
+                    { "code": "opening-hours-posted", "result": "pass" },
+                    { "code": "opening-hours-kept", "result": "pass" },
+                    { "code": "after-hours-as-declared", "result": "na", "note": "دفتر خدمات خارج از وقت اداری اعلام نکرده است." },
+                    { "code": "queue-system-working", "result": "fail", "note": "دستگاه نوبت‌دهی خراب است و نوبت‌ها دستی و بدون ترتیب داده می‌شود." },
+                    { "code": "waiting-area", "result": "pass" },
+                    { "code": "accessibility", "result": "pass" },
+                    { "code": "signage-and-cleanliness", "result": "pass" },
+                    { "code": "documents-kept-private", "result": "pass" },
+                    { "code": "personal-passwords", "result": "pass" },
+                    { "code": "secure-disposal", "result": "pass" },
+                    { "code": "licence-displayed", "result": "pass" },
+                    { "code": "licence-valid", "result": "pass" } ],
+                  "staff": { "present": 4, "trained": 3 },
+                  "summary": "بازرسی دوره‌ای آذرماه؛ صدور رسید و نوبت‌دهی نیاز به اصلاح فوری دارد." }
+                """,
+            Responses = Accepted<InspectionAccepted>(),
+            ResponseExample = """{ "id": "kh-0012.2516067947993c9e1a7f", "status": "queued" }""",
+            Headers = [IdempotencyKey],
+            Errors = new Dictionary<int, string>
+            {
+                [409] = "The drawn inspection named in reinspectionOf was already re-inspected.",
+                [422] = "The Idempotency-Key was used with another body.",
+            },
+        },
+        [FunctionNames.GetInspection] = new("Read an inspection, with its outcome once processed")
+        {
+            Description = "status is queued until the background processing has scored it; outcome then holds the score, violations, "
+                + "corrective actions with their due dates, the follow-up visit and the proposed sanction.",
+            Responses = Ok<InspectionView>(),
+            ResponseExample = """
+                { "id": "kh-0012.2516067947993c9e1a7f", "officeCode": "kh-0012", "province": "lorestan", "countyCode": "khorramabad",
+                  "type": "routine", "visitedAt": "2026-11-24T07:40:00+00:00", "visitedOnJalali": "1405-09-03", "templateVersion": 1, "status": "processed",
+                  "items": [
+                    { "code": "tariff-list-displayed", "result": "pass" },
+                    { "code": "receipt-every-fee", "result": "fail", "note": "برای دو مراجع در زمان بازرسی بابت خدمات ثبت‌نام رسید پرداخت صادر نشد." },
+                    { "code": "no-extra-charges", "result": "pass" }, { "code": "card-payment-accepted", "result": "pass" },
+                    { "code": "services-recorded", "result": "pass" }, { "code": "complaint-channel-posted", "result": "pass" },
+                    { "code": "service-list-posted", "result": "pass" }, { "code": "tracking-code-given", "result": "pass" },
+                    { "code": "staff-id-badges", "result": "pass" }, { "code": "staff-authorised", "result": "pass" },
+                    { "code": "courteous-conduct", "result": "pass" }, { "code": "no-intermediaries", "result": "pass" },
+                    { "code": "training-certificates-valid", "result": "pass", "note": "گواهی یکی از کارکنان تا پایان دی‌ماه اعتبار دارد." },
+                    { "code": "manager-present", "result": "pass" }, { "code": "opening-hours-posted", "result": "pass" },
+                    { "code": "opening-hours-kept", "result": "pass" },
+                    { "code": "after-hours-as-declared", "result": "na", "note": "دفتر خدمات خارج از وقت اداری اعلام نکرده است." },
+                    { "code": "queue-system-working", "result": "fail", "note": "دستگاه نوبت‌دهی خراب است و نوبت‌ها دستی و بدون ترتیب داده می‌شود." },
+                    { "code": "waiting-area", "result": "pass" }, { "code": "accessibility", "result": "pass" },
+                    { "code": "signage-and-cleanliness", "result": "pass" }, { "code": "documents-kept-private", "result": "pass" },
+                    { "code": "personal-passwords", "result": "pass" }, { "code": "secure-disposal", "result": "pass" },
+                    { "code": "licence-displayed", "result": "pass" }, { "code": "licence-valid", "result": "pass" } ],
+                  "complaintIds": [], "staff": { "present": 4, "trained": 3 },
+                  "summary": "بازرسی دوره‌ای آذرماه؛ صدور رسید و نوبت‌دهی نیاز به اصلاح فوری دارد.",
+                  "postedByRole": "inspector", "createdAt": "2026-11-24T08:05:12+00:00", "processedAt": "2026-11-24T08:05:14+00:00",
+                  "outcome": {
+                    "score": 50, "rawScore": 90.3, "capped": true, "majorViolation": true,
+                    "violations": [
+                      { "code": "receipt-every-fee", "text": "برای هر وجه دریافتی رسید رسمی (چاپی یا الکترونیکی) به مراجع داده می‌شود.", "category": "tariffsAndReceipts", "critical": true, "occurrence": 1 },
+                      { "code": "queue-system-working", "text": "سامانه نوبت‌دهی فعال است و نوبت مراجعان رعایت می‌شود.", "category": "premisesAndQueueing", "critical": false, "occurrence": 1 } ],
+                    "correctiveActions": [
+                      { "code": "receipt-every-fee", "text": "برای هر وجه دریافتی رسید رسمی (چاپی یا الکترونیکی) به مراجع داده می‌شود.", "dueDate": "2026-11-29", "dueDateJalali": "1405-09-08" },
+                      { "code": "queue-system-working", "text": "سامانه نوبت‌دهی فعال است و نوبت مراجعان رعایت می‌شود.", "dueDate": "2026-12-12", "dueDateJalali": "1405-09-21" } ],
+                    "priorViolationPoints": 0, "followUpDue": "2026-12-13",
+                    "sanctionId": "kh-0012.2516067947993c9e1a7f", "sanctionStep": "writtenWarning" } }
+                """,
+        },
+        [FunctionNames.ListInspections] = new("List an office's or a county's inspections, newest visit first")
+        {
+            Description = "Give officeCode or countyCode; an office key needs neither, an inspector defaults to its county.",
+            Responses = Ok<Page<InspectionSummary>>(),
+            Query = [new("officeCode", "An office's inspections."), new("countyCode", "A county team's inspections."), .. PageParameters],
+        },
+        [FunctionNames.ListInspectionRequests] = new("List a county's targeted-inspection requests")
+        {
+            Description = "Raised by the complaints escalation rule; a complaint inspection that names the request or one of its complaints closes it.",
+            Responses = Ok<Page<InspectionRequestView>>(),
+            Query = [new("countyCode", "The county; an inspector defaults to its own."), new("status", "open or done."), .. PageParameters],
+        },
+        [FunctionNames.ListInspectionFollowUps] = new("List a county's scheduled follow-up visits, earliest due first")
+        {
+            Description = "A follow-up is due the working day after an inspection's last corrective action; a followUp inspection closes it.",
+            Responses = Ok<Page<FollowUpView>>(),
+            Query = [new("countyCode", "The county; an inspector defaults to its own."), new("status", "open or done."), .. PageParameters],
+        },
+        [FunctionNames.GetInspectionCoverage] = new("Which active offices of a county are overdue a routine inspection")
+        {
+            Description = "An office is due routineIntervalMonths after its last processed routine inspection; one never inspected routinely is overdue. Overdue offices first.",
+            Responses = Ok<CoverageView>(),
+        },
+        [FunctionNames.PostReinspectionDraw] = new("Draw a closed month's inspections for province re-inspection now")
+        {
+            Description = "The daily timer does it otherwise. Each county team's inspections are ranked by SHA-256 of drawSeed|period|county|id "
+                + "and the first reinspectionShare of them are drawn; the first draw is kept, so drawing again answers the same report.",
+            NoBody = true,
+            Responses = Ok<ReinspectionReport>(),
+            Query = [Province],
+            Errors = new Dictionary<int, string> { [409] = "The month has not ended yet." },
+        },
+        [FunctionNames.GetReinspections] = new("A month's re-inspection draw and each county team's agreement with the province team")
+        {
+            Responses = Ok<ReinspectionReport>(),
+            Query = [Province, new("countyCode", "Only this county team's figures.")],
+        },
+        [FunctionNames.ListInspectionPoison] = new("Inspection messages that failed processing (poison queue)")
+        {
+            Description = "Up to 32 messages, peeked and left in place. A message holds only an inspection id; one naming another province's office is left out.",
+            Responses = Ok<Page<PoisonMessage>>(),
+        },
+        [FunctionNames.GetInspectionPolicy] = new("Read a province's inspection policy (public)")
+        {
+            Description = "Score cap for a failed critical item, working days to correct, recurrence window, routine interval, re-inspection share and seed. Defaults when the province has set none.",
+            Responses = Ok<InspectionPolicy>(),
+            Query = [new("province", "Province code, e.g. lorestan; a caller whose key is bound to a province may omit it.")],
+        },
+        [FunctionNames.PutInspectionPolicy] = new("Replace the province's inspection policy")
+        {
+            Description = "Every member has a default; the policy applies to inspections processed from then on.",
+            Body = typeof(InspectionPolicy),
+            BodyExample = """
+                { "criticalFailureScoreCap": 50, "criticalFixWorkingDays": 5, "fixWorkingDays": 15, "recurrenceMonths": 12,
+                  "routineIntervalMonths": 6, "reinspectionShare": 0.1, "drawSeed": "lorestan-1405-q3", "maxBackdateDays": 60 }
+                """,
+            Responses = Ok<InspectionPolicy>(),
+            Query = [Province],
+        },
+
+        // Sanctions
+        [FunctionNames.ListSanctions] = new("List an office's sanctions, newest first")
+        {
+            Description = "An office key sees its own without officeCode; an inspector only its county's offices.",
+            Responses = Ok<Page<SanctionView>>(),
+            Query = [new("officeCode", "The office; required except for an office key.")],
+        },
+        [FunctionNames.GetSanction] = new("Read a sanction and where it stands in due process")
+        {
+            Description = "proposed → confirmed (objection window) → effective → ended, or overturned; confirmed → objected → effective or overturned. "
+                + "A confirmed sanction past its window reads as effective.",
+            Responses = Ok<SanctionView>(),
+            ResponseExample = """
+                { "id": "kh-0012.2516067947993c9e1a7f", "officeCode": "kh-0012", "province": "lorestan", "countyCode": "khorramabad",
+                  "inspectionId": "kh-0012.2516067947993c9e1a7f", "step": "writtenWarning", "stepFa": "اخطار کتبی", "severity": "major", "priorPoints": 0,
+                  "status": "confirmed",
+                  "reason": "تخلفات بازرسی: برای هر وجه دریافتی رسید رسمی (چاپی یا الکترونیکی) به مراجع داده می‌شود. (بحرانی)؛ سامانه نوبت‌دهی فعال است و نوبت مراجعان رعایت می‌شود.",
+                  "proposedAt": "2026-11-24T08:05:14+00:00", "decidedAt": "2026-11-30T05:45:00+00:00",
+                  "decisionReason": "عدم صدور رسید در گزارش بازرسی مستند است و دفتر سابقه تخلف ندارد؛ اخطار کتبی تأیید شد.",
+                  "effectiveAt": "2026-12-12T20:30:00+00:00", "objectionDeadlineJalali": "1405-09-21", "endsAt": "2027-12-12T20:30:00+00:00" }
+                """,
+        },
+        [FunctionNames.DecideSanction] = new("Confirm or overturn a proposed sanction, or decide on the office's objection")
+        {
+            Description = "Confirming a proposal opens the office's objection window (objectionWindowWorkingDays working days); confirming "
+                + "after an objection puts the sanction into effect at once. The office and the province's members are notified.",
+            Body = typeof(SanctionDecision),
+            BodyExample = """{ "decision": "confirm", "reason": "عدم صدور رسید در گزارش بازرسی مستند است و دفتر سابقه تخلف ندارد؛ اخطار کتبی تأیید شد." }""",
+            Responses = Ok<SanctionView>(),
+            Errors = new Dictionary<int, string> { [409] = "The sanction is neither proposed nor objected, or it changed concurrently." },
+        },
+        [FunctionNames.ObjectSanction] = new("Object to a confirmed sanction (the office itself)")
+        {
+            Description = "Only while the objection window is open (before effectiveAt); the sanction then waits for an admin's final decision.",
+            Body = typeof(SanctionObjection),
+            BodyExample = """{ "reason": "رسید الکترونیکی همه تراکنش‌های آن روز از سامانه صادر شده و فهرست آن پیوست نامه دفتر است؛ درخواست بازبینی داریم." }""",
+            Responses = Ok<SanctionView>(),
+            Errors = new Dictionary<int, string> { [409] = "The objection window is not open, an objection was already filed, or the sanction changed concurrently." },
+        },
+        [FunctionNames.GetSanctionPolicy] = new("Read a province's sanction ladder (public)")
+        {
+            Description = "Base steps for minor and major violations, escalation thresholds over earlier violation points, objection window, fine and suspension. Defaults when the province has set none.",
+            Responses = Ok<SanctionPolicy>(),
+            Query = [new("province", "Province code, e.g. lorestan; a caller whose key is bound to a province may omit it.")],
+        },
+        [FunctionNames.PutSanctionPolicy] = new("Replace the province's sanction ladder")
+        {
+            Description = "Every member has a default; the ladder applies to proposals made from then on.",
+            Body = typeof(SanctionPolicy),
+            BodyExample = """
+                { "lookbackMonths": 12, "minorViolationPoints": 1, "majorViolationPoints": 2, "escalationThresholds": [ 1, 3, 5, 7 ],
+                  "minorBaseStep": "notice", "majorBaseStep": "writtenWarning", "minorCeilingStep": "fine",
+                  "objectionWindowWorkingDays": 10, "suspensionDays": 30, "fineRials": 50000000, "recordMonths": 12 }
+                """,
+            Responses = Ok<SanctionPolicy>(),
+            Query = [Province],
         },
     };
 }
