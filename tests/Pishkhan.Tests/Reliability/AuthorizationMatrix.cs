@@ -187,6 +187,10 @@ public static partial class AuthorizationMatrix
         [FunctionNames.ObjectSanction] = new(_ => OfficeA1),
         [FunctionNames.GetSanctionPolicy] = new(_ => A, Query: "province=" + ProvinceA),
         [FunctionNames.PutSanctionPolicy] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
+        [FunctionNames.SendDigests] = new(_ => A),
+        // A forged token: the routes are public, the signature is what protects a member's setting.
+        [FunctionNames.GetUnsubscribe] = new(_ => null, Query: $"t={ProvinceA}.m-chair.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+        [FunctionNames.PostUnsubscribe] = new(_ => null, Query: $"t={ProvinceA}.m-chair.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
     };
 
     /// <summary>Sample bodies for POST/PUT routes whose OpenAPI entry has no example; null = the route takes no body.</summary>

@@ -15,14 +15,11 @@ public sealed class MatrixFixture : IAsyncLifetime
     public TestHost Host { get; private set; } = null!;
     public MatrixWorld World { get; private set; } = null!;
     public ConcurrentQueue<MatrixOutcome> Outcomes { get; } = new();
+    private readonly string _pickup = ReliabilitySettings.NewPickupDirectory();
 
     public async Task InitializeAsync()
     {
-        Host = await TestHost.StartAsync(timers: [], settings: new()
-        {
-            ["Pishkhan:Complaints:FilingsPerClient"] = "100000",
-            ["Pishkhan:Complaints:FollowUpsPerClient"] = "100000",
-        });
+        Host = await TestHost.StartAsync(timers: [], settings: ReliabilitySettings.For(_pickup));
         World = await MatrixWorld.SeedAsync(Host);
     }
 
@@ -50,6 +47,7 @@ public sealed class MatrixFixture : IAsyncLifetime
             });
         }
         await Host.DisposeAsync();
+        Directory.Delete(_pickup, recursive: true);
     }
 }
 

@@ -11,6 +11,7 @@ public sealed class CorpusFixture : IAsyncLifetime
 {
     public TestHost Host { get; private set; } = null!;
     public string Complaint { get; private set; } = "";
+    private readonly string _pickup = ReliabilitySettings.NewPickupDirectory();
 
     /// <summary>The entity count after the last case: nothing else writes here, so it is the next case's "before".</summary>
     public int? KnownCount { get; set; }
@@ -19,11 +20,7 @@ public sealed class CorpusFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Host = await TestHost.StartAsync(queues: [], timers: [], settings: new()
-        {
-            ["Pishkhan:Complaints:FilingsPerClient"] = "100000",
-            ["Pishkhan:Complaints:FollowUpsPerClient"] = "100000",
-        });
+        Host = await TestHost.StartAsync(queues: [], timers: [], settings: ReliabilitySettings.For(_pickup));
         await Host.SeedProvinceAsync(UnicodeAndShapeCorpusTests.Province, "uc");
         await Host.PutOkAsync("/api/members/uc-chair", new { name = "رئیس", email = "chair.uc@example.ir", role = "chair", province = UnicodeAndShapeCorpusTests.Province });
         var filed = await Host.SendAsync(HttpMethod.Post, "/api/complaints", new
@@ -43,6 +40,7 @@ public sealed class CorpusFixture : IAsyncLifetime
                 byStatus = Statuses.GroupBy(s => s).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString(), g => g.Count()),
             });
         await Host.DisposeAsync();
+        Directory.Delete(_pickup, recursive: true);
     }
 }
 
