@@ -15,6 +15,10 @@ public sealed class PishkhanSettings
     public long MaxJsonBodyBytes { get; init; } = 64 * 1024;
     public long MaxCsvBodyBytes { get; init; } = 2 * 1024 * 1024;
     public double ThursdayWorkingHours { get; init; } = 4;
+    /// <summary>The page citizens rate a completed service on; the one-time token is appended as ?token=.</summary>
+    public string RatingLinkBase { get; init; } = "http://127.0.0.1:7071/rate";
+    /// <summary>Delay before an office's request counters are moved into OfficeStats (batches the writes).</summary>
+    public double RequestStatsFlushSeconds { get; init; } = 1;
     public StorageSettings Storage { get; init; } = new();
 
     public static readonly string[] Keys =
@@ -26,6 +30,8 @@ public sealed class PishkhanSettings
         "Pishkhan__MaxJsonBodyBytes",
         "Pishkhan__MaxCsvBodyBytes",
         "Pishkhan__ThursdayWorkingHours",
+        "Pishkhan__RatingLinkBase",
+        "Pishkhan__RequestStatsFlushSeconds",
         "Pishkhan__StorageNamePrefix",
     ];
 
@@ -38,6 +44,8 @@ public sealed class PishkhanSettings
             MaxJsonBodyBytes = section.GetValue("MaxJsonBodyBytes", 64L * 1024),
             MaxCsvBodyBytes = section.GetValue("MaxCsvBodyBytes", 2L * 1024 * 1024),
             ThursdayWorkingHours = section.GetValue("ThursdayWorkingHours", 4.0),
+            RatingLinkBase = section["RatingLinkBase"] is { Length: > 0 } link ? link : "http://127.0.0.1:7071/rate",
+            RequestStatsFlushSeconds = section.GetValue("RequestStatsFlushSeconds", 1.0),
             Storage = new StorageSettings
             {
                 ConnectionString = config["AzureWebJobsStorage"] is { Length: > 0 } cs ? cs

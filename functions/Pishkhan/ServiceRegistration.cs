@@ -31,6 +31,14 @@ public static class ServiceRegistration
         services.AddSingleton<ContractStore>();
         services.AddSingleton<Stats.OfficeStatsStore>();
         services.AddSingleton<Notifications.Outbox>();
+        services.AddSingleton<Requests.Committers>();
+        services.AddSingleton<Requests.ReferenceCache>();
+        services.AddSingleton<Requests.SlaCalendar>();
+        services.AddSingleton<Requests.OfficeRouter>();
+        services.AddSingleton<Requests.RequestStats>();
+        services.AddSingleton<Requests.RequestOutbox>();
+        services.AddSingleton<Requests.OfficeBook>();
+        services.AddSingleton<Requests.CallbackSender>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

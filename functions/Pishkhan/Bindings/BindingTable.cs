@@ -5,6 +5,8 @@ using Pishkhan.Counties;
 using Pishkhan.Health;
 using Pishkhan.Members;
 using Pishkhan.Offices;
+using Pishkhan.Ratings;
+using Pishkhan.Requests;
 using static Pishkhan.Auth.Role;
 
 namespace Pishkhan.Bindings;
@@ -30,6 +32,14 @@ public static class FunctionNames
     public const string GetContract = nameof(GetContract);
     public const string PutMember = nameof(PutMember);
     public const string ListMembers = nameof(ListMembers);
+    public const string RotateWebhookSecret = nameof(RotateWebhookSecret);
+    public const string PostRequest = nameof(PostRequest);
+    public const string GetRequest = nameof(GetRequest);
+    public const string ListRequests = nameof(ListRequests);
+    public const string PostRequestEvent = nameof(PostRequestEvent);
+    public const string PostRating = nameof(PostRating);
+    public const string SendRequestCallback = nameof(SendRequestCallback);
+    public const string SlaSweep = nameof(SlaSweep);
 }
 
 /// <summary>Route templates, relative to the "api" prefix (host.json extensions.http.routePrefix).</summary>
@@ -48,6 +58,11 @@ public static class Routes
     public const string Contract = "contracts/{contractId}";
     public const string Member = "members/{memberId}";
     public const string Members = "members";
+    public const string AgencyWebhookSecret = "agencies/{agencyId}/webhook-secret";
+    public const string Requests = "requests";
+    public const string Request = "requests/{id}";
+    public const string RequestEvents = "requests/{id}/events";
+    public const string Ratings = "ratings";
 }
 
 /// <summary>Queue names (each has a "-poison" twin, created at start-up).</summary>
@@ -55,14 +70,17 @@ public static class QueueNames
 {
     public const string Notifications = "notifications";
     public const string Inspections = "inspections";
+    public const string RequestCallbacks = "request-callbacks";
 
     /// <summary>Every queue the app uses, bound or only written to; each is created with its poison twin.</summary>
-    public static readonly string[] All = [Notifications, Inspections];
+    public static readonly string[] All = [Notifications, Inspections, RequestCallbacks];
 }
 
 /// <summary>Six-field NCRONTAB schedules, in UTC (Tehran is UTC+03:30 all year).</summary>
 public static class Schedules
 {
+    /// <summary>Hourly at minute 5: marks overdue open service requests breached.</summary>
+    public const string SlaSweep = "0 5 * * * *";
 }
 
 public static class BindingTable
@@ -90,9 +108,21 @@ public static class BindingTable
         new(FunctionNames.GetContract, "GET", Routes.Contract, AccessRule.For(Role.Admin, Member, Agency), ContractsApi.Get),
         new(FunctionNames.PutMember, "PUT", Routes.Member, Admin, MembersApi.Put),
         new(FunctionNames.ListMembers, "GET", Routes.Members, Admin, MembersApi.List),
+        new(FunctionNames.RotateWebhookSecret, "POST", Routes.AgencyWebhookSecret, Admin, Webhooks.RotateSecret),
+        new(FunctionNames.PostRequest, "POST", Routes.Requests, AccessRule.For(Agency), IntakeApi.Post),
+        new(FunctionNames.GetRequest, "GET", Routes.Request, AccessRule.For(Role.Admin, Agency, Office), RequestsApi.Get),
+        new(FunctionNames.ListRequests, "GET", Routes.Requests, AccessRule.For(Role.Admin, Agency, Office), RequestsApi.List),
+        new(FunctionNames.PostRequestEvent, "POST", Routes.RequestEvents, AccessRule.For(Office), RequestsApi.PostEvent),
+        new(FunctionNames.PostRating, "POST", Routes.Ratings, AccessRule.Public, RatingsApi.Post),
     ];
 
-    public static readonly IReadOnlyList<QueueBinding> Queues = [];
+    public static readonly IReadOnlyList<QueueBinding> Queues =
+    [
+        new(FunctionNames.SendRequestCallback, QueueNames.RequestCallbacks, Webhooks.Send),
+    ];
 
-    public static readonly IReadOnlyList<TimerBinding> Timers = [];
+    public static readonly IReadOnlyList<TimerBinding> Timers =
+    [
+        new(FunctionNames.SlaSweep, Schedules.SlaSweep, Requests.SlaSweep.Run),
+    ];
 }

@@ -31,7 +31,10 @@ public static class Tables
     public const string OfficeStats = "OfficeStats";
     public const string Outbox = "Outbox";
     public const string InspectionRequests = "InspectionRequests";
+    public const string Requests = "Requests";
+    public const string RequestKeys = "RequestKeys";
 
     public static readonly List<string> All =
-        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests];
+        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests,
+            Requests, RequestKeys];
 }
