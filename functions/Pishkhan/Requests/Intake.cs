@@ -82,7 +82,7 @@ public static class IntakeApi
             throw Problem.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused.",
                 "This Idempotency-Key was already used with a different body; use a new key for a new request.");
 
-        var written = isNew ? draft : JsonSerializer.Deserialize<RequestDraft>(claim.DraftJson, Json.Options)!;
+        var written = isNew ? draft : JsonSerializer.Deserialize<RequestDraft>(claim.DraftJson, StoredJson.Options)!;
         await request.Service<OfficeBook>().CreateAsync(written, mayExist: !isNew, ct);
         return TypedResults.Created($"/api/requests/{claim.RequestId}", new RequestCreated(claim.RequestId, claim.OfficeCode, RequestStatus.Submitted, claim.DueAt));
     }
@@ -142,7 +142,7 @@ public static class IntakeApi
             var claim = new ClaimRow
             {
                 PartitionKey = draft.AgencyId, RowKey = claimKey, BodyHash = bodyHash, RequestId = draft.RequestId, OfficeCode = draft.OfficeCode,
-                CreatedAt = draft.CreatedAt, DueAt = draft.DueAt, DraftJson = JsonSerializer.Serialize(draft, Json.Options),
+                CreatedAt = draft.CreatedAt, DueAt = draft.DueAt, DraftJson = JsonSerializer.Serialize(draft, StoredJson.Options),
             };
             ws.Put(claim);
             ws.Put(new AgencyIndexRow

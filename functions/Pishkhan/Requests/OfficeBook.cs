@@ -222,7 +222,7 @@ public sealed class OfficeBook(Store store, Committers committers, RequestStats 
             return new OutboxRow
             {
                 PartitionKey = row.OfficeCode, RowKey = RequestIds.OutboxRowKey(row.Suffix, 0, "completed-" + OutboxKinds.Notification),
-                Kind = OutboxKinds.Notification, PayloadJson = JsonSerializer.Serialize(n, Json.Options),
+                Kind = OutboxKinds.Notification, PayloadJson = JsonSerializer.Serialize(n, StoredJson.Options),
             };
         }
     }
@@ -230,7 +230,7 @@ public sealed class OfficeBook(Store store, Committers committers, RequestStats 
     internal static OutboxRow Callback(RequestRow row, int seq, string what) => new()
     {
         PartitionKey = row.OfficeCode, RowKey = RequestIds.OutboxRowKey(row.Suffix, 0, what + "-" + OutboxKinds.Callback),
-        Kind = OutboxKinds.Callback, PayloadJson = JsonSerializer.Serialize(new CallbackMessage(row.RequestId, seq), Json.Options),
+        Kind = OutboxKinds.Callback, PayloadJson = JsonSerializer.Serialize(new CallbackMessage(row.RequestId, seq), StoredJson.Options),
     };
 
     internal static string RoleName(Role role) => role.ToString().ToLowerInvariant();

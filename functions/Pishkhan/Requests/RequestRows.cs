@@ -3,7 +3,6 @@ using System.Runtime.Serialization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
-using Pishkhan.Http;
 
 namespace Pishkhan.Requests;
 
@@ -77,6 +76,12 @@ public static class RequestIds
     public const string OutboxPrefix = "~outbox_";
 }
 
+/// <summary>JSON kept in table columns and queue messages we write ourselves: lenient, nulls kept (unlike the strict API reader).</summary>
+public static class StoredJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}
+
 /// <summary>One entry of the immutable status history: what happened, when, and who did it.</summary>
 public sealed record StatusChange(string What, DateTimeOffset At, string ByRole, string? BySubject, string? Note, DateTimeOffset RecordedAt);
 
@@ -115,14 +120,14 @@ public sealed class RequestRow : IRow
 
     [IgnoreDataMember] public string Suffix => RowKey[2..];
 
-    public IReadOnlyList<StatusChange> History() => JsonSerializer.Deserialize<List<StatusChange>>(HistoryJson, Json.Options)!;
+    public IReadOnlyList<StatusChange> History() => JsonSerializer.Deserialize<List<StatusChange>>(HistoryJson, StoredJson.Options)!;
 
     /// <summary>Appends to the history (never rewrites it); returns the new entry's index.</summary>
     public int Append(StatusChange change)
     {
-        var history = JsonSerializer.Deserialize<List<StatusChange>>(HistoryJson, Json.Options)!;
+        var history = JsonSerializer.Deserialize<List<StatusChange>>(HistoryJson, StoredJson.Options)!;
         history.Add(change);
-        HistoryJson = JsonSerializer.Serialize(history, Json.Options);
+        HistoryJson = JsonSerializer.Serialize(history, StoredJson.Options);
         return history.Count - 1;
     }
 

@@ -81,7 +81,7 @@ public static class Webhooks
         CallbackMessage? m;
         try
         {
-            m = JsonSerializer.Deserialize<CallbackMessage>(message.ToString(), Json.Options);
+            m = JsonSerializer.Deserialize<CallbackMessage>(message.ToString(), StoredJson.Options);
         }
         catch (JsonException)
         {
