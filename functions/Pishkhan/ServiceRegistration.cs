@@ -37,7 +37,7 @@ public static class ServiceRegistration
         services.AddSingleton<Requests.OfficeRouter>();
         services.AddSingleton<Requests.RequestStats>();
         services.AddSingleton<Requests.RequestOutbox>();
-        services.AddSingleton<Requests.OfficeBook>();
+        services.AddSingleton<Requests.RequestBook>();
         services.AddSingleton<Requests.CallbackSender>();
         services.AddHostedService<StorageInitializer>();
         return services;

@@ -31,16 +31,16 @@ public static class RatingsApi
         errors.ThrowIfAny();
 
         var ct = request.CancellationToken;
-        if (!RatingTokens.TryParse(body.Token, out var officeCode, out var suffix)) throw Problem.NotFound("rating token");
-        var book = request.Service<OfficeBook>();
+        if (!RatingTokens.TryParse(body.Token, out var key)) throw Problem.NotFound("rating token");
+        var book = request.Service<RequestBook>();
         var hash = RatingTokens.Hash(body.Token);
         // A plain read first: unknown tokens are answered without touching the office's write path.
-        var known = await book.FindAsync(officeCode, suffix, ct);
+        var known = await book.FindAsync(key, ct);
         if (known?.RatingTokenHash is null || known.RatingTokenHash != hash) throw Problem.NotFound("rating token");
         if (known.RatedAt is not null) throw Problem.Conflict("This rating token was already used.");
 
         var now = request.Service<TimeProvider>().GetUtcNow();
-        var rated = await book.RateAsync(officeCode, suffix, hash, body.Score, comment, now, ct);
+        var rated = await book.RateAsync(key, hash, body.Score, comment, now, ct);
         return TypedResults.Created((string?)null, new RatingRecorded(body.Score, rated.RatedAt!.Value));
     }
 }

@@ -241,22 +241,21 @@ public sealed class PartitionCommitter(TableClient table, string partitionKey)
 
             try
             {
-                var response = await Table.SubmitTransactionAsync(actions);
+                var etags = await SubmitAsync(actions);
                 var now = DateTimeOffset.UtcNow;
                 for (var i = 0; i < slotsInOrder.Count; i++)
                 {
                     var (rk, slot) = slotsInOrder[i];
                     if (!slot.Pinned) continue;
                     var row = slot.Current;
-                    if (row is not null) row.ETag = response.Value[i].Headers.ETag ?? default;
+                    if (row is not null) row.ETag = etags[i];
                     if (row is not null && row.ETag == default) _pinned.TryRemove(rk, out _);
                     else _pinned[rk] = new Cached(row, now);
                 }
                 Complete(included);
                 return deferred;
             }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 or 404 && e.FailedTransactionActionIndex is int index
-                                                              && index < slotsInOrder.Count && attempt + 1 < MaxAttempts)
+            catch (Exception e) when (Failed(e) is (409 or 412 or 404, int index) && index < slotsInOrder.Count && attempt + 1 < MaxAttempts)
             {
                 // Someone else wrote the row first (or it was not as assumed): read it and decide again.
                 var rk = slotsInOrder[index].RowKey;
@@ -264,18 +263,47 @@ public sealed class PartitionCommitter(TableClient table, string partitionKey)
                 known.Remove(rk);
                 mustRead.Add(rk);
                 units = [.. included, .. deferred];
-                if (e.Status == 412) await Task.Delay(Random.Shared.Next(0, 3 + attempt * 3));
+                if (Failed(e).Status == 412) await Task.Delay(Random.Shared.Next(0, 3 + attempt * 3));
             }
             catch (Exception e)
             {
                 // Unknown outcome (timeout, storage down): forget cached rows; callers may retry, and every
                 // unit is idempotent by its keys.
                 foreach (var (rk, _) in slotsInOrder) _pinned.TryRemove(rk, out _);
-                FailAll(units, e is TableTransactionFailedException
+                FailAll(units, e is TableTransactionFailedException or SingleActionFailedException
                     ? new RequestFailedException(503, "The partition is too contended; retry.")
                     : e);
                 return [];
             }
+        }
+    }
+
+    /// <summary>
+    /// One action goes as a plain request (cheaper to build and to serve than a one-operation
+    /// transaction); a failure is reported the same way as a transaction's, so callers need not care.
+    /// </summary>
+    private async Task<ETag[]> SubmitAsync(List<TableTransactionAction> actions)
+    {
+        if (actions.Count > 1)
+        {
+            var response = await Table.SubmitTransactionAsync(actions);
+            return [.. response.Value.Select(r => r.Headers.ETag ?? default)];
+        }
+        var a = actions[0];
+        try
+        {
+            var response = a.ActionType switch
+            {
+                TableTransactionActionType.Add => await Table.AddEntityAsync(a.Entity),
+                TableTransactionActionType.UpdateReplace => await Table.UpdateEntityAsync(a.Entity, a.ETag, TableUpdateMode.Replace),
+                TableTransactionActionType.Delete => await Table.DeleteEntityAsync(a.Entity.PartitionKey, a.Entity.RowKey, a.ETag),
+                _ => throw new InvalidOperationException($"Unexpected action {a.ActionType}."),
+            };
+            return [response.Headers.ETag ?? default];
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
+        {
+            throw new SingleActionFailedException(e);
         }
     }
 
@@ -379,6 +407,18 @@ public sealed class PartitionCommitter(TableClient table, string partitionKey)
     private static void FailAll(List<Pending> units, Exception e)
     {
         foreach (var u in units) u.Done.TrySetException(e);
+    }
+
+    private static (int Status, int? Index) Failed(Exception e) => e switch
+    {
+        TableTransactionFailedException t => (t.Status, t.FailedTransactionActionIndex),
+        SingleActionFailedException s => (s.Status, 0),
+        _ => (0, null),
+    };
+
+    private sealed class SingleActionFailedException(RequestFailedException inner) : Exception(inner.Message, inner)
+    {
+        public int Status { get; } = inner.Status;
     }
 
     /// <summary>Stands for a row assumed to exist but not read (only deletable).</summary>

@@ -12,7 +12,7 @@ namespace Pishkhan.Requests;
 /// the TTL), which keeps a flood of bad requests off storage. Loads ignore the caller's cancellation: other
 /// callers may be waiting for the same load.
 /// </summary>
-public sealed class ReferenceCache(ContractStore contracts, OfficeStore offices, AgencyStore agencies)
+public sealed class ReferenceCache(ContractStore contracts, OfficeStore offices, AgencyStore agencies, Counties.CountyStore counties)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
 
@@ -20,6 +20,7 @@ public sealed class ReferenceCache(ContractStore contracts, OfficeStore offices,
     private readonly TtlCache<string, OfficeEntity?> _offices = new();
     private readonly TtlCache<(string Province, string County), List<OfficeEntity>> _countyOffices = new();
     private readonly TtlCache<string, AgencyEntity?> _agencies = new();
+    private readonly TtlCache<string, List<string>> _counties = new();
 
     public Task<ContractEntity?> ContractAsync(string contractId, CancellationToken cancellationToken) =>
         _contracts.GetAsync(contractId, () => contracts.FindAsync(contractId, CancellationToken.None));
@@ -32,6 +33,9 @@ public sealed class ReferenceCache(ContractStore contracts, OfficeStore offices,
 
     public Task<AgencyEntity?> AgencyAsync(string agencyId, CancellationToken cancellationToken) =>
         _agencies.GetAsync(agencyId, () => agencies.FindAsync(agencyId, CancellationToken.None));
+
+    public Task<List<string>> CountiesAsync(string province, CancellationToken cancellationToken) =>
+        _counties.GetAsync(province, async () => (await counties.ListAsync(province, CancellationToken.None)).Select(c => c.CountyCode).ToList());
 
     /// <summary>Drops a cached agency (its webhook changed through this instance).</summary>
     public void ForgetAgency(string agencyId) => _agencies.Remove(agencyId);

@@ -6,15 +6,17 @@ using Azure;
 
 namespace Pishkhan.Requests;
 
-// Requests table, PK = officeCode: each office's partition is a small aggregate store, so a status
-// change, its open-work counter, its SLA index entry, its statistics delta and its outgoing messages are
-// written in ONE entity-group transaction (see README "Storage"). Row kinds by row-key prefix:
-//   r_{suffix}                  the request (authoritative)           RequestRow
-//   d_{dueTicks:D19}_{suffix}   open and not yet breached, by dueAt   DueRow
-//   ~office                     open-work counter of the office       LedgerRow
-//   ~delta_{period}             statistics not yet in OfficeStats     DeltaRow
-//   ~sealed_{period}_{guid}     a delta being applied to OfficeStats  DeltaRow
-//   ~outbox_{suffix}_{n}        a notification / callback to send     OutboxRow
+// Requests table, PK = countyCode: each county's partition is a small aggregate store. Routing chooses
+// among the county's offices, so the chosen office's open-work counter, the request, its SLA index entry,
+// the statistics delta and the outgoing messages of one change are ONE entity-group transaction, and
+// concurrent intakes of a county share a transaction (see README "Storage"). Row kinds by key prefix:
+//   r_{office}_{suffix}                   the request (authoritative)          RequestRow
+//   d_{dueTicks:D19}_{office}_{suffix}    open, not yet breached, by dueAt     DueRow
+//   ~office_{office}                      the office's open-work counter       LedgerRow
+//   ~delta_{office}_{period}              counts not yet in OfficeStats        DeltaRow
+//   ~sealed_{office}_{period}_{guid}      a delta being applied to OfficeStats DeltaRow
+//   ~outbox_{office}_{suffix}_{what}      a notification / callback to send    OutboxRow
+//   a_{agency}_{invTicks:D19}_{office}_{suffix}  the agency's index, newest first  AgencyIndexRow
 // '~' sorts after every letter, so "RowKey ge '~'" reads only the bookkeeping rows.
 
 public static class RequestStatus
@@ -28,14 +30,14 @@ public static class RequestStatus
     public static bool IsOpen(string status) => status is Submitted or Accepted;
 }
 
-/// <summary>Request ids are "{officeCode}_{suffix}": the office partition is found from the id alone.</summary>
+/// <summary>Request ids are "{countyCode}_{officeCode}_{suffix}": the partition and row are found from the id alone.</summary>
 public static class RequestIds
 {
     private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz"; // ascending in ASCII, so ids sort like their numbers
     private const long MaxMillis = 1L << 50;                               // year ~37,600
     public const int SuffixLength = 16;
 
-    /// <summary>Newest first inside an office partition: 10 characters of inverted milliseconds, then 6 random.</summary>
+    /// <summary>Newest first inside an office's range: 10 characters of inverted milliseconds, then 6 random.</summary>
     public static string NewSuffix(DateTimeOffset now)
     {
         var inverted = MaxMillis - 1 - now.ToUnixTimeMilliseconds();
@@ -47,33 +49,40 @@ public static class RequestIds
         return new string(s);
     }
 
-    public static string Id(string officeCode, string suffix) => $"{officeCode}_{suffix}";
+    public static string Id(string countyCode, string officeCode, string suffix) => $"{countyCode}_{officeCode}_{suffix}";
 
-    public static bool TryParse(string? id, out string officeCode, out string suffix)
+    public static bool TryParse(string? id, out RequestKey key)
     {
-        officeCode = suffix = "";
-        if (id is null || id.Length > 60) return false;
-        var sep = id.IndexOf('_');
-        if (sep < 0 || id.Length - sep - 1 != SuffixLength) return false;
-        if (!Text.Codes.TryNormalize(id[..sep], out var code) || code != id[..sep]) return false;
-        var s = id[(sep + 1)..];
-        if (!s.All(c => Alphabet.Contains(c))) return false;
-        (officeCode, suffix) = (code, s);
+        key = default;
+        if (id is null || id.Length > 100) return false;
+        var parts = id.Split('_');
+        if (parts.Length != 3 || parts[2].Length != SuffixLength || !parts[2].All(c => Alphabet.Contains(c))) return false;
+        if (!Text.Codes.TryNormalize(parts[0], out var county) || county != parts[0]) return false;
+        if (!Text.Codes.TryNormalize(parts[1], out var office) || office != parts[1]) return false;
+        key = new RequestKey(county, office, parts[2]);
         return true;
     }
 
-    public static string RequestRowKey(string suffix) => "r_" + suffix;
-    public static string DueRowKey(DateTimeOffset dueAt, string suffix) => $"d_{dueAt.UtcTicks:D19}_{suffix}";
+    public static string RequestRowKey(string officeCode, string suffix) => $"r_{officeCode}_{suffix}";
+    public static string OfficeRangeStart(string officeCode) => $"r_{officeCode}_";
+    public static string OfficeRangeEnd(string officeCode) => $"r_{officeCode}`";   // '`' follows '_'
+    public static string DueRowKey(DateTimeOffset dueAt, string officeCode, string suffix) => $"d_{dueAt.UtcTicks:D19}_{officeCode}_{suffix}";
     /// <summary>Due rows strictly before <paramref name="now"/> sort below this key.</summary>
     public static string DueUpperBound(DateTimeOffset now) => $"d_{now.UtcTicks:D19}";
-    public static string DeltaRowKey(string period) => "~delta_" + period;
-    public static string OutboxRowKey(string suffix, int seq, string kind) => $"~outbox_{suffix}_{seq:D3}_{kind}";
-    public const string LedgerRowKey = "~office";
-    public const string RequestPrefix = "r_";
-    public const string RequestPrefixEnd = "r`";   // '`' follows '_'
+    public static string LedgerRowKey(string officeCode) => "~office_" + officeCode;
+    public static string DeltaRowKey(string officeCode, string period) => $"~delta_{officeCode}_{period}";
+    public static string SealedRowKey(string officeCode, string period) => $"~sealed_{officeCode}_{period}_{Guid.NewGuid():N}";
+    public static string OutboxRowKey(string officeCode, string suffix, string what, string kind) => $"~outbox_{officeCode}_{suffix}_{what}-{kind}";
     public const string SealedPrefix = "~sealed_";
     public const string DeltaPrefix = "~delta_";
     public const string OutboxPrefix = "~outbox_";
+}
+
+/// <summary>Where a request lives: partition (county) and row (office + suffix).</summary>
+public readonly record struct RequestKey(string CountyCode, string OfficeCode, string Suffix)
+{
+    public string RowKey => RequestIds.RequestRowKey(OfficeCode, Suffix);
+    public string Id => RequestIds.Id(CountyCode, OfficeCode, Suffix);
 }
 
 /// <summary>JSON kept in table columns and queue messages we write ourselves: lenient, nulls kept (unlike the strict API reader).</summary>
@@ -92,7 +101,8 @@ public sealed class RequestRow : IRow
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
 
-    [IgnoreDataMember] public string OfficeCode => PartitionKey;
+    [IgnoreDataMember] public string CountyCode => PartitionKey;
+    public string OfficeCode { get; set; } = "";
     public string RequestId { get; set; } = "";
     public string AgencyId { get; set; } = "";
     public string ContractId { get; set; } = "";
@@ -101,7 +111,6 @@ public sealed class RequestRow : IRow
     public int SlaHours { get; set; }
     public string ExternalRef { get; set; } = "";
     public string Province { get; set; } = "";
-    public string CountyCode { get; set; } = "";
     public string Status { get; set; } = RequestStatus.Submitted;
     public bool Breached { get; set; }
     /// <summary>True while the d_ row exists (open and not yet marked breached).</summary>
@@ -118,7 +127,8 @@ public sealed class RequestRow : IRow
     public string? RatingComment { get; set; }
     public DateTimeOffset? RatedAt { get; set; }
 
-    [IgnoreDataMember] public string Suffix => RowKey[2..];
+    [IgnoreDataMember] public string Suffix => RowKey[^RequestIds.SuffixLength..];
+    [IgnoreDataMember] public RequestKey Key => new(CountyCode, OfficeCode, Suffix);
 
     public IReadOnlyList<StatusChange> History() => JsonSerializer.Deserialize<List<StatusChange>>(HistoryJson, StoredJson.Options)!;
 
@@ -148,12 +158,12 @@ public sealed class DueRow : IRow
 public sealed class LedgerRow : IRow
 {
     public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = RequestIds.LedgerRowKey;
+    public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
+    public string OfficeCode { get; set; } = "";
     public int Open { get; set; }
     public string Province { get; set; } = "";
-    public string CountyCode { get; set; } = "";
     public IRow Copy() => (IRow)MemberwiseClone();
 }
 
@@ -164,6 +174,8 @@ public sealed class DeltaRow : IRow
     public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
+    public string OfficeCode { get; set; } = "";
+    public string Province { get; set; } = "";
     public string Period { get; set; } = "";
     public long Received { get; set; }
     public long Completed { get; set; }
@@ -211,9 +223,11 @@ public sealed class OutboxRow : IRow
     public IRow Copy() => (IRow)MemberwiseClone();
 }
 
-// RequestKeys table, PK = agencyId: the idempotency claims and the agency's own index, written together.
-//   k_{sha256(Idempotency-Key)}             the claim: body hash, the request as first accepted   ClaimRow
-//   t_{invertedTicks:D19}_{requestId}       newest-first list of the agency's requests          AgencyIndexRow
+// RequestKeys table: the idempotency claims. PK = "{agencyId}~{first two hex digits of the key hash}"
+// (256 shards: one ever-growing partition per agency would make every insert slower — Azurite scans a
+// partition on insert — and cap a busy agency at one partition's throughput in Azure), RK = "k_{hash}".
+// A claim is one entity, inserted first: the key is part of the entity key, so of two concurrent
+// retries exactly one insert succeeds.
 
 public sealed class ClaimRow : IRow
 {
@@ -232,6 +246,9 @@ public sealed class ClaimRow : IRow
 
     public static string KeyFor(string idempotencyKey) =>
         "k_" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(idempotencyKey)));
+
+    /// <summary>The partition of a claim: the agency and the first two hex digits of the key's hash.</summary>
+    public static string PartitionFor(string agencyId, string claimKey) => $"{agencyId}~{claimKey[2..4]}";
 }
 
 public sealed class AgencyIndexRow : IRow
@@ -240,15 +257,15 @@ public sealed class AgencyIndexRow : IRow
     public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
-    public string RequestId { get; set; } = "";
-    public string OfficeCode { get; set; } = "";
+    public string RequestRowKey { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public IRow Copy() => (IRow)MemberwiseClone();
 
-    public static string KeyFor(DateTimeOffset createdAt, string requestId) =>
-        string.Create(CultureInfo.InvariantCulture, $"t_{DateTimeOffset.MaxValue.UtcTicks - createdAt.UtcTicks:D19}_{requestId}");
-    public const string Prefix = "t_";
-    public const string PrefixEnd = "t`";
+    /// <summary>In the county partition: the agency's requests sort newest first, and equally in every county, so lists merge by row key.</summary>
+    public static string KeyFor(string agencyId, DateTimeOffset createdAt, string officeCode, string suffix) =>
+        string.Create(CultureInfo.InvariantCulture, $"a_{agencyId}_{DateTimeOffset.MaxValue.UtcTicks - createdAt.UtcTicks:D19}_{officeCode}_{suffix}");
+    public static string Prefix(string agencyId) => $"a_{agencyId}_";
+    public static string PrefixEnd(string agencyId) => $"a_{agencyId}`";
 }
 
 /// <summary>Everything needed to write the request row; kept in the claim so a retry can finish the intake.</summary>

@@ -10,11 +10,11 @@ namespace Pishkhan.Requests;
 /// Moves the request counters of each office into OfficeStats, exactly once, without a read-modify-write
 /// of the (period, office) stats row per event (which contends badly when many events hit one office):
 ///
-/// 1. Every change adds its counts to the office's "~delta_{period}" row in the SAME transaction as the
-///    change itself (so a change and its count cannot be separated, and a retried change is not counted
-///    again: it finds its request row already changed).
-/// 2. A flush (shortly after a change; and by the hourly SLA sweep for anything left over) seals each
-///    delta: one transaction turns "~delta_{period}" into "~sealed_{period}_{guid}".
+/// 1. Every change adds its counts to its office's "~delta_{office}_{period}" row in the SAME transaction
+///    as the change itself, so a change and its count cannot be separated, and a retried change is not
+///    counted again (it finds its request row already changed).
+/// 2. A flush (a few seconds after a change; and by the hourly SLA sweep for anything left over) seals
+///    the county's deltas: one transaction turns each "~delta_…" row into "~sealed_{office}_{period}_{guid}".
 /// 3. Each sealed row is added to OfficeStats with <see cref="OfficeStatsStore.ApplyOnceAsync"/>, event id
 ///    "requests-{guid}" (its marker makes a second application a no-op), then deleted.
 /// A crash between any two steps leaves a row that the next flush finishes; no step can count twice.
@@ -22,94 +22,91 @@ namespace Pishkhan.Requests;
 public sealed class RequestStats(Store store, Committers committers, OfficeStatsStore officeStats, PishkhanSettings settings, ILogger<RequestStats> logger)
 {
     private readonly TableClient _table = store.Table(Tables.Requests);
-    private readonly ConcurrentDictionary<string, OfficeState> _offices = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CountyState> _counties = new(StringComparer.Ordinal);
 
-    private sealed class OfficeState
+    private sealed class CountyState
     {
         public readonly object Gate = new();
-        public readonly HashSet<string> DirtyPeriods = [];
+        public readonly HashSet<(string Office, string Period)> Dirty = [];
         public bool Scheduled;
         public readonly SemaphoreSlim Flushing = new(1, 1);
     }
 
-    /// <summary>Notes that <paramref name="periods"/> of an office have unapplied counts; a flush follows shortly.</summary>
-    public void MarkDirty(string officeCode, params string[] periods)
+    /// <summary>Notes unapplied counts of offices and periods in a county; a flush follows shortly.</summary>
+    public void MarkDirty(string countyCode, params (string Office, string Period)[] deltas)
     {
-        if (periods.Length == 0) return;
-        var state = _offices.GetOrAdd(officeCode, _ => new OfficeState());
+        if (deltas.Length == 0) return;
+        var state = _counties.GetOrAdd(countyCode, _ => new CountyState());
         bool schedule;
         lock (state.Gate)
         {
-            state.DirtyPeriods.UnionWith(periods);
+            state.Dirty.UnionWith(deltas);
             schedule = !state.Scheduled;
             state.Scheduled = true;
         }
-        if (schedule) _ = FlushLaterAsync(officeCode, state);
+        if (schedule) _ = FlushLaterAsync(countyCode, state);
     }
 
-    private async Task FlushLaterAsync(string officeCode, OfficeState state)
+    private async Task FlushLaterAsync(string countyCode, CountyState state)
     {
         // Wall-clock delay on purpose (not TimeProvider): this batches writes, it is not business time.
         await Task.Delay(TimeSpan.FromSeconds(settings.RequestStatsFlushSeconds));
         lock (state.Gate) state.Scheduled = false;
         try
         {
-            await FlushAsync(officeCode);
+            await FlushAsync(countyCode);
         }
         catch (Exception e)
         {
-            logger.LogWarning("Flushing request statistics of office {OfficeCode} failed ({Reason}); the SLA sweep retries", officeCode, e.GetType().Name);
+            logger.LogWarning("Flushing request statistics of county {CountyCode} failed ({Reason}); the SLA sweep retries", countyCode, e.GetType().Name);
         }
     }
 
     /// <summary>
-    /// Seals this office's dirty deltas and applies every sealed row to OfficeStats. With
+    /// Seals the county's dirty deltas and applies every sealed row to OfficeStats. With
     /// <paramref name="scan"/>, also finds deltas and sealed rows left by a crash (the sweep does this).
     /// </summary>
-    public async Task FlushAsync(string officeCode, bool scan = false, CancellationToken cancellationToken = default)
+    public async Task FlushAsync(string countyCode, bool scan = false, CancellationToken cancellationToken = default)
     {
-        var state = _offices.GetOrAdd(officeCode, _ => new OfficeState());
+        var state = _counties.GetOrAdd(countyCode, _ => new CountyState());
         await state.Flushing.WaitAsync(cancellationToken);
         try
         {
-            string[] periods;
+            (string Office, string Period)[] dirty;
             lock (state.Gate)
             {
-                periods = [.. state.DirtyPeriods];
-                state.DirtyPeriods.Clear();
+                dirty = [.. state.Dirty];
+                state.Dirty.Clear();
             }
-            var sealedKeys = new List<string>();
+            var sealedRows = new List<DeltaRow>();
             if (scan)
             {
-                var rows = await _table.ListAsync<TableEntity>(TableClient.CreateQueryFilter(
-                    $"PartitionKey eq {officeCode} and RowKey ge {RequestIds.DeltaPrefix} and RowKey lt {"~sealed`"}"), cancellationToken);
-                periods = [.. periods.Union(rows.Where(r => r.RowKey.StartsWith(RequestIds.DeltaPrefix, StringComparison.Ordinal))
-                    .Select(r => r.RowKey[RequestIds.DeltaPrefix.Length..]))];
-                sealedKeys.AddRange(rows.Where(r => r.RowKey.StartsWith(RequestIds.SealedPrefix, StringComparison.Ordinal)).Select(r => r.RowKey));
+                var rows = await _table.ListAsync<DeltaRow>(TableClient.CreateQueryFilter(
+                    $"PartitionKey eq {countyCode} and RowKey ge {RequestIds.DeltaPrefix} and RowKey lt {"~sealed`"}"), cancellationToken);
+                dirty = [.. dirty.Union(rows.Where(r => r.RowKey.StartsWith(RequestIds.DeltaPrefix, StringComparison.Ordinal)).Select(r => (r.OfficeCode, r.Period)))];
+                sealedRows.AddRange(rows.Where(r => r.RowKey.StartsWith(RequestIds.SealedPrefix, StringComparison.Ordinal)));
             }
 
-            if (periods.Length > 0)
+            if (dirty.Length > 0)
             {
                 try
                 {
-                    sealedKeys.AddRange(await committers.For(_table, officeCode).SubmitAsync(new SealUnit(periods), cancellationToken));
+                    sealedRows.AddRange(await committers.For(_table, countyCode).SubmitAsync(new SealUnit(dirty), cancellationToken));
                 }
                 catch
                 {
-                    lock (state.Gate) state.DirtyPeriods.UnionWith(periods);
+                    lock (state.Gate) state.Dirty.UnionWith(dirty);
                     throw;
                 }
             }
-            if (sealedKeys.Count == 0) return;
+            if (sealedRows.Count == 0) return;
 
-            var sealedRows = await Task.WhenAll(sealedKeys.Distinct().Select(k => _table.GetOrNullAsync<DeltaRow>(officeCode, k, cancellationToken)));
-            var ledger = await committers.For(_table, officeCode).PeekAsync<LedgerRow>(RequestIds.LedgerRowKey, TimeSpan.FromMinutes(5), cancellationToken);
-            foreach (var row in sealedRows.OfType<DeltaRow>())
+            foreach (var row in sealedRows.DistinctBy(r => r.RowKey))
             {
-                var eventId = "requests-" + row.RowKey[(RequestIds.SealedPrefix.Length + row.Period.Length + 1)..];
-                await officeStats.ApplyOnceAsync(row.Period, officeCode, ledger?.Province ?? "", ledger?.CountyCode ?? "", eventId, row.ApplyTo, cancellationToken);
+                var eventId = "requests-" + row.RowKey[^32..];
+                await officeStats.ApplyOnceAsync(row.Period, row.OfficeCode, row.Province, countyCode, eventId, row.ApplyTo, cancellationToken);
             }
-            await committers.For(_table, officeCode).SubmitAsync(new DeleteUnit(sealedKeys.Distinct().ToList()), cancellationToken);
+            await committers.For(_table, countyCode).SubmitAsync(new DeleteUnit([.. sealedRows.Select(r => r.RowKey).Distinct()]), cancellationToken);
         }
         finally
         {
@@ -117,34 +114,34 @@ public sealed class RequestStats(Store store, Committers committers, OfficeStats
         }
     }
 
-    /// <summary>Flushes everything the office has pending, including rows left by a crash (tests, the SLA sweep).</summary>
-    public Task FlushNowAsync(string officeCode, CancellationToken cancellationToken = default) => FlushAsync(officeCode, scan: true, cancellationToken);
+    /// <summary>Flushes everything the county has pending, including rows left by a crash (tests, the SLA sweep).</summary>
+    public Task FlushNowAsync(string countyCode, CancellationToken cancellationToken = default) => FlushAsync(countyCode, scan: true, cancellationToken);
 
-    private sealed class SealUnit(string[] periods) : Unit<List<string>>
+    private sealed class SealUnit((string Office, string Period)[] deltas) : Unit<List<DeltaRow>>
     {
-        private readonly Dictionary<string, string> _sealedKeys =
-            periods.ToDictionary(p => p, p => $"{RequestIds.SealedPrefix}{p}_{Guid.NewGuid():N}");
+        private readonly Dictionary<(string, string), string> _sealedKeys = deltas.ToDictionary(d => d, d => RequestIds.SealedRowKey(d.Office, d.Period));
 
         public override IEnumerable<RowRef> Rows =>
-            periods.SelectMany(p => new[]
+            deltas.SelectMany(d => new[]
             {
-                RowRef.For<DeltaRow>(RequestIds.DeltaRowKey(p), pinned: true),
-                RowRef.For<DeltaRow>(_sealedKeys[p], RowLoad.AssumeAbsent),
+                RowRef.For<DeltaRow>(RequestIds.DeltaRowKey(d.Office, d.Period), pinned: true),
+                RowRef.For<DeltaRow>(_sealedKeys[d], RowLoad.AssumeAbsent),
             });
 
-        public override List<string> Decide(WorkingSet ws)
+        public override List<DeltaRow> Decide(WorkingSet ws)
         {
-            var sealedKeys = new List<string>();
-            foreach (var p in periods)
+            var sealedRows = new List<DeltaRow>();
+            foreach (var d in deltas)
             {
-                var delta = ws.Get<DeltaRow>(RequestIds.DeltaRowKey(p));
+                var deltaKey = RequestIds.DeltaRowKey(d.Office, d.Period);
+                var delta = ws.Get<DeltaRow>(deltaKey);
                 if (delta is null || delta.IsEmpty) continue;
-                delta.RowKey = _sealedKeys[p];
+                delta.RowKey = _sealedKeys[d];
                 ws.Put(delta);
-                ws.Delete(RequestIds.DeltaRowKey(p));
-                sealedKeys.Add(_sealedKeys[p]);
+                ws.Delete(deltaKey);
+                sealedRows.Add(delta);
             }
-            return sealedKeys;
+            return sealedRows;
         }
     }
 }

@@ -64,33 +64,44 @@ public static class RequestsApi
         if (from is not null) timeFilter += " and " + TableClient.CreateQueryFilter($"CreatedAt ge {from.Value}");
         if (to is not null) timeFilter += " and " + TableClient.CreateQueryFilter($"CreatedAt le {to.Value}");
 
-        var book = request.Service<OfficeBook>();
+        var book = request.Service<RequestBook>();
         if (officeCode is not null)
         {
-            if (caller.Role != Role.Office)
+            var county = caller.Role == Role.Office ? caller.County : null;
+            if (county is null)
             {
                 var office = await request.Service<OfficeStore>().FindAsync(officeCode, ct);
-                if (office is null || !request.CanSee(new ResourceScope(office.Province, office.CountyCode))) throw Problem.NotFound("office");
+                if (office is null || !request.CanSee(new ResourceScope(office.Province, office.CountyCode, Office: office.OfficeCode))) throw Problem.NotFound("office");
+                county = office.CountyCode;
             }
             var query = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {officeCode} and RowKey ge {RequestIds.RequestPrefix} and RowKey lt {RequestIds.RequestPrefixEnd}") + filter + timeFilter;
+                $"PartitionKey eq {county} and RowKey ge {RequestIds.OfficeRangeStart(officeCode)} and RowKey lt {RequestIds.OfficeRangeEnd(officeCode)}")
+                + filter + timeFilter;
             var (rows, next) = await book.Table.PageAsync<RequestRow>(query, pageSize, token, ct);
             return TypedResults.Ok(new Page<RequestView>(rows.Select(r => RequestView.From(r, FullContact(caller, r))).ToList(), Paging.Encode(next)));
         }
 
-        if (caller.Role != Role.Agency)
+        var province = caller.Role == Role.Agency ? caller.Province : null;
+        if (province is null)
         {
             var agency = await request.Service<AgencyStore>().FindAsync(agencyId!, ct);
             if (agency is null || !request.CanSee(new ResourceScope(agency.Province))) throw Problem.NotFound("agency");
+            province = agency.Province;
         }
-        // The agency's index gives ids newest first; each request is then read from its office's partition.
-        // A status filter is applied to what was read, so such a page may hold fewer than pageSize items.
-        var keys = request.Service<Store>().Table(Tables.RequestKeys);
-        var indexQuery = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {agencyId} and RowKey ge {AgencyIndexRow.Prefix} and RowKey lt {AgencyIndexRow.PrefixEnd}") + timeFilter;
-        var (index, nextIndex) = await keys.PageAsync<AgencyIndexRow>(indexQuery, pageSize, token, ct);
-        var found = await Task.WhenAll(index.Select(i =>
-            RequestIds.TryParse(i.RequestId, out var o, out var s) ? book.FindAsync(o, s, ct) : Task.FromResult<RequestRow?>(null)));
+        // The agency's index rows live in each county partition of its province and sort newest first in
+        // all of them: each county's next rows after the last key returned, merged by row key; the
+        // continuation is that last key. A status filter is applied to the requests read, so such a page
+        // may hold fewer than pageSize items.
+        var after = token ?? AgencyIndexRow.Prefix(agencyId!);
+        if (!after.StartsWith(AgencyIndexRow.Prefix(agencyId!), StringComparison.Ordinal)) throw Problem.Field("continuationToken", "Not a token this API issued.");
+        var counties = await request.Service<ReferenceCache>().CountiesAsync(province, ct);
+        var perCounty = await Task.WhenAll(counties.Select(async county => (await book.Table.PageAsync<AgencyIndexRow>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {county} and RowKey gt {after} and RowKey lt {AgencyIndexRow.PrefixEnd(agencyId!)}") + timeFilter,
+            pageSize, null, ct)).Items));
+        var merged = perCounty.SelectMany(s => s).OrderBy(i => i.RowKey, StringComparer.Ordinal).ToList();
+        var index = merged.Take(pageSize).ToList();
+        var nextIndex = index.Count > 0 && (merged.Count > pageSize || perCounty.Any(s => s.Count == pageSize)) ? index[^1].RowKey : null;
+        var found = await Task.WhenAll(index.Select(i => book.Table.GetOrNullAsync<RequestRow>(i.PartitionKey, i.RequestRowKey, ct)));
         var items = found.OfType<RequestRow>()
             .Where(r => status is null || r.Status == status)
             .Where(r => request.CanSee(Scope(r)))
@@ -122,10 +133,10 @@ public static class RequestsApi
         var agency = await cache.AgencyAsync(row.AgencyId, ct);
         var office = await cache.OfficeAsync(row.OfficeCode, ct);
         var settings = request.Service<PishkhanSettings>();
-        var change = new OfficeBook.EventChange(body.Type, at, note, request.Caller, now, await request.Service<SlaCalendar>().GetAsync(ct),
+        var change = new RequestBook.EventChange(body.Type, at, note, request.Caller, now, await request.Service<SlaCalendar>().GetAsync(ct),
             Callback: Webhooks.IsConfigured(agency), RatingToken: body.Type == RequestEventType.Completed ? RatingTokens.New(row.RequestId) : null,
             RatingLink: settings.RatingLinkBase, OfficeName: office?.Name);
-        var updated = await request.Service<OfficeBook>().ApplyEventAsync(row, change, ct);
+        var updated = await request.Service<RequestBook>().ApplyEventAsync(row, change, ct);
         return TypedResults.Ok(RequestView.From(updated, FullContact(request.Caller, updated)));
     }
 
@@ -135,8 +146,8 @@ public static class RequestsApi
 
     private static async Task<RequestRow> FindAsync(ApiRequest request)
     {
-        if (!RequestIds.TryParse(request.RouteValue("id"), out var office, out var suffix)) throw Problem.NotFound("request");
-        return await request.Service<OfficeBook>().FindAsync(office, suffix, request.CancellationToken) ?? throw Problem.NotFound("request");
+        if (!RequestIds.TryParse(request.RouteValue("id"), out var key)) throw Problem.NotFound("request");
+        return await request.Service<RequestBook>().FindAsync(key, request.CancellationToken) ?? throw Problem.NotFound("request");
     }
 
     private static async Task<RequestRow> FindVisibleAsync(ApiRequest request)

@@ -87,12 +87,12 @@ public static class Webhooks
         {
             m = null;
         }
-        if (m is null || !RequestIds.TryParse(m.RequestId, out var officeCode, out var suffix) || m.Seq < 0)
+        if (m is null || !RequestIds.TryParse(m.RequestId, out var key) || m.Seq < 0)
         {
             logger.LogWarning("Dropping a malformed request-callbacks message");
             return;
         }
-        var row = await services.GetRequiredService<OfficeBook>().FindAsync(officeCode, suffix, cancellationToken);
+        var row = await services.GetRequiredService<RequestBook>().FindAsync(key, cancellationToken);
         var history = row?.History();
         if (row is null || m.Seq >= history!.Count) return;
         // Read the agency fresh: a rotated secret or a removed URL applies to messages already queued.

@@ -22,7 +22,7 @@ public sealed class RequestLifecycleTests(HostFixture fixture) : IClassFixture<H
         Assert.Equal("completed", done.Str("status"));
         Assert.Equal(["submitted", "accepted", "completed"], done["history"]!.AsArray().Select(h => h!.Str("what")));
 
-        var office = id[..id.IndexOf('_')];
+        var office = RequestsKit.OfficeOf(id);
         var stats = await kit.StatsAsync(office, JalaliPeriod.Containing(DateTimeOffset.UtcNow).ToString());
         Assert.NotNull(stats);
         Assert.Equal(1, stats.RequestsReceived);

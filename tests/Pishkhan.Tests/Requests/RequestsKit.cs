@@ -75,12 +75,14 @@ public sealed class RequestsKit
         return JsonNode.Parse(text)!;
     }
 
-    public string OfficeKeyFor(string requestId) => OfficeKeys[requestId[..requestId.IndexOf('_')]];
+    public static string OfficeOf(string requestId) => requestId.Split('_')[1];
 
-    /// <summary>Flushes the office's request counters into OfficeStats and reads its row for the period.</summary>
+    public string OfficeKeyFor(string requestId) => OfficeKeys[OfficeOf(requestId)];
+
+    /// <summary>Flushes the province's request counters into OfficeStats and reads the office's row for the period.</summary>
     public async Task<OfficeStatsEntity?> StatsAsync(string officeCode, string period)
     {
-        await Host.Services.GetRequiredService<RequestStats>().FlushNowAsync(officeCode);
+        foreach (var county in new[] { County1, County2 }) await Host.Services.GetRequiredService<RequestStats>().FlushNowAsync(county);
         return await Host.Services.GetRequiredService<OfficeStatsStore>().GetAsync(period, officeCode);
     }
 }
