@@ -125,7 +125,7 @@ public static class IntakeApi
     }
 
     /// <summary>Hash of the request as normalised, so "same body" ignores spacing and digit forms.</summary>
-    private static string BodyHash(string contractId, string serviceCode, string? officeCode, string? countyCode, string externalRef, CitizenContact c)
+    internal static string BodyHash(string contractId, string serviceCode, string? officeCode, string? countyCode, string externalRef, CitizenContact c)
     {
         var canonical = JsonSerializer.Serialize(new[] { contractId, serviceCode, officeCode, countyCode, externalRef, c.NationalId, c.Mobile, c.Email });
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));

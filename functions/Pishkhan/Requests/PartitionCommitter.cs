@@ -126,7 +126,7 @@ public sealed class WorkingSet
 public sealed class PartitionCommitter(TableClient table, string partitionKey)
 {
     public const int MaxActions = 100;
-    private const int MaxAttempts = 12;
+    private const int MaxAttempts = 16;
 
     private sealed class Pending(Func<WorkingSet, object?> decide, IReadOnlyList<RowRef> rows)
     {
@@ -257,13 +257,19 @@ public sealed class PartitionCommitter(TableClient table, string partitionKey)
             }
             catch (Exception e) when (Failed(e) is (409 or 412 or 404, int index) && index < slotsInOrder.Count && attempt + 1 < MaxAttempts)
             {
-                // Someone else wrote the row first (or it was not as assumed): read it and decide again.
-                var rk = slotsInOrder[index].RowKey;
-                _pinned.TryRemove(rk, out _);
-                known.Remove(rk);
-                mustRead.Add(rk);
+                // Someone else wrote first, or a row was not as assumed. The error names only the first
+                // failing operation, so re-read every row of the same kind at once rather than one per attempt:
+                // after a failed assumption, every assumed row; after an ETag conflict, every row written.
+                var failedAssumption = !slotsInOrder[index].Slot.Known;
+                foreach (var (rk, slot) in slotsInOrder)
+                {
+                    if (rk != slotsInOrder[index].RowKey && slot.Known == failedAssumption) continue;
+                    _pinned.TryRemove(rk, out _);
+                    known.Remove(rk);
+                    mustRead.Add(rk);
+                }
                 units = [.. included, .. deferred];
-                if (Failed(e).Status == 412) await Task.Delay(Random.Shared.Next(0, 3 + attempt * 3));
+                if (!failedAssumption) await Task.Delay(Random.Shared.Next(attempt * 2, 5 + Math.Min(200, 5 << attempt)));
             }
             catch (Exception e)
             {
