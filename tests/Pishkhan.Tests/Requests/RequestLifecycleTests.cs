@@ -4,7 +4,7 @@ using Pishkhan.Tests.Infrastructure;
 
 namespace Pishkhan.Tests.Requests;
 
-public sealed class RequestLifecycleTests(HostFixture fixture) : IClassFixture<HostFixture>
+public sealed class RequestLifecycleTests(RequestsHostFixture fixture) : IClassFixture<RequestsHostFixture>
 {
     private TestHost Host => fixture.Host;
 

@@ -76,6 +76,22 @@ public sealed class RequestsKit
     }
 
     public static string OfficeOf(string requestId) => requestId.Split('_')[1];
+    public static string CountyOf(string requestId) => requestId.Split('_')[0];
+
+    /// <summary>The office's open-work counter as stored (not cached).</summary>
+    public async Task<int> OpenWorkAsync(string countyCode, string officeCode)
+    {
+        var row = await Host.Table(Pishkhan.Storage.Tables.Requests).GetEntityIfExistsAsync<LedgerRow>(countyCode, RequestIds.LedgerRowKey(officeCode));
+        return row.HasValue ? row.Value!.Open : 0;
+    }
+
+    public async Task<JsonNode> GetAsync(string id, string? key = null)
+    {
+        var response = await Host.SendAsync(HttpMethod.Get, $"/api/requests/{id}", key: key ?? AgencyKey);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {id} → {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!;
+    }
 
     public string OfficeKeyFor(string requestId) => OfficeKeys[OfficeOf(requestId)];
 
@@ -85,6 +101,18 @@ public sealed class RequestsKit
         foreach (var county in new[] { County1, County2 }) await Host.Services.GetRequiredService<RequestStats>().FlushNowAsync(county);
         return await Host.Services.GetRequiredService<OfficeStatsStore>().GetAsync(period, officeCode);
     }
+}
+
+/// <summary>
+/// A host for request tests: the automatic statistics flush is off (tests flush explicitly with
+/// RequestsKit.StatsAsync), so background writes never change the "nothing was written" counts.
+/// </summary>
+public sealed class RequestsHostFixture : IAsyncLifetime
+{
+    public static readonly Dictionary<string, string?> Settings = new() { ["Pishkhan:RequestStatsFlushSeconds"] = "3600" };
+    public TestHost Host { get; private set; } = null!;
+    public async Task InitializeAsync() => Host = await TestHost.StartAsync(settings: Settings);
+    public async Task DisposeAsync() => await Host.DisposeAsync();
 }
 
 public static class JsonAssert
