@@ -1,5 +1,6 @@
 using Pishkhan.Bindings;
 using Pishkhan.Http;
+using Pishkhan.Telemetry;
 
 namespace Pishkhan.Local;
 
@@ -15,6 +16,9 @@ public static class LocalHost
         if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
             builder.WebHost.UseUrls(DefaultUrl);
         builder.Services.AddPishkhan(builder.Configuration);
+        // The local clock is real time plus an offset the demo uses to simulate last month (zero otherwise).
+        builder.Services.AddSingleton<Demo.DemoClock>();
+        builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<Demo.DemoClock>());
         builder.Services.AddProblemDetails();
         builder.Services.Configure<QueueListenerOptions>(builder.Configuration.GetSection("Pishkhan:Local:Queues"));
         builder.Services.AddSingleton(new QueueListenerBindings(queues ?? BindingTable.Queues));
@@ -22,6 +26,8 @@ public static class LocalHost
         builder.Services.AddSingleton(new SchedulerBindings(timers ?? BindingTable.Timers));
         builder.Services.AddHostedService<Scheduler>();
         configure?.Invoke(builder);
+        // After configure: a test's settings decide whether telemetry is exported.
+        builder.Services.AddPishkhanTelemetry(builder.Configuration);
 
         var app = builder.Build();
         var gateway = app.Services.GetRequiredService<HttpGateway>();

@@ -3,6 +3,7 @@ using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
 using Pishkhan.Bindings;
 using Pishkhan.Storage;
+using Pishkhan.Telemetry;
 
 namespace Pishkhan.Local;
 
@@ -77,7 +78,8 @@ public sealed class QueueListener(Store store, QueueListenerBindings bindings, I
         }
         try
         {
-            await binding.Handler(services, message.Body, stoppingToken);
+            await PishkhanTelemetry.TrackQueueMessageAsync(binding.Function, binding.Queue, message.MessageId, message.DequeueCount,
+                () => binding.Handler(services, message.Body, stoppingToken));
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -104,6 +106,7 @@ public sealed class QueueListener(Store store, QueueListenerBindings bindings, I
         // Send first, then delete: a crash in between leaves a duplicate in poison, never a loss.
         await poison.SendMessageAsync(message.Body, cancellationToken: stoppingToken);
         await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
+        PishkhanTelemetry.QueueMessagesPoisoned.Add(1, new("function", binding.Function), new("messaging.destination.name", binding.Queue));
         logger.LogError("{Function}: message {MessageId} moved to {Queue}-poison after {Attempts} attempts", binding.Function, message.MessageId, binding.Queue, message.DequeueCount);
     }
 }

@@ -1,5 +1,6 @@
 using NCrontab;
 using Pishkhan.Bindings;
+using Pishkhan.Telemetry;
 
 namespace Pishkhan.Local;
 
@@ -35,7 +36,7 @@ public sealed class Scheduler(SchedulerBindings bindings, TimeProvider clock, IS
             }
             try
             {
-                await binding.Handler(services, stoppingToken);
+                await PishkhanTelemetry.TrackTimerAsync(binding.Function, () => binding.Handler(services, stoppingToken));
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pishkhan.Agencies;
@@ -24,6 +25,7 @@ public static class ServiceRegistration
         services.AddSingleton<CodeDirectory>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<HttpGateway>();
+        services.ConfigureHttpJsonOptions(o => Json.ConfigureResponses(o.SerializerOptions));
         services.AddSingleton<Bindings.Dispatch>();
         services.AddSingleton<CountyStore>();
         services.AddSingleton<OfficeStore>();
@@ -31,9 +33,30 @@ public static class ServiceRegistration
         services.AddSingleton<ContractStore>();
         services.AddSingleton<Stats.OfficeStatsStore>();
         services.AddSingleton<Notifications.Outbox>();
+        services.AddSingleton<Calendar.HolidayStore>();
+        services.AddSingleton<Targets.TargetStore>();
+        services.AddSingleton<Targets.TargetReports>();
+        // The inspections capability replaces this with its own source (see Targets/README.md).
+        services.TryAddSingleton<Targets.IReInspectionAgreementSource, Targets.NoReInspectionAgreementSource>();
+        services.AddSingleton<Meetings.MeetingStore>();
+        services.AddSingleton<RankingPolicy.RankingPolicyStore>();
+        services.AddSingleton<Rankings.RankingStore>();
+        services.AddSingleton<Rankings.RankingJob>();
+        services.AddSingleton(sp => sp.GetRequiredService<PishkhanSettings>().Complaints);
+        services.AddSingleton<Http.ClientRateLimiter>();
+        services.AddSingleton<Complaints.ComplaintStore>();
+        services.AddSingleton<Complaints.ComplaintEffects>();
+        services.AddSingleton<Inspections.ChecklistStore>();
+        services.AddSingleton<Inspections.PolicyStore>();
+        services.AddSingleton<Inspections.InspectionStore>();
+        services.AddSingleton<Inspections.InspectionAgenda>();
+        services.AddSingleton<Inspections.InspectionProcessor>();
+        services.AddSingleton<Inspections.CoverageService>();
+        services.AddSingleton<Inspections.ReinspectionService>();
+        services.AddSingleton<Targets.IReInspectionAgreementSource, Inspections.ReinspectionAgreementSource>();
+        services.AddSingleton<Sanctions.SanctionService>();
         services.AddSingleton<Requests.Committers>();
         services.AddSingleton<Requests.ReferenceCache>();
-        services.AddSingleton<Requests.SlaCalendar>();
         services.AddSingleton<Requests.OfficeRouter>();
         services.AddSingleton<Requests.RequestStats>();
         services.AddSingleton<Requests.RequestOutbox>();

@@ -1,3 +1,5 @@
+using Pishkhan.Telemetry;
+
 namespace Pishkhan.Bindings;
 
 /// <summary>
@@ -10,9 +12,13 @@ public sealed class Dispatch(IServiceProvider services)
     private static readonly Dictionary<string, TimerBinding> TimerBindings = BindingTable.Timers.ToDictionary(b => b.Function);
 
     /// <summary>A queue message as the Functions runtime hands it over (base64 already decoded).</summary>
-    public Task RunQueue(string function, string message, CancellationToken cancellationToken) =>
-        QueueBindings[function].Handler(services, BinaryData.FromString(message), cancellationToken);
+    public Task RunQueue(string function, string message, CancellationToken cancellationToken)
+    {
+        var binding = QueueBindings[function];
+        return PishkhanTelemetry.TrackQueueMessageAsync(function, binding.Queue, messageId: null, attempt: null,
+            () => binding.Handler(services, BinaryData.FromString(message), cancellationToken));
+    }
 
     public Task RunTimer(string function, CancellationToken cancellationToken) =>
-        TimerBindings[function].Handler(services, cancellationToken);
+        PishkhanTelemetry.TrackTimerAsync(function, () => TimerBindings[function].Handler(services, cancellationToken));
 }

@@ -32,8 +32,8 @@ public sealed class ContractEntity : ITableEntity
     public string ValidTo { get; set; } = "";
     public DateTimeOffset UpdatedAt { get; set; }
 
-    [IgnoreDataMember] public IReadOnlyList<ContractService> Services => JsonSerializer.Deserialize<List<ContractService>>(ServicesJson, Json.Options)!;
-    [IgnoreDataMember] public IReadOnlyList<string> CountyCodes => JsonSerializer.Deserialize<List<string>>(CountyCodesJson, Json.Options)!;
+    [IgnoreDataMember] public IReadOnlyList<ContractService> Services => JsonSerializer.Deserialize<List<ContractService>>(ServicesJson, Json.Stored)!;
+    [IgnoreDataMember] public IReadOnlyList<string> CountyCodes => JsonSerializer.Deserialize<List<string>>(CountyCodesJson, Json.Stored)!;
     [IgnoreDataMember] public DateOnly From => DateOnly.ParseExact(ValidFrom, "yyyy-MM-dd");
     [IgnoreDataMember] public DateOnly To => DateOnly.ParseExact(ValidTo, "yyyy-MM-dd");
 }
@@ -100,6 +100,9 @@ public static class ContractsApi
             if (county is null || county.Province != agency?.Province) errors.Add($"countyCodes[{i}]", "No such county in the agency's province.");
             else if (!countyCodes.Contains(code)) countyCodes.Add(code);
         }
+        // Gregorian dates: a Jalali year typed by mistake (1405-01-01) is refused rather than read as AD 1405.
+        if (body.ValidFrom.Year is < 2000 or > 2100) errors.Add("validFrom", "A Gregorian date (yyyy-MM-dd) between 2000 and 2100.");
+        if (body.ValidTo.Year is < 2000 or > 2100) errors.Add("validTo", "A Gregorian date (yyyy-MM-dd) between 2000 and 2100.");
         if (body.ValidTo < body.ValidFrom) errors.Add("validTo", "Must not be before validFrom.");
         errors.ThrowIfAny();
 
@@ -107,7 +110,7 @@ public static class ContractsApi
         var entity = new ContractEntity
         {
             PartitionKey = agency.AgencyId, RowKey = id, Province = agency.Province,
-            ServicesJson = JsonSerializer.Serialize(services, Json.Options), CountyCodesJson = JsonSerializer.Serialize(countyCodes, Json.Options),
+            ServicesJson = JsonSerializer.Serialize(services, Json.Stored), CountyCodesJson = JsonSerializer.Serialize(countyCodes, Json.Stored),
             ValidFrom = body.ValidFrom.ToString("yyyy-MM-dd"), ValidTo = body.ValidTo.ToString("yyyy-MM-dd"),
             UpdatedAt = request.Service<TimeProvider>().GetUtcNow(),
         };

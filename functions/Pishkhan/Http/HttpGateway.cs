@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using Azure;
 using Microsoft.AspNetCore.Http;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Pishkhan.Auth;
 using Pishkhan.Bindings;
 using Pishkhan.Problems;
+using Pishkhan.Telemetry;
 
 namespace Pishkhan.Http;
 
@@ -23,7 +25,31 @@ public sealed class HttpGateway(IServiceProvider services, ApiKeys keys, ILogger
         BindingTable.Http.ToDictionary(b => b.Function,
             b => (b, new TemplateMatcher(TemplateParser.Parse(b.Route), new RouteValueDictionary())));
 
+    /// <summary>
+    /// One activity (Pishkhan.Intake) and one metric point per call, tagged with the function, route
+    /// template, method, caller role and status code: never the path's values, the query or the body.
+    /// </summary>
     public async Task<IResult> Run(string function, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var binding = Routes[function].Binding;
+        using var activity = PishkhanTelemetry.Intake.StartActivity(function);
+        activity?.SetTag("function", function);
+        activity?.SetTag("http.route", binding.Route);
+        activity?.SetTag("http.request.method", binding.Method);
+        var started = Stopwatch.GetTimestamp();
+
+        var result = await RunRoute(function, request, activity, cancellationToken);
+
+        var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        activity?.SetTag("http.response.status_code", status);
+        if (status >= 500) activity?.SetStatus(ActivityStatusCode.Error);
+        PishkhanTelemetry.RecordRequest(function, binding.Route, binding.Method, status, elapsed);
+        logger.LogDebug("{Function} answered {StatusCode} in {ElapsedMs:0.0} ms", function, status, elapsed.TotalMilliseconds);
+        return result;
+    }
+
+    private async Task<IResult> RunRoute(string function, HttpRequest request, Activity? activity, CancellationToken cancellationToken)
     {
         var (binding, matcher) = Routes[function];
         try
@@ -45,6 +71,7 @@ public sealed class HttpGateway(IServiceProvider services, ApiKeys keys, ILogger
                 caller = await keys.AuthenticateAsync(presented, cancellationToken);
             }
 
+            activity?.SetTag("pishkhan.caller.role", caller is null ? "public" : caller.Role.ToString().ToLowerInvariant());
             return await binding.Handler(new ApiRequest(request, caller, route, services, cancellationToken));
         }
         catch (ApiProblem problem)

@@ -32,6 +32,31 @@ public static partial class Json
         return o;
     }
 
+    /// <summary>
+    /// For JSON the app wrote itself (table columns, queue messages, published files): nulls are written
+    /// and read back, and nothing is rejected, so a stored document always round-trips.
+    /// </summary>
+    public static readonly JsonSerializerOptions Stored = CreateStored();
+
+    private static JsonSerializerOptions CreateStored()
+    {
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+        };
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        o.MakeReadOnly(populateMissingResolver: true);
+        return o;
+    }
+
+    /// <summary>The response side of the HTTP API: camelCase, enums as camelCase strings, Persian unescaped.</summary>
+    public static void ConfigureResponses(JsonSerializerOptions o)
+    {
+        o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        o.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+    }
+
     /// <summary>Turns a deserialisation failure into a field error without leaking .NET type names.</summary>
     public static (string Field, string Message) Describe(JsonException e)
     {
@@ -51,6 +76,7 @@ public static partial class Json
     private static string Join(string? path, string member)
     {
         var parent = FieldOf(path);
+        if (parent == member || parent.EndsWith("." + member, StringComparison.Ordinal)) return parent;
         return parent is "$" or "" ? member : parent + "." + member;
     }
 

@@ -67,7 +67,7 @@ public sealed class OutboxEntity : ITableEntity
     public DateTimeOffset? SentAt { get; set; }
 
     [IgnoreDataMember]
-    public IReadOnlyDictionary<string, string> Data => JsonSerializer.Deserialize<Dictionary<string, string>>(DataJson, Json.Options)!;
+    public IReadOnlyDictionary<string, string> Data => JsonSerializer.Deserialize<Dictionary<string, string>>(DataJson, Json.Stored)!;
 }
 
 /// <summary>The message on the "notifications" queue: just the outbox id.</summary>
@@ -91,13 +91,13 @@ public sealed class Outbox(Store store, TimeProvider clock)
         var entity = new OutboxEntity
         {
             PartitionKey = id, Cause = request.Cause, Kind = request.Kind, Province = request.Province, ToEmail = request.ToEmail,
-            ToMobile = request.ToMobile, ToName = request.ToName, DataJson = JsonSerializer.Serialize(request.Data, Json.Options),
+            ToMobile = request.ToMobile, ToName = request.ToName, DataJson = JsonSerializer.Serialize(request.Data, Json.Stored),
             CreatedAt = clock.GetUtcNow(),
         };
         var added = await Table.TryAddAsync(entity, cancellationToken);
         if (!added && (await Table.GetOrNullAsync<OutboxEntity>(id, "", cancellationToken))?.Status != OutboxStatus.Pending) return id;
         await store.Queue(QueueNames.Notifications).SendMessageAsync(
-            BinaryData.FromObjectAsJson(new NotificationMessage(id), Json.Options), cancellationToken: cancellationToken);
+            BinaryData.FromObjectAsJson(new NotificationMessage(id), Json.Stored), cancellationToken: cancellationToken);
         return id;
     }
 }

@@ -18,9 +18,9 @@ public static class OfficeStatus
 
 /// <summary>
 /// Offices table: PK = province, RK = officeCode. The province partition serves the admin's list and the
-/// ranking; a county filter is a column filter inside it. LatestRank, OpenComplaints and ActiveSanctions
-/// are summary columns the ranking, complaints and sanctions capabilities keep current, so the office
-/// view is one point read.
+/// ranking; a county filter is a column filter inside it. OpenComplaints and ActiveSanctions are summary
+/// columns the complaints and sanctions capabilities keep current; the latest rank is read from the
+/// published ranking (two point reads) so a recomputation never has to touch every office.
 /// </summary>
 public sealed class OfficeEntity : ITableEntity
 {
@@ -42,8 +42,6 @@ public sealed class OfficeEntity : ITableEntity
     public string? ThursdayHours { get; set; }
     public string? AfterHours { get; set; }
     public string Status { get; set; } = OfficeStatus.Active;
-    public int? LatestRank { get; set; }
-    public string? LatestRankPeriod { get; set; }
     public int OpenComplaints { get; set; }
     public int ActiveSanctions { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -60,9 +58,9 @@ public sealed record OfficeView(string OfficeCode, string Name, string Province,
     string? LicenseNo, string? Phone, string? Email, OpeningHours OpeningHours, bool HasAfterHours, string Status,
     int? LatestRank, string? LatestRankPeriod, int OpenComplaints, int ActiveSanctions, DateTimeOffset UpdatedAt)
 {
-    public static OfficeView From(OfficeEntity e) => new(e.OfficeCode, e.Name, e.Province, e.CountyCode, e.Address, e.ManagerName,
-        e.LicenseNo, e.Phone, e.Email, new OpeningHours(e.RegularHours, e.ThursdayHours, e.AfterHours), e.HasAfterHours, e.Status,
-        e.LatestRank, e.LatestRankPeriod, e.OpenComplaints, e.ActiveSanctions, e.UpdatedAt);
+    public static OfficeView From(OfficeEntity e, int? latestRank = null, string? latestRankPeriod = null) => new(e.OfficeCode, e.Name, e.Province,
+        e.CountyCode, e.Address, e.ManagerName, e.LicenseNo, e.Phone, e.Email, new OpeningHours(e.RegularHours, e.ThursdayHours, e.AfterHours),
+        e.HasAfterHours, e.Status, latestRank, latestRankPeriod, e.OpenComplaints, e.ActiveSanctions, e.UpdatedAt);
 }
 
 public static partial class OfficeRules
@@ -84,8 +82,9 @@ public static partial class OfficeRules
         var regular = Hours(errors, "openingHours.regular", body.OpeningHours?.Regular, required: true);
         var thursday = Hours(errors, "openingHours.thursday", body.OpeningHours?.Thursday, required: false);
         var afterHours = Hours(errors, "openingHours.afterHours", body.OpeningHours?.AfterHours, required: false);
-        var status = body.Status ?? OfficeStatus.Active;
-        if (!OfficeStatus.All.Contains(status)) errors.Add("status", "One of active, suspended, revoked.");
+        // Without a status the office keeps the one it has (a sanction may have suspended it); new offices are active.
+        var status = body.Status ?? "";
+        if (body.Status is not null && !OfficeStatus.All.Contains(status)) errors.Add("status", "One of active, suspended, revoked.");
 
         if (countyCode is not null)
         {

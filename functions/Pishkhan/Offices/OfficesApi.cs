@@ -28,11 +28,10 @@ public sealed class OfficeStore(Store store, CodeDirectory directory)
         return (await Table.UpdateWithRetryAsync<OfficeEntity>(incoming.Province, incoming.OfficeCode, current =>
         {
             var next = Copy(incoming);
+            if (next.Status.Length == 0) next.Status = current?.Status ?? OfficeStatus.Active;
             if (current is not null)
             {
                 next.ETag = current.ETag;
-                next.LatestRank = current.LatestRank;
-                next.LatestRankPeriod = current.LatestRankPeriod;
                 next.OpenComplaints = current.OpenComplaints;
                 next.ActiveSanctions = current.ActiveSanctions;
             }
@@ -76,10 +75,13 @@ public static class OfficesApi
 
     public static async Task<IResult> Get(ApiRequest request)
     {
-        var office = await request.Service<OfficeStore>().FindAsync(request.Code("officeCode"), request.CancellationToken);
-        return office is not null && request.CanSee(new ResourceScope(office.Province, office.CountyCode, Office: office.OfficeCode))
-            ? TypedResults.Ok(OfficeView.From(office))
-            : throw Problem.NotFound("office");
+        var ct = request.CancellationToken;
+        var office = await request.Service<OfficeStore>().FindAsync(request.Code("officeCode"), ct);
+        if (office is null || !request.CanSee(new ResourceScope(office.Province, office.CountyCode, Office: office.OfficeCode))) throw Problem.NotFound("office");
+        var rankings = request.Service<Rankings.RankingStore>();
+        var latest = await rankings.GetLatestAsync(office.Province, ct);
+        var row = latest is null ? null : await rankings.Table.GetOrNullAsync<Rankings.RankingRowEntity>(Rankings.RankingStore.PartitionFor(office.Province, latest.Period), office.OfficeCode, ct);
+        return TypedResults.Ok(OfficeView.From(office, row?.ProvinceRank, row is null ? null : latest!.Period));
     }
 
     /// <summary>GET /api/offices?province=&amp;countyCode=&amp;status=&amp;pageSize=&amp;continuationToken=</summary>
@@ -98,6 +100,6 @@ public static class OfficesApi
         if (county is not null) filter += " and " + TableClient.CreateQueryFilter($"CountyCode eq {county}");
         if (status is not null) filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
         var (items, next) = await request.Service<OfficeStore>().Table.PageAsync<OfficeEntity>(filter, request.PageSize(), request.ContinuationToken(), request.CancellationToken);
-        return TypedResults.Ok(new Page<OfficeView>(items.Select(OfficeView.From).ToList(), Paging.Encode(next)));
+        return TypedResults.Ok(new Page<OfficeView>(items.Select(o => OfficeView.From(o)).ToList(), Paging.Encode(next)));
     }
 }

@@ -69,7 +69,7 @@ public static class IntakeApi
               ?? throw Problem.Conflict($"No active office in county '{county}' can take requests now.");
 
         var now = clock.GetUtcNow();
-        var calendar = await request.Service<SlaCalendar>().GetAsync(ct);
+        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(ct);
         var dueAt = calendar.AddWorkingHours(now, service!.SlaHours);
         var id = RequestIds.Id(county!, lease.OfficeCode, RequestIds.NewSuffix(now));
         var draft = new RequestDraft(id, agencyId, contract!.ContractId, service.ServiceCode, service.Name, service.SlaHours, externalRef!,
@@ -84,7 +84,7 @@ public static class IntakeApi
             throw Problem.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused.",
                 "This Idempotency-Key was already used with a different body; use a new key for a new request.");
 
-        var written = isNew ? draft : JsonSerializer.Deserialize<RequestDraft>(claim.DraftJson, StoredJson.Options)!;
+        var written = isNew ? draft : JsonSerializer.Deserialize<RequestDraft>(claim.DraftJson, Json.Stored)!;
         await request.Service<RequestBook>().CreateAsync(written, mayExist: !isNew, ct);
         return TypedResults.Created($"/api/requests/{claim.RequestId}", new RequestCreated(claim.RequestId, claim.OfficeCode, RequestStatus.Submitted, claim.DueAt));
     }
@@ -142,7 +142,7 @@ public static class IntakeApi
             {
                 PartitionKey = ClaimRow.PartitionFor(draft.AgencyId, claimKey), RowKey = claimKey, BodyHash = bodyHash, RequestId = draft.RequestId,
                 OfficeCode = draft.OfficeCode, CreatedAt = draft.CreatedAt, DueAt = draft.DueAt,
-                DraftJson = JsonSerializer.Serialize(draft, StoredJson.Options),
+                DraftJson = JsonSerializer.Serialize(draft, Json.Stored),
             };
             ws.Put(claim);
             return (claim, true);
@@ -151,7 +151,8 @@ public static class IntakeApi
 }
 
 /// <summary>
-/// Routes by <see cref="Routing.Choose"/> over the county's active offices. Open work is the office's
+/// Routes by <see cref="Routing.Choose"/> over the county's active offices; the rank is the office's province
+/// rank in the latest published ranking (cached like the other reference data). Open work is the office's
 /// "~office_{code}" counter as this instance's county committer last wrote or read it (re-read when older
 /// than <see cref="CounterMaxAge"/>), plus the intakes this instance has routed there and not yet written,
 /// so a burst of concurrent intakes spreads instead of piling onto the same office.
@@ -185,10 +186,11 @@ public sealed class OfficeRouter(ReferenceCache cache, Committers committers, St
         var offices = (await cache.CountyOfficesAsync(province, countyCode, cancellationToken)).Where(o => o.Status == OfficeStatus.Active).ToList();
         if (offices.Count == 0) return null;
         var open = await Task.WhenAll(offices.Select(o => OpenWorkAsync(countyCode, o.OfficeCode, cancellationToken)));
+        var ranks = await cache.LatestRanksAsync(province, cancellationToken);
         lock (_gate)
         {
             var chosen = Routing.Choose(offices.Select((o, i) =>
-                new OfficeCandidate(o.OfficeCode, o.Status, o.LatestRank, open[i] + _inFlight.GetValueOrDefault(o.OfficeCode))))!;
+                new OfficeCandidate(o.OfficeCode, o.Status, ranks.GetValueOrDefault(o.OfficeCode), open[i] + _inFlight.GetValueOrDefault(o.OfficeCode))))!;
             return Reserve(countyCode, chosen);
         }
     }

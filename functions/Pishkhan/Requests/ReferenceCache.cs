@@ -12,7 +12,8 @@ namespace Pishkhan.Requests;
 /// the TTL), which keeps a flood of bad requests off storage. Loads ignore the caller's cancellation: other
 /// callers may be waiting for the same load.
 /// </summary>
-public sealed class ReferenceCache(ContractStore contracts, OfficeStore offices, AgencyStore agencies, Counties.CountyStore counties)
+public sealed class ReferenceCache(ContractStore contracts, OfficeStore offices, AgencyStore agencies, Counties.CountyStore counties,
+    Rankings.RankingStore rankings)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
 
@@ -21,6 +22,7 @@ public sealed class ReferenceCache(ContractStore contracts, OfficeStore offices,
     private readonly TtlCache<(string Province, string County), List<OfficeEntity>> _countyOffices = new();
     private readonly TtlCache<string, AgencyEntity?> _agencies = new();
     private readonly TtlCache<string, List<string>> _counties = new();
+    private readonly TtlCache<string, Dictionary<string, int?>> _ranks = new();
 
     public Task<ContractEntity?> ContractAsync(string contractId, CancellationToken cancellationToken) =>
         _contracts.GetAsync(contractId, () => contracts.FindAsync(contractId, CancellationToken.None));
@@ -36,6 +38,16 @@ public sealed class ReferenceCache(ContractStore contracts, OfficeStore offices,
 
     public Task<List<string>> CountiesAsync(string province, CancellationToken cancellationToken) =>
         _counties.GetAsync(province, async () => (await counties.ListAsync(province, CancellationToken.None)).Select(c => c.CountyCode).ToList());
+
+    /// <summary>Each office's province rank in the latest published ranking of the province (empty before the first).</summary>
+    public Task<Dictionary<string, int?>> LatestRanksAsync(string province, CancellationToken cancellationToken) =>
+        _ranks.GetAsync(province, async () =>
+        {
+            var latest = await rankings.GetLatestAsync(province, CancellationToken.None);
+            if (latest is null) return new Dictionary<string, int?>();
+            var rows = await rankings.ListRowsAsync(province, latest.Period, null, CancellationToken.None);
+            return rows.ToDictionary(r => r.RowKey, r => r.ProvinceRank, StringComparer.Ordinal);
+        });
 
     /// <summary>Drops a cached agency (its webhook changed through this instance).</summary>
     public void ForgetAgency(string agencyId) => _agencies.Remove(agencyId);

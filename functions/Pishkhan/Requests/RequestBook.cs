@@ -234,7 +234,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
             return new OutboxRow
             {
                 PartitionKey = row.CountyCode, RowKey = RequestIds.OutboxRowKey(row.OfficeCode, row.Suffix, RequestStatus.Completed, OutboxKinds.Notification),
-                Kind = OutboxKinds.Notification, PayloadJson = JsonSerializer.Serialize(n, StoredJson.Options),
+                Kind = OutboxKinds.Notification, PayloadJson = JsonSerializer.Serialize(n, Json.Stored),
             };
         }
     }
@@ -242,7 +242,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
     internal static OutboxRow Callback(RequestRow row, int seq, string what) => new()
     {
         PartitionKey = row.CountyCode, RowKey = RequestIds.OutboxRowKey(row.OfficeCode, row.Suffix, what, OutboxKinds.Callback),
-        Kind = OutboxKinds.Callback, PayloadJson = JsonSerializer.Serialize(new CallbackMessage(row.RequestId, seq), StoredJson.Options),
+        Kind = OutboxKinds.Callback, PayloadJson = JsonSerializer.Serialize(new CallbackMessage(row.RequestId, seq), Json.Stored),
     };
 
     internal static string RoleName(Role role) => role.ToString().ToLowerInvariant();

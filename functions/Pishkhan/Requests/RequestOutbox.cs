@@ -47,7 +47,7 @@ public sealed class RequestOutbox(Store store, Committers committers, Outbox not
         switch (row.Kind)
         {
             case OutboxKinds.Notification:
-                await notifications.EnqueueAsync(JsonSerializer.Deserialize<NotificationRequest>(row.PayloadJson, StoredJson.Options)!, cancellationToken);
+                await notifications.EnqueueAsync(JsonSerializer.Deserialize<NotificationRequest>(row.PayloadJson, Json.Stored)!, cancellationToken);
                 break;
             case OutboxKinds.Callback:
                 await store.Queue(QueueNames.RequestCallbacks).SendMessageAsync(BinaryData.FromString(row.PayloadJson), cancellationToken: cancellationToken);

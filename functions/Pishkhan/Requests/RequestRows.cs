@@ -3,6 +3,7 @@ using System.Runtime.Serialization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
+using Pishkhan.Http;
 
 namespace Pishkhan.Requests;
 
@@ -85,12 +86,6 @@ public readonly record struct RequestKey(string CountyCode, string OfficeCode, s
     public string Id => RequestIds.Id(CountyCode, OfficeCode, Suffix);
 }
 
-/// <summary>JSON kept in table columns and queue messages we write ourselves: lenient, nulls kept (unlike the strict API reader).</summary>
-public static class StoredJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-}
-
 /// <summary>One entry of the immutable status history: what happened, when, and who did it.</summary>
 public sealed record StatusChange(string What, DateTimeOffset At, string ByRole, string? BySubject, string? Note, DateTimeOffset RecordedAt);
 
@@ -130,14 +125,14 @@ public sealed class RequestRow : IRow
     [IgnoreDataMember] public string Suffix => RowKey[^RequestIds.SuffixLength..];
     [IgnoreDataMember] public RequestKey Key => new(CountyCode, OfficeCode, Suffix);
 
-    public IReadOnlyList<StatusChange> History() => JsonSerializer.Deserialize<List<StatusChange>>(HistoryJson, StoredJson.Options)!;
+    public IReadOnlyList<StatusChange> History() => JsonSerializer.Deserialize<List<StatusChange>>(HistoryJson, Json.Stored)!;
 
     /// <summary>Appends to the history (never rewrites it); returns the new entry's index.</summary>
     public int Append(StatusChange change)
     {
-        var history = JsonSerializer.Deserialize<List<StatusChange>>(HistoryJson, StoredJson.Options)!;
+        var history = JsonSerializer.Deserialize<List<StatusChange>>(HistoryJson, Json.Stored)!;
         history.Add(change);
-        HistoryJson = JsonSerializer.Serialize(history, StoredJson.Options);
+        HistoryJson = JsonSerializer.Serialize(history, Json.Stored);
         return history.Count - 1;
     }
 

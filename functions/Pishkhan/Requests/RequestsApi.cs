@@ -133,7 +133,7 @@ public static class RequestsApi
         var agency = await cache.AgencyAsync(row.AgencyId, ct);
         var office = await cache.OfficeAsync(row.OfficeCode, ct);
         var settings = request.Service<PishkhanSettings>();
-        var change = new RequestBook.EventChange(body.Type, at, note, request.Caller, now, await request.Service<SlaCalendar>().GetAsync(ct),
+        var change = new RequestBook.EventChange(body.Type, at, note, request.Caller, now, await request.Service<HolidayStore>().GetCalendarAsync(ct),
             Callback: Webhooks.IsConfigured(agency), RatingToken: body.Type == RequestEventType.Completed ? RatingTokens.New(row.RequestId) : null,
             RatingLink: settings.RatingLinkBase, OfficeName: office?.Name);
         var updated = await request.Service<RequestBook>().ApplyEventAsync(row, change, ct);
@@ -146,7 +146,7 @@ public static class RequestsApi
 
     private static async Task<RequestRow> FindAsync(ApiRequest request)
     {
-        if (!RequestIds.TryParse(request.RouteValue("id"), out var key)) throw Problem.NotFound("request");
+        if (!RequestIds.TryParse(request.RouteValue("requestId"), out var key)) throw Problem.NotFound("request");
         return await request.Service<RequestBook>().FindAsync(key, request.CancellationToken) ?? throw Problem.NotFound("request");
     }
 

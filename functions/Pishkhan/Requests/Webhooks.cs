@@ -81,7 +81,7 @@ public static class Webhooks
         CallbackMessage? m;
         try
         {
-            m = JsonSerializer.Deserialize<CallbackMessage>(message.ToString(), StoredJson.Options);
+            m = JsonSerializer.Deserialize<CallbackMessage>(message.ToString(), Json.Stored);
         }
         catch (JsonException)
         {

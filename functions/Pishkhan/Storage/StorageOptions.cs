@@ -33,8 +33,26 @@ public static class Tables
     public const string InspectionRequests = "InspectionRequests";
     public const string Requests = "Requests";
     public const string RequestKeys = "RequestKeys";
+    public const string Targets = "Targets";
+    public const string Meetings = "Meetings";
+    public const string Rankings = "Rankings";
+    public const string Complaints = "Complaints";
+    public const string ComplaintCodes = "ComplaintCodes";
+    public const string ComplaintContacts = "ComplaintContacts";
+    public const string ComplaintDedupe = "ComplaintDedupe";
+    public const string ComplaintAccessLog = "ComplaintAccessLog";
+    public const string Inspections = "Inspections";
+    public const string InspectionsByCounty = "InspectionsByCounty";
+    public const string InspectionTemplates = "InspectionTemplates";
+    public const string InspectionPolicies = "InspectionPolicies";
+    public const string InspectionFollowUps = "InspectionFollowUps";
+    public const string Reinspections = "Reinspections";
+    public const string Sanctions = "Sanctions";
+    public const string SanctionTimers = "SanctionTimers";
 
     public static readonly List<string> All =
-        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests,
-            Requests, RequestKeys];
+        [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests, Targets, Meetings, Rankings,
+         Complaints, ComplaintCodes, ComplaintContacts, ComplaintDedupe, ComplaintAccessLog,
+         Inspections, InspectionsByCounty, InspectionTemplates, InspectionPolicies, InspectionFollowUps, Reinspections, Sanctions, SanctionTimers,
+         Requests, RequestKeys];
 }

@@ -71,6 +71,11 @@ public sealed class Store
         var queues = BindingTable.Queues.Select(q => q.Queue).Concat(QueueNames.All).Distinct().ToList();
         await Task.WhenAll(queues.SelectMany(q => new[] { q, q + "-poison" })
             .Select(q => Queue(q).CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
+        // Published reports. In Azure the static website serves $web (Bicep creates it); locally the blob
+        // endpoint serves it, so a new container allows anonymous reads of its blobs, like a public site.
+        var web = Blobs.GetBlobContainerClient("$web");
+        try { await web.CreateIfNotExistsAsync(Azure.Storage.Blobs.Models.PublicAccessType.Blob, cancellationToken: cancellationToken); }
+        catch (RequestFailedException e) when (e.Status is 403 or 409) { await web.CreateIfNotExistsAsync(cancellationToken: cancellationToken); }
     }
 }
 

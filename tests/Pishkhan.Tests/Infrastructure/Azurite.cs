@@ -77,9 +77,16 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops Azurite gracefully (SIGINT, so a persisted instance flushes its data), then forcibly after 10 s.</summary>
     public async Task StopAsync()
     {
-        Kill();
+        if (_process is { HasExited: false })
+        {
+            using (var signal = Process.Start("kill", ["-INT", _process.Id.ToString()])) await signal.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try { await _process.WaitForExitAsync(timeout.Token); }
+            catch (OperationCanceledException) { Kill(); }
+        }
         if (_process is not null) await _process.WaitForExitAsync();
         _process = null;
     }

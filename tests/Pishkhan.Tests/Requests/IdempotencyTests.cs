@@ -84,7 +84,7 @@ public sealed class IdempotencyTests(RequestsHostFixture fixture) : IClassFixtur
         await Host.Table(Tables.RequestKeys).AddEntityAsync(new ClaimRow
         {
             PartitionKey = ClaimRow.PartitionFor(kit.Agency, claimKey), RowKey = claimKey, RequestId = id, OfficeCode = kit.Office(1),
-            CreatedAt = now, DueAt = draft.DueAt, DraftJson = JsonSerializer.Serialize(draft, StoredJson.Options),
+            CreatedAt = now, DueAt = draft.DueAt, DraftJson = JsonSerializer.Serialize(draft, Pishkhan.Http.Json.Stored),
             BodyHash = IntakeApi.BodyHash(kit.Contract, "parcel", null, kit.County1, "crash", new CitizenContact("0013542419", "09121234567", "citizen@example.ir")),
         });
 

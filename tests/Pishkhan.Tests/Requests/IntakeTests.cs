@@ -1,6 +1,6 @@
 using System.Net;
 using Azure.Data.Tables;
-using Pishkhan.Offices;
+using Pishkhan.Rankings;
 using Pishkhan.Requests;
 using Pishkhan.Storage;
 using Pishkhan.Tests.Infrastructure;
@@ -23,7 +23,7 @@ public sealed class IntakeTests(RequestsHostFixture fixture) : IClassFixture<Req
         Assert.Equal("submitted", created.Str("status"));
 
         var view = await kit.GetAsync(id);
-        var calendar = await Host.Services.GetRequiredService<SlaCalendar>().GetAsync();
+        var calendar = await Host.Services.GetRequiredService<Pishkhan.Calendar.HolidayStore>().GetCalendarAsync();
         var createdAt = view["createdAt"]!.GetValue<DateTimeOffset>();
         Assert.Equal(calendar.AddWorkingHours(createdAt, 16), created["dueAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal(16, view["slaHours"]!.GetValue<int>());
@@ -35,11 +35,10 @@ public sealed class IntakeTests(RequestsHostFixture fixture) : IClassFixture<Req
     public async Task RoutesToTheLeastOpenWorkThenTheBetterRankThenTheOfficeCode()
     {
         var kit = await RequestsKit.SeedAsync(Host, "ilam", "in2");
-        // o2 ranked 3rd, o1 unranked; both in county c1 (set before the county's offices are first read).
-        var offices = Host.Table(Tables.Offices);
-        var o2 = (await offices.GetEntityAsync<OfficeEntity>("ilam", kit.Office(2))).Value;
-        o2.LatestRank = 3;
-        await offices.UpdateEntityAsync(o2, o2.ETag);
+        // A published ranking: o2 ranked 3rd, o1 unranked (written before the province's ranks are first read).
+        var rankings = Host.Table(Tables.Rankings);
+        await rankings.AddEntityAsync(new RankingRunEntity { PartitionKey = RankingStore.PartitionFor("ilam", "latest"), Period = "1405-08" });
+        await rankings.AddEntityAsync(new RankingRowEntity { PartitionKey = RankingStore.PartitionFor("ilam", "1405-08"), RowKey = kit.Office(2), ProvinceRank = 3, CountyCode = kit.County1 });
 
         var first = RequestsKit.OfficeOf((await kit.CreateAsync())["id"]!.GetValue<string>());
         var second = RequestsKit.OfficeOf((await kit.CreateAsync())["id"]!.GetValue<string>());

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pishkhan.Calendar;
+using Pishkhan.Http;
+using Pishkhan.Notifications;
+using Pishkhan.Offices;
+using Pishkhan.Sanctions;
+using Pishkhan.Stats;
+using Pishkhan.Storage;
+using Pishkhan.Text;
+
+namespace Pishkhan.Inspections;
+
+/// <summary>
+/// Handles a message of the "inspections" queue: scores the inspection, counts it in OfficeStats, proposes
+/// the sanction, schedules the follow-up, closes the requests and follow-ups it answers, notifies the office,
+/// and finally moves the inspection from queued to processed under its ETag.
+///
+/// Idempotency (at-least-once delivery, possibly two deliveries at once): the outcome is a pure function of
+/// the inspection, its checklist version, the policies and the office's earlier inspections — "earlier"
+/// meaning visited before AND posted before this one, a set that later posts cannot change — so every
+/// delivery computes the same outcome. Each effect is keyed by the inspection id: the stats by
+/// ApplyOnceAsync's marker, the sanction, follow-up and outbox rows by deterministic keys (insert → 409),
+/// request and follow-up closing by ETag transitions that do nothing the second time. "processed" is written
+/// last, so a crash part-way leaves the message to be redelivered and the effects completed.
+/// </summary>
+public sealed class InspectionProcessor(InspectionStore inspections, ChecklistStore checklists, PolicyStore policies, HolidayStore holidays,
+    OfficeStatsStore stats, SanctionService sanctions, InspectionAgenda agenda, Outbox outbox, TimeProvider clock,
+    ILogger<InspectionProcessor> logger)
+{
+    public static Task Handle(IServiceProvider services, BinaryData message, CancellationToken cancellationToken) =>
+        services.GetRequiredService<InspectionProcessor>().ProcessAsync(message, cancellationToken);
+
+    public async Task ProcessAsync(BinaryData message, CancellationToken cancellationToken = default)
+    {
+        // A malformed message or an unknown id throws: the queue retries it maxDequeueCount times, then moves
+        // it to inspections-poison, where GET /api/poison/inspections lists it.
+        var id = ParseMessage(message);
+        var inspection = await inspections.FindAsync(id, cancellationToken)
+            ?? throw new InvalidOperationException("The message names an inspection that does not exist.");
+        if (inspection.Status == InspectionStatus.Processed) return;
+
+        var template = await checklists.GetAsync(inspection.Province, inspection.TemplateVersion, cancellationToken)
+            ?? throw new InvalidOperationException("The inspection's checklist version does not exist.");
+        var policy = await policies.InspectionAsync(inspection.Province, cancellationToken);
+        var sanctionPolicy = await policies.SanctionAsync(inspection.Province, cancellationToken);
+        var calendar = await holidays.GetCalendarAsync(cancellationToken);
+        // The counters need only the score, which needs no history: count while the history is read.
+        var score = InspectionScoring.Score(template, inspection.Items, policy.CriticalFailureScoreCap);
+        var countTask = CountAsync(inspection, score, cancellationToken);
+        // A clean inspection has no recurrences and proposes nothing: its history need not be read.
+        var earlier = inspection.Violations == 0 ? [] : await EarlierAsync(inspection, Math.Max(policy.RecurrenceMonths, sanctionPolicy.LookbackMonths), cancellationToken);
+        var evaluation = InspectionScoring.Evaluate(template, inspection.Items, inspection.VisitedAt, earlier, policy, sanctionPolicy, calendar);
+        var outcome = evaluation.Outcome;
+
+        // The effects are independent of one another: run them together.
+        var sanctionTask = ProposeAsync(evaluation.Proposal);
+        var effects = new List<Task> { countTask, sanctionTask };
+        if (outcome.FollowUpDue is { } due) effects.Add(agenda.ScheduleFollowUpAsync(inspection, due, cancellationToken));
+        if (inspection.Kind == InspectionType.FollowUp) effects.Add(agenda.CloseFollowUpsAsync(inspection, cancellationToken));
+        if (inspection.Kind == InspectionType.Complaint) effects.Add(agenda.CloseRequestsAsync(inspection, cancellationToken));
+        if (inspection.OfficeEmail is { Length: > 0 } email) effects.Add(NotifyOfficeAsync(inspection, outcome, email, cancellationToken));
+        await Task.WhenAll(effects);
+
+        async Task<SanctionEntity?> ProposeAsync(SanctionProposal? proposal) =>
+            proposal is null ? null : await sanctions.ProposeAsync(inspection, proposal, outcome, cancellationToken);
+
+        // The stored proposal is the record: after a race it is the first delivery's.
+        var sanction = await sanctionTask;
+        outcome = outcome with { SanctionId = sanction?.Id, SanctionStep = sanction?.StepValue };
+        await MarkProcessedAsync(inspection, outcome, cancellationToken);
+        logger.LogInformation("Inspection {InspectionId} scored {Score} with {Violations} violations", inspection.Id, outcome.Score, outcome.Violations.Count);
+    }
+
+    public static string ParseMessage(BinaryData message)
+    {
+        InspectionMessage? parsed;
+        try
+        {
+            parsed = JsonSerializer.Deserialize<InspectionMessage>(message.ToMemory().Span, Json.Options);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        {
+            throw new FormatException("The inspections message is not {\"id\": \"...\"}.", e);
+        }
+        return parsed is not null && InspectionIds.TryParse(parsed.Id, out _, out _)
+            ? parsed.Id
+            : throw new FormatException("The inspections message has no valid inspection id.");
+    }
+
+    private static bool PostedBefore(InspectionEntity other, InspectionEntity self) =>
+        other.CreatedAt < self.CreatedAt || (other.CreatedAt == self.CreatedAt && string.CompareOrdinal(other.RowKey, self.RowKey) < 0);
+
+    /// <summary>Counted in the Jalali month of the visit, once per inspection id.</summary>
+    private Task CountAsync(InspectionEntity inspection, ScoreResult score, CancellationToken cancellationToken)
+    {
+        var period = JalaliPeriod.Containing(inspection.VisitedAt).ToString();
+        return stats.ApplyOnceAsync(period, inspection.OfficeCode, inspection.Province, inspection.CountyCode, inspection.Id, s =>
+        {
+            s.InspectionCount++;
+            s.InspectionScoreSum += score.Score;
+            if (inspection.Kind == InspectionType.Routine) s.RoutineInspections++;
+            s.Violations += score.Violations;
+            s.MajorViolations += score.MajorViolations;
+            if (inspection.StaffPresent is { } present)
+            {
+                s.StaffCount += present;
+                s.StaffTrained += inspection.StaffTrained ?? 0;
+            }
+            if (inspection.Kind == InspectionType.Unannounced)
+            {
+                s.AfterHoursChecks++;
+                if (inspection.OfficeOpen == true) s.AfterHoursOpen++;
+            }
+        }, cancellationToken);
+    }
+
+    private async Task<List<EarlierInspection>> EarlierAsync(InspectionEntity inspection, int months, CancellationToken cancellationToken)
+    {
+        var history = await inspections.ListOfficeAsync(inspection.OfficeCode, inspection.VisitedAt.AddMonths(-months), inspection.VisitedAt, cancellationToken);
+        return history
+            .Where(h => h.RowKey != inspection.RowKey && h.VisitedAt < inspection.VisitedAt && PostedBefore(h, inspection))
+            .Select(h => new EarlierInspection(h.VisitedAt, h.FailedCodes.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal),
+                h.Violations, h.MajorViolations))
+            .ToList();
+    }
+
+    private Task NotifyOfficeAsync(InspectionEntity inspection, InspectionOutcome outcome, string email, CancellationToken cancellationToken)
+    {
+        var data = new Dictionary<string, string>
+        {
+            ["inspectionId"] = inspection.Id,
+            ["officeCode"] = inspection.OfficeCode,
+            ["officeName"] = inspection.OfficeName,
+            ["type"] = inspection.Type,
+            ["visitedOn"] = JalaliDate.Format(Tehran.DateOf(inspection.VisitedAt)),
+            ["score"] = outcome.Score.ToString("0.#", CultureInfo.InvariantCulture),
+            ["scoreFa"] = PersianText.ToPersianDigits(outcome.Score.ToString("0.#", CultureInfo.InvariantCulture)),
+            ["violations"] = outcome.Violations.Count.ToString(CultureInfo.InvariantCulture),
+            ["majorViolation"] = outcome.MajorViolation ? "true" : "false",
+            ["correctiveActions"] = string.Join("\n", outcome.CorrectiveActions.Select(a => $"{a.Text} — مهلت: {JalaliDate.Format(a.DueDate)}")),
+        };
+        if (outcome.FollowUpDue is { } due) data["followUpOn"] = JalaliDate.Format(due);
+        if (outcome.SanctionStep is { } step) data["proposedSanctionFa"] = SanctionLadder.PersianName(step);
+        return outbox.EnqueueAsync(new NotificationRequest($"inspection-result:{inspection.Id}", NotificationKinds.InspectionResult, inspection.Province,
+            email, null, inspection.OfficeName, data), cancellationToken);
+    }
+
+    private async Task MarkProcessedAsync(InspectionEntity inspection, InspectionOutcome outcome, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            if (inspection.Status == InspectionStatus.Processed) return;
+            inspection.Status = InspectionStatus.Processed;
+            inspection.ProcessedAt = clock.GetUtcNow();
+            inspection.OutcomeJson = JsonSerializer.Serialize(outcome, Json.Options);
+            if (await inspections.Table.TryReplaceAsync(inspection, cancellationToken)) return;
+            // Another delivery got there first (412): it computed the same outcome.
+            inspection = await inspections.Table.GetOrNullAsync<InspectionEntity>(inspection.PartitionKey, inspection.RowKey, cancellationToken)
+                ?? throw new InvalidOperationException("The inspection disappeared while being processed.");
+        }
+        throw new InvalidOperationException("Could not mark the inspection processed.");
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Azure.Storage.Queues.Models;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Pishkhan.Auth;
+using Pishkhan.Bindings;
+using Pishkhan.Calendar;
+using Pishkhan.Http;
+using Pishkhan.Offices;
+using Pishkhan.Problems;
+using Pishkhan.Storage;
+
+namespace Pishkhan.Inspections;
+
+public sealed record PoisonMessage(string MessageId, DateTimeOffset? InsertedOn, long DequeueCount, string Body, string? InspectionId);
+
+public static class ReinspectionsApi
+{
+    /// <summary>POST /api/reinspection-draws/{period} (admin): draws a closed month now (the daily timer does it otherwise); idempotent.</summary>
+    public static async Task<IResult> Draw(ApiRequest request)
+    {
+        var period = Period(request);
+        var province = InspectionScope.Province(request);
+        request.Demand(new ResourceScope(province));
+        if (!period.IsClosedAt(request.Service<TimeProvider>().GetUtcNow())) throw Problem.Conflict($"{period} has not ended yet; draw it once it has.");
+        var service = request.Service<ReinspectionService>();
+        await service.DrawAsync(province, period, request.CancellationToken);
+        return TypedResults.Ok(await service.ReportAsync(province, period, null, request.CancellationToken));
+    }
+
+    /// <summary>GET /api/reinspections/{period}?countyCode= (admin, member): the draw and the agreement per county team.</summary>
+    public static async Task<IResult> Report(ApiRequest request)
+    {
+        var period = Period(request);
+        var province = InspectionScope.Province(request);
+        request.Demand(new ResourceScope(province));
+        var county = request.QueryCode("countyCode");
+        return TypedResults.Ok(await request.Service<ReinspectionService>().ReportAsync(province, period, county, request.CancellationToken));
+    }
+
+    /// <summary>Timer: draws the closed month for every province (idempotent; a missed day catches up the next).</summary>
+    public static Task DrawClosedMonth(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<ReinspectionService>().DrawClosedMonthAsync(cancellationToken);
+
+    private static JalaliPeriod Period(ApiRequest request) =>
+        JalaliPeriod.TryParse(request.RouteValue("period"), out var p) ? p : throw Problem.Field("period", "A Jalali month like 1405-09.");
+
+    /// <summary>
+    /// GET /api/poison/inspections (admin): up to 32 messages that failed maxDequeueCount times, peeked (left in
+    /// place). Messages naming an inspection of another province are left out; unreadable ones are shown to
+    /// every admin (they hold no personal data: a message is only an inspection id).
+    /// </summary>
+    public static async Task<IResult> Poison(ApiRequest request)
+    {
+        var ct = request.CancellationToken;
+        var queue = request.Service<Store>().Queue(QueueNames.Inspections + "-poison");
+        PeekedMessage[] peeked = (await queue.PeekMessagesAsync(32, ct)).Value;
+        var offices = request.Service<OfficeStore>();
+        var visible = new List<PoisonMessage>();
+        foreach (var m in peeked)
+        {
+            var body = m.Body.ToString();
+            string? id = null;
+            try { id = InspectionProcessor.ParseMessage(m.Body); }
+            catch (FormatException) { }
+            if (id is not null && InspectionIds.TryParse(id, out var officeCode, out _)
+                && await offices.FindAsync(officeCode, ct) is { } office && !request.CanSee(new ResourceScope(office.Province)))
+                continue;
+            visible.Add(new PoisonMessage(m.MessageId, m.InsertedOn, m.DequeueCount, body.Length > 2000 ? body[..2000] : body, id));
+        }
+        return TypedResults.Ok(new Page<PoisonMessage>(visible, null));
+    }
+}

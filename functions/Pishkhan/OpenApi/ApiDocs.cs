@@ -1,0 +1,664 @@
+using Pishkhan.Agencies;
+using Pishkhan.Auth;
+using Pishkhan.Bindings;
+using Pishkhan.Calendar;
+using Pishkhan.Complaints;
+using Pishkhan.Contracts;
+using Pishkhan.Counties;
+using Pishkhan.Health;
+using Pishkhan.Http;
+using Pishkhan.Inspections;
+using Pishkhan.Meetings;
+using Pishkhan.Members;
+using Pishkhan.Offices;
+using Pishkhan.RankingPolicy;
+using Pishkhan.Rankings;
+using Pishkhan.Ratings;
+using Pishkhan.Requests;
+using Pishkhan.Sanctions;
+using Pishkhan.Targets;
+using static Pishkhan.OpenApi.Doc;
+
+namespace Pishkhan.OpenApi;
+
+/// <summary>
+/// One entry per HTTP function of the binding table: the OpenAPI document (GET /api/openapi.json) is
+/// built from the table plus these entries, and OpenApiTests fails for a route without one. To document
+/// a new route add an entry under its capability:
+/// <code>
+/// [FunctionNames.PostComplaint] = new("File a complaint about an office")
+/// {
+///     Body = typeof(PostComplaint), BodyExample = """{ "officeCode": "kh-0012", "description": "…" }""",
+///     Responses = Created&lt;ComplaintReceipt&gt;(), Headers = [IdempotencyKey],
+/// },
+/// </code>
+/// </summary>
+public static class ApiDocs
+{
+    /// <summary>Descriptions of route parameters by name; a parameter not listed gets a generic one.</summary>
+    public static readonly IReadOnlyDictionary<string, string> PathParameters = new Dictionary<string, string>
+    {
+        ["countyCode"] = "County code: 2–40 characters a–z, 0–9 and '-' (Persian digits are accepted and normalised).",
+        ["officeCode"] = "Office code: 2–40 characters a–z, 0–9 and '-'.",
+        ["agencyId"] = "Agency id: 2–40 characters a–z, 0–9 and '-'.",
+        ["contractId"] = "Contract id: 2–40 characters a–z, 0–9 and '-'.",
+        ["memberId"] = "Member id: 2–40 characters a–z, 0–9 and '-'.",
+        ["keyId"] = "Key id: 16 hexadecimal characters (the part after pk_ in the key).",
+        ["date"] = "A Jalali date (1405-01-13) or a Gregorian one (2026-04-02); Persian digits are accepted.",
+        ["period"] = "A Solar Hijri month, YYYY-MM (1405-09 is Azar 1405).",
+        ["scope"] = "A province code (lorestan) or a county code.",
+        ["indicator"] = "A planned indicator: " + TargetIndicators.NameList + ".",
+        ["meetingId"] = "Meeting id, as returned when the meeting was recorded.",
+        ["decisionId"] = "Decision id, as listed in the meeting.",
+        ["trackingCode"] = "The complaint's tracking code (K7MQ-2XHP-R9TC): any case, dashes optional, Persian digits accepted.",
+        ["id"] = "An inspection id, {officeCode}.{20-character stamp} (kh-0012.2516067947993c9e1a7f), as answered by POST /api/inspections; "
+            + "a sanction proposed after an inspection has the inspection's id.",
+        ["requestId"] = "A service request id, {countyCode}_{officeCode}_{16 characters} (khorramabad_kh-0012_0fz8q3m1kd4t7xwa), as answered by POST /api/requests.",
+        ["version"] = "A checklist version number, 1–999999 (Persian digits accepted); GET also takes \"current\".",
+    };
+
+    public static readonly IReadOnlyDictionary<string, RouteDoc> Routes = new Dictionary<string, RouteDoc>
+    {
+        // Operations
+        [FunctionNames.GetHealth] = new("Is the service up and its storage reachable?")
+        {
+            Description = "200 when Table Storage answers within 3 s; otherwise 503 with Retry-After. For load balancers and uptime checks.",
+            Responses = Ok<HealthApi.HealthView>(),
+            ResponseExample = """{ "status": "ok", "storage": "reachable", "checkedAt": "2026-11-28T06:30:00+00:00" }""",
+        },
+        [FunctionNames.GetOpenApi] = new("This OpenAPI 3.1 document")
+        {
+            Description = "Generated from the binding table, so it lists exactly the routes both hosts serve.",
+            Responses = new Dictionary<int, Type?> { [200] = typeof(System.Text.Json.Nodes.JsonObject) },
+        },
+
+        // Auth
+        [FunctionNames.PostKey] = new("Issue an API key")
+        {
+            Description = "Scope is a province code (admin, member), a county code (inspector), an agency id (agency) or an office code (office). "
+                + "An admin issues keys only inside its province. The key is shown once; only its SHA-256 hash is stored.",
+            Body = typeof(KeysApi.IssueKey),
+            BodyExample = """{ "role": "inspector", "scope": "khorramabad", "label": "تیم بازرسی شهرستان خرم‌آباد" }""",
+            Responses = Created<KeysApi.IssuedKey>(),
+            ResponseExample = """
+                { "keyId": "3f9a0c1d2b4e5f67", "key": "pk_3f9a0c1d2b4e5f67_Vb2…", "role": "inspector", "scope": "khorramabad",
+                  "province": "lorestan", "county": "khorramabad", "label": "تیم بازرسی شهرستان خرم‌آباد" }
+                """,
+        },
+        [FunctionNames.GetKey] = new("Read a key's metadata (never the key itself)") { Responses = Ok<KeysApi.KeyView>() },
+        [FunctionNames.DeleteKey] = new("Revoke a key")
+        {
+            Description = "Takes effect at once on the instance that revoked it and within 10 s everywhere (validated keys are cached briefly).",
+            Responses = NoContent(),
+        },
+
+        // Counties
+        [FunctionNames.PutCounty] = new("Create or replace a county")
+        {
+            Body = typeof(PutCounty),
+            BodyExample = """{ "name": "خرم‌آباد", "province": "lorestan" }""",
+            Responses = Ok<CountyView>(),
+            ResponseExample = """{ "countyCode": "khorramabad", "name": "خرم‌آباد", "province": "lorestan" }""",
+            Errors = new Dictionary<int, string> { [409] = "The code already belongs to a county of another province." },
+        },
+        [FunctionNames.GetCounty] = new("Read a county (public reference data)") { Responses = Ok<CountyView>() },
+        [FunctionNames.ListCounties] = new("List a province's counties (public reference data)")
+        {
+            Responses = Ok<Page<CountyView>>(),
+            Query = [Province],
+        },
+
+        // Offices
+        [FunctionNames.PutOffice] = new("Create or replace an office")
+        {
+            Description = "Keeps the summary columns other capabilities maintain (latest rank, open complaints, active sanctions). Answers the new ETag.",
+            Body = typeof(PutOffice),
+            BodyExample = """
+                { "name": "دفتر پیشخوان دولت شماره ۱۲ خرم‌آباد", "countyCode": "khorramabad",
+                  "openingHours": { "regular": "07:30-14:30", "thursday": "08:00-12:00", "afterHours": "16:00-20:00" },
+                  "address": "خرم‌آباد، خیابان انقلاب، پلاک ۲۴", "managerName": "مریم رضایی", "licenseNo": "LR-1402-0012",
+                  "phone": "06633221100", "email": "office12@example.ir", "status": "active" }
+                """,
+            Responses = Ok<OfficeView>(),
+            Errors = new Dictionary<int, string> { [409] = "The code already belongs to an office of another province." },
+        },
+        [FunctionNames.GetOffice] = new("Read an office with its latest rank, open complaints and active sanctions")
+        {
+            Description = "An office key sees only its own office; an inspector only its county's.",
+            Responses = Ok<OfficeView>(),
+        },
+        [FunctionNames.ListOffices] = new("List a province's offices")
+        {
+            Description = "Inspectors see their county only.",
+            Responses = Ok<Page<OfficeView>>(),
+            Query = [Province, new("countyCode", "Only this county's offices."), new("status", "active, suspended or revoked."), .. PageParameters],
+        },
+        [FunctionNames.ImportOffices] = new("Bulk upsert offices from CSV")
+        {
+            Description = "UTF-8 CSV with a header row; columns " + string.Join(",", OfficeImport.Columns)
+                + " (required: officeCode, name, countyCode, regularHours). Valid rows are applied; the others are reported with their line and field errors.",
+            Body = typeof(string),
+            BodyMediaType = "text/csv",
+            BodyExample = "officeCode,name,countyCode,regularHours,afterHours,email\n"
+                + "kh-0012,دفتر پیشخوان شماره ۱۲,khorramabad,07:30-14:30,16:00-20:00,office12@example.ir\n",
+            Responses = Ok<OfficeImport.ImportResult>(),
+        },
+
+        // Agencies
+        [FunctionNames.PutAgency] = new("Create or update a service agency")
+        {
+            Body = typeof(PutAgency),
+            BodyExample = """{ "name": "اداره کل پست استان لرستان", "province": "lorestan", "contactEmail": "post@example.ir" }""",
+            Responses = Ok<AgencyView>(),
+            ResponseExample = """{ "agencyId": "lorestan-post", "name": "اداره کل پست استان لرستان", "province": "lorestan", "contactEmail": "post@example.ir" }""",
+        },
+        [FunctionNames.GetAgency] = new("Read an agency") { Responses = Ok<AgencyView>() },
+        [FunctionNames.ListAgencies] = new("List a province's agencies")
+        {
+            Responses = Ok<Page<AgencyView>>(),
+            Query = [Province, .. PageParameters],
+        },
+
+        // Contracts
+        [FunctionNames.PutContract] = new("Create or replace an outsourcing contract")
+        {
+            Description = "The services an agency outsources (SLA in working hours, fee in rials) to offices of the named counties of its province.",
+            Body = typeof(PutContract),
+            BodyExample = """
+                { "agencyId": "lorestan-post",
+                  "services": [ { "serviceCode": "parcel", "name": "پذیرش مرسوله پستی", "slaHours": 16, "fee": 150000 } ],
+                  "countyCodes": [ "khorramabad", "borujerd" ], "validFrom": "2026-03-21", "validTo": "2027-03-20" }
+                """,
+            Responses = Ok<ContractView>(),
+        },
+        [FunctionNames.GetContract] = new("Read a contract") { Responses = Ok<ContractView>() },
+
+        // Members
+        [FunctionNames.PutMember] = new("Create or replace a working-group member")
+        {
+            Body = typeof(PutMember),
+            BodyExample = """{ "name": "علی محمدی", "email": "a.mohammadi@example.ir", "role": "countyLead", "province": "lorestan", "countyCode": "khorramabad", "digest": true }""",
+            Responses = Ok<MemberView>(),
+        },
+        [FunctionNames.ListMembers] = new("List a province's working-group members")
+        {
+            Responses = Ok<Page<MemberView>>(),
+            Query = [Province, .. PageParameters],
+        },
+
+        // Calendar
+        [FunctionNames.ListHolidays] = new("List the official holidays in force (public)")
+        {
+            Description = "Working-day deadlines (SLA hours, complaint stages) skip these days and Fridays.",
+            Responses = Ok<List<HolidaysApi.HolidayView>>(),
+            Query = [new("year", "A Jalali year such as 1405; all years when absent.", Type: "integer")],
+        },
+        [FunctionNames.PutHoliday] = new("Declare or rename an official holiday")
+        {
+            Body = typeof(HolidaysApi.PutHoliday),
+            BodyExample = """{ "name": "عید سعید فطر" }""",
+            Responses = Ok<HolidaysApi.HolidayView>(),
+            ResponseExample = """{ "date": "2026-03-20", "jalaliDate": "1404-12-29", "name": "عید سعید فطر", "weekday": "جمعه" }""",
+        },
+        [FunctionNames.DeleteHoliday] = new("Remove a holiday (the day becomes a working day again)") { Responses = NoContent() },
+
+        // Ranking policy and rankings
+        [FunctionNames.PutRankingPolicy] = new("Publish a new version of a province's ranking policy")
+        {
+            Description = "Weights (summing to 1), shrinkage strengths, minimum volume, normalisation and tier cut-offs. "
+                + "The server assigns the version; rankings keep the version they were computed with.",
+            Body = typeof(RankingPolicyApi.PutRankingPolicy),
+            BodyExample = """
+                { "province": "lorestan",
+                  "indicators": [
+                    { "indicator": "slaCompliance", "weight": 0.30, "shrinkageStrength": 20 },
+                    { "indicator": "satisfaction", "weight": 0.25, "shrinkageStrength": 10 },
+                    { "indicator": "upheldComplaintsPer1000", "weight": 0.15, "shrinkageStrength": 500 },
+                    { "indicator": "inspectionScore", "weight": 0.15, "shrinkageStrength": 1 },
+                    { "indicator": "training", "weight": 0.075, "shrinkageStrength": 2 },
+                    { "indicator": "afterHours", "weight": 0.075, "shrinkageStrength": 2 } ],
+                  "minimumVolume": 30,
+                  "tiers": [ { "tier": "alef", "minimumScore": 75 }, { "tier": "be", "minimumScore": 60 },
+                             { "tier": "jim", "minimumScore": 40 }, { "tier": "dal", "minimumScore": 0 } ],
+                  "normalisation": "minMax", "resamples": 200, "intervalCoverage": 0.9 }
+                """,
+            Responses = Ok<RankingPolicy.RankingPolicy>(),
+            Errors = new Dictionary<int, string> { [409] = "The policy changed concurrently; retry." },
+        },
+        [FunctionNames.GetRankingPolicy] = new("Read the ranking policy in force (public)")
+        {
+            Responses = Ok<RankingPolicy.RankingPolicy>(),
+            Query = [new("province", "Province code, e.g. lorestan.", Required: true)],
+        },
+        [FunctionNames.GetRanking] = new("Read a published monthly ranking (public)")
+        {
+            Description = "Rows of a province or one county: score with its interval, ranks with their intervals, tier, movement and indicators. 404 before publication.",
+            Responses = Ok<RankingsApi.PublishedRanking>(),
+            Query = [new("scope", "A province code (lorestan) or a county code.", Required: true)],
+        },
+        // Complaints
+        [FunctionNames.FileComplaint] = new("File a complaint about an office (public)")
+        {
+            Description = "Give either a complainant (name, mobile, email, national ID — each optional) or \"anonymous\": true. "
+                + "Answers the tracking code and, once, a secret that lets the complainant escalate or withdraw. "
+                + "The same complaint again within 24 hours answers 200 with the first tracking code. An acknowledgement is mailed when an email is given.",
+            Body = typeof(FileComplaint),
+            BodyExample = """
+                { "officeCode": "kh-0012", "category": "overcharging",
+                  "description": "برای صدور کارت سوخت دو برابر تعرفه مصوب از من وجه دریافت شد و رسید هم داده نشد.",
+                  "incidentDate": "1405-09-02",
+                  "complainant": { "name": "زهرا احمدی", "mobile": "09121234567", "email": "z.ahmadi@example.ir" } }
+                """,
+            Responses = new Dictionary<int, Type?> { [200] = typeof(FiledComplaint), [201] = typeof(FiledComplaint) },
+            Errors = new Dictionary<int, string> { [429] = "Too many complaints from this client; retry after Retry-After seconds." },
+        },
+        [FunctionNames.GetComplaintStatus] = new("Follow a complaint by its tracking code (public)")
+        {
+            Description = "Status, deadlines (Jalali dates) and timeline only: never the complainant or the description.",
+            Responses = Ok<PublicComplaintView>(),
+            Errors = new Dictionary<int, string> { [429] = "Too many follow-ups from this client; retry after Retry-After seconds." },
+        },
+        [FunctionNames.EscalateComplaint] = new("Escalate a complaint decided at stage 1 to the province (public)")
+        {
+            Description = "With the secret given at filing, or with an admin key of the province instead.",
+            Body = typeof(EscalateComplaint),
+            BodyExample = """{ "reason": "دفتر وجه اضافه را بازنگردانده است.", "secret": "P4KX-7MNR-2QWT-H9CZ" }""",
+            Responses = Ok<PublicComplaintView>(),
+            Errors = new Dictionary<int, string> { [409] = "Not decided at stage 1, or the escalation window has closed." },
+        },
+        [FunctionNames.WithdrawComplaint] = new("Withdraw an open complaint (public)")
+        {
+            Description = "With the secret given at filing, or with an admin key of the province instead.",
+            Body = typeof(WithdrawComplaint),
+            BodyExample = """{ "secret": "P4KX-7MNR-2QWT-H9CZ", "reason": "مبلغ اضافه بازگردانده شد." }""",
+            Responses = Ok<PublicComplaintView>(),
+            Errors = new Dictionary<int, string> { [409] = "The complaint is no longer open." },
+        },
+        [FunctionNames.ListComplaintCategories] = new("The complaint categories with Persian and English labels (public)")
+        {
+            Responses = Ok<List<ComplaintCategory>>(),
+        },
+        [FunctionNames.ListComplaints] = new("List complaints in the caller's scope")
+        {
+            Description = "Admins: their province; inspectors: their county; an office: the complaints about itself, without complainant data (items are then OfficeComplaintView).",
+            Responses = Ok<Page<ComplaintSummary>>(),
+            Query =
+            [
+                Province, new("countyCode", "Only this county's."), new("officeCode", "Only this office's."),
+                new("status", "open, or one complaint status."), new("overdue", "true or false."), new("category", "A category code."), .. PageParameters,
+            ],
+        },
+        [FunctionNames.GetComplaintCase] = new("Read the whole case, with the complainant")
+        {
+            Description = "Every read of the complainant's data is written to the complaint's access log first.",
+            Responses = Ok<ComplaintCaseView>(),
+        },
+        [FunctionNames.DecideComplaint] = new("Decide the open stage of a complaint")
+        {
+            Description = "Stage 1: an admin or the county's inspector; stage 2: an admin other than the stage-1 decider. "
+                + "Outcomes: " + string.Join(", ", ComplaintOutcome.All) + "; a remedy is required when (partly) upheld. Upheld complaints count against the office.",
+            Body = typeof(DecideComplaint),
+            BodyExample = """{ "outcome": "upheld", "reasons": "رسید پرداخت و تعرفه مصوب بررسی شد؛ دریافت وجه اضافه محرز است.", "remedy": "بازگرداندن مبلغ اضافه به شاکی ظرف سه روز کاری" }""",
+            Responses = Ok<ComplaintStaffView>(),
+            Errors = new Dictionary<int, string> { [409] = "No open stage to decide, or the same admin decided stage 1." },
+        },
+        [FunctionNames.ExtendComplaint] = new("Extend the open stage's deadline")
+        {
+            Body = typeof(ExtendComplaint),
+            BodyExample = """{ "newDueDate": "1405-10-05", "reason": "استعلام از اداره پست استان در جریان است." }""",
+            Responses = Ok<ComplaintStaffView>(),
+            Errors = new Dictionary<int, string> { [409] = "The stage is not open, or it was already extended the maximum number of times." },
+        },
+        [FunctionNames.GetComplaintAccessLog] = new("Who read the complainant's data, when and why")
+        {
+            Responses = Ok<Page<AccessLogEntry>>(),
+            Query = PageParameters,
+        },
+
+        // Targets (management by goals)
+        [FunctionNames.PutTarget] = new("Plan an indicator for a province or county and month")
+        {
+            Description = "The planned value in the indicator's unit: shares are fractions 0..1 (0.9 = 90 %), satisfaction 1..5, days, counts.",
+            Body = typeof(PutTarget),
+            BodyExample = """{ "planned": 0.92, "note": "هدف مصوب جلسه آذر کارگروه استان" }""",
+            Responses = Ok<TargetView>(),
+        },
+        [FunctionNames.GetTargets] = new("Planned against actual, per indicator, for a scope and month")
+        {
+            Description = "Each planned indicator with its actual value from the stats, the verdict (on plan, behind) and a trend; an open month is judged pro rata.",
+            Responses = Ok<TargetReport>(),
+        },
+
+        // Meetings
+        [FunctionNames.PostMeeting] = new("Record a working-group meeting and its decisions")
+        {
+            Description = "Dates are Jalali (1405-09-10) or Gregorian (2026-12-01). Each decision has an owner (a member id) and a due date.",
+            Body = typeof(PostMeeting),
+            BodyExample = """
+                { "date": "1405-09-10", "scope": "lorestan", "title": "جلسه ماهانه کارگروه دفاتر پیشخوان استان لرستان",
+                  "participants": [ "m-chair", "m-secretary", "m-khorramabad" ],
+                  "decisions": [
+                    { "text": "بازرسی مجدد دفاتر دارای شکایت تأییدشده در شهرستان خرم‌آباد تا پایان ماه", "ownerMemberId": "m-khorramabad",
+                      "dueDate": "1405-09-30", "links": { "offices": [ "kh-0012" ] } } ] }
+                """,
+            Responses = Created<MeetingView>(),
+            Headers = [IdempotencyKey],
+            Errors = new Dictionary<int, string> { [422] = "The Idempotency-Key was used with another body." },
+        },
+        [FunctionNames.ListMeetings] = new("List a province's or county's meetings, newest first")
+        {
+            Responses = Ok<Page<MeetingView>>(),
+            Query = [new("scope", "A province or county code; defaults to the caller's."), .. PageParameters],
+        },
+        [FunctionNames.GetMeeting] = new("Read a meeting with its decisions") { Responses = Ok<MeetingView>() },
+        [FunctionNames.PostDecisionStatus] = new("Mark a decision done or dropped, or reopen it")
+        {
+            Body = typeof(PostDecisionStatus),
+            BodyExample = """{ "status": "done", "note": "گزارش بازرسی مجدد در جلسه دی ارائه شد." }""",
+            Responses = Ok<DecisionView>(),
+            Errors = new Dictionary<int, string> { [409] = "The decision is closed; reopen it first." },
+        },
+
+        [FunctionNames.RecomputeRanking] = new("Queue a recomputation of a closed period")
+        {
+            NoBody = true,
+            Responses = Accepted<RankingsApi.Queued>(),
+            ResponseExample = """{ "status": "queued", "province": "lorestan", "period": "1405-08" }""",
+            Query = [new("province", "Province code; only the bootstrap key (all provinces) must give it.")],
+            Errors = new Dictionary<int, string> { [409] = "The period is not closed yet." },
+        },
+
+        // Inspections
+        [FunctionNames.GetInspectionTemplate] = new("Read a checklist version, or the one in force")
+        {
+            Description = "\"current\" is the province's newest version, or the built-in national checklist (version 1, 26 items) when the province has none of its own.",
+            Responses = Ok<ChecklistTemplate>(),
+            Query = [Province],
+        },
+        [FunctionNames.PutInspectionTemplate] = new("Publish a new checklist version for the province")
+        {
+            Description = "Versions are immutable and must increase: the same items again answer 200, other items 409. "
+                + "Inspections name the version they were made against and are scored with it.",
+            Body = typeof(PutChecklistTemplate),
+            BodyExample = """
+                { "items": [
+                    { "code": "receipt-every-fee", "text": "برای هر وجه دریافتی رسید رسمی (چاپی یا الکترونیکی) به مراجع داده می‌شود.", "category": "tariffsAndReceipts", "weight": 4, "critical": true },
+                    { "code": "no-extra-charges", "text": "وجهی بیش از تعرفه مصوب یا با عنوان غیرمجاز از مراجعان دریافت نمی‌شود.", "category": "tariffsAndReceipts", "weight": 5, "critical": true },
+                    { "code": "staff-id-badges", "text": "همه کارکنان کارت شناسایی عکس‌دار با نام و سمت را در معرض دید دارند.", "category": "staffConduct", "weight": 3 },
+                    { "code": "queue-system-working", "text": "سامانه نوبت‌دهی فعال است و نوبت مراجعان رعایت می‌شود.", "category": "premisesAndQueueing", "weight": 3 },
+                    { "code": "rural-service-days", "text": "خدمات سیار روستایی در روزهای اعلام‌شده ارائه می‌شود.", "category": "openingHours", "weight": 2 },
+                    { "code": "licence-valid", "text": "پروانه فعالیت دفتر معتبر است و خدمتی خارج از حدود مجوز ارائه نمی‌شود.", "category": "licenceDisplay", "weight": 5, "critical": true } ] }
+                """,
+            Responses = new Dictionary<int, Type?> { [200] = typeof(ChecklistTemplate), [201] = typeof(ChecklistTemplate) },
+            Query = [Province],
+            Errors = new Dictionary<int, string> { [409] = "The version exists with other items, or is not above the current version." },
+        },
+        [FunctionNames.PostInspection] = new("Report an inspection visit")
+        {
+            Description = "Validated in full, stored as queued and processed in the background: score, violations, corrective actions, "
+                + "follow-up visit, statistics, a sanction proposal and a notification to the office. Every item of the checklist version "
+                + "is reported once (pass, fail or na). complaintIds or requestId only for complaint visits, followUpOf only for followUp, "
+                + "officeOpen for unannounced visits only, reinspectionOf only with an admin key for an inspection drawn for re-inspection. "
+                + "visitedAt may not be in the future nor older than the policy's maxBackdateDays.",
+            Body = typeof(PostInspection),
+            BodyExample = """
+                { "officeCode": "kh-0012", "type": "routine", "visitedAt": "2026-11-24T11:10:00+03:30", "templateVersion": 1,
+                  "items": [
+                    { "code": "tariff-list-displayed", "result": "pass" },
+                    { "code": "receipt-every-fee", "result": "fail", "note": "برای دو مراجع در زمان بازرسی بابت خدمات ثبت‌نام رسید پرداخت صادر نشد." },
+                    { "code": "no-extra-charges", "result": "pass" },
+                    { "code": "card-payment-accepted", "result": "pass" },
+                    { "code": "services-recorded", "result": "pass" },
+                    { "code": "complaint-channel-posted", "result": "pass" },
+                    { "code": "service-list-posted", "result": "pass" },
+                    { "code": "tracking-code-given", "result": "pass" },
+                    { "code": "staff-id-badges", "result": "pass" },
+                    { "code": "staff-authorised", "result": "pass" },
+                    { "code": "courteous-conduct", "result": "pass" },
+                    { "code": "no-intermediaries", "result": "pass" },
+                    { "code": "training-certificates-valid", "result": "pass", "note": "گواهی یکی از کارکنان تا پایان دی‌ماه اعتبار دارد." },
+                    { "code": "manager-present", "result": "pass" },
+                    { "code": "opening-hours-posted", "result": "pass" },
+                    { "code": "opening-hours-kept", "result": "pass" },
+                    { "code": "after-hours-as-declared", "result": "na", "note": "دفتر خدمات خارج از وقت اداری اعلام نکرده است." },
+                    { "code": "queue-system-working", "result": "fail", "note": "دستگاه نوبت‌دهی خراب است و نوبت‌ها دستی و بدون ترتیب داده می‌شود." },
+                    { "code": "waiting-area", "result": "pass" },
+                    { "code": "accessibility", "result": "pass" },
+                    { "code": "signage-and-cleanliness", "result": "pass" },
+                    { "code": "documents-kept-private", "result": "pass" },
+                    { "code": "personal-passwords", "result": "pass" },
+                    { "code": "secure-disposal", "result": "pass" },
+                    { "code": "licence-displayed", "result": "pass" },
+                    { "code": "licence-valid", "result": "pass" } ],
+                  "staff": { "present": 4, "trained": 3 },
+                  "summary": "بازرسی دوره‌ای آذرماه؛ صدور رسید و نوبت‌دهی نیاز به اصلاح فوری دارد." }
+                """,
+            Responses = Accepted<InspectionAccepted>(),
+            ResponseExample = """{ "id": "kh-0012.2516067947993c9e1a7f", "status": "queued" }""",
+            Headers = [IdempotencyKey],
+            Errors = new Dictionary<int, string>
+            {
+                [409] = "The drawn inspection named in reinspectionOf was already re-inspected.",
+                [422] = "The Idempotency-Key was used with another body.",
+            },
+        },
+        [FunctionNames.GetInspection] = new("Read an inspection, with its outcome once processed")
+        {
+            Description = "status is queued until the background processing has scored it; outcome then holds the score, violations, "
+                + "corrective actions with their due dates, the follow-up visit and the proposed sanction.",
+            Responses = Ok<InspectionView>(),
+            ResponseExample = """
+                { "id": "kh-0012.2516067947993c9e1a7f", "officeCode": "kh-0012", "province": "lorestan", "countyCode": "khorramabad",
+                  "type": "routine", "visitedAt": "2026-11-24T07:40:00+00:00", "visitedOnJalali": "1405-09-03", "templateVersion": 1, "status": "processed",
+                  "items": [
+                    { "code": "tariff-list-displayed", "result": "pass" },
+                    { "code": "receipt-every-fee", "result": "fail", "note": "برای دو مراجع در زمان بازرسی بابت خدمات ثبت‌نام رسید پرداخت صادر نشد." },
+                    { "code": "no-extra-charges", "result": "pass" }, { "code": "card-payment-accepted", "result": "pass" },
+                    { "code": "services-recorded", "result": "pass" }, { "code": "complaint-channel-posted", "result": "pass" },
+                    { "code": "service-list-posted", "result": "pass" }, { "code": "tracking-code-given", "result": "pass" },
+                    { "code": "staff-id-badges", "result": "pass" }, { "code": "staff-authorised", "result": "pass" },
+                    { "code": "courteous-conduct", "result": "pass" }, { "code": "no-intermediaries", "result": "pass" },
+                    { "code": "training-certificates-valid", "result": "pass", "note": "گواهی یکی از کارکنان تا پایان دی‌ماه اعتبار دارد." },
+                    { "code": "manager-present", "result": "pass" }, { "code": "opening-hours-posted", "result": "pass" },
+                    { "code": "opening-hours-kept", "result": "pass" },
+                    { "code": "after-hours-as-declared", "result": "na", "note": "دفتر خدمات خارج از وقت اداری اعلام نکرده است." },
+                    { "code": "queue-system-working", "result": "fail", "note": "دستگاه نوبت‌دهی خراب است و نوبت‌ها دستی و بدون ترتیب داده می‌شود." },
+                    { "code": "waiting-area", "result": "pass" }, { "code": "accessibility", "result": "pass" },
+                    { "code": "signage-and-cleanliness", "result": "pass" }, { "code": "documents-kept-private", "result": "pass" },
+                    { "code": "personal-passwords", "result": "pass" }, { "code": "secure-disposal", "result": "pass" },
+                    { "code": "licence-displayed", "result": "pass" }, { "code": "licence-valid", "result": "pass" } ],
+                  "complaintIds": [], "staff": { "present": 4, "trained": 3 },
+                  "summary": "بازرسی دوره‌ای آذرماه؛ صدور رسید و نوبت‌دهی نیاز به اصلاح فوری دارد.",
+                  "postedByRole": "inspector", "createdAt": "2026-11-24T08:05:12+00:00", "processedAt": "2026-11-24T08:05:14+00:00",
+                  "outcome": {
+                    "score": 50, "rawScore": 90.3, "capped": true, "majorViolation": true,
+                    "violations": [
+                      { "code": "receipt-every-fee", "text": "برای هر وجه دریافتی رسید رسمی (چاپی یا الکترونیکی) به مراجع داده می‌شود.", "category": "tariffsAndReceipts", "critical": true, "occurrence": 1 },
+                      { "code": "queue-system-working", "text": "سامانه نوبت‌دهی فعال است و نوبت مراجعان رعایت می‌شود.", "category": "premisesAndQueueing", "critical": false, "occurrence": 1 } ],
+                    "correctiveActions": [
+                      { "code": "receipt-every-fee", "text": "برای هر وجه دریافتی رسید رسمی (چاپی یا الکترونیکی) به مراجع داده می‌شود.", "dueDate": "2026-11-29", "dueDateJalali": "1405-09-08" },
+                      { "code": "queue-system-working", "text": "سامانه نوبت‌دهی فعال است و نوبت مراجعان رعایت می‌شود.", "dueDate": "2026-12-12", "dueDateJalali": "1405-09-21" } ],
+                    "priorViolationPoints": 0, "followUpDue": "2026-12-13",
+                    "sanctionId": "kh-0012.2516067947993c9e1a7f", "sanctionStep": "writtenWarning" } }
+                """,
+        },
+        [FunctionNames.ListInspections] = new("List an office's or a county's inspections, newest visit first")
+        {
+            Description = "Give officeCode or countyCode; an office key needs neither, an inspector defaults to its county.",
+            Responses = Ok<Page<InspectionSummary>>(),
+            Query = [new("officeCode", "An office's inspections."), new("countyCode", "A county team's inspections."), .. PageParameters],
+        },
+        [FunctionNames.ListInspectionRequests] = new("List a county's targeted-inspection requests")
+        {
+            Description = "Raised by the complaints escalation rule; a complaint inspection that names the request or one of its complaints closes it.",
+            Responses = Ok<Page<InspectionRequestView>>(),
+            Query = [new("countyCode", "The county; an inspector defaults to its own."), new("status", "open or done."), .. PageParameters],
+        },
+        [FunctionNames.ListInspectionFollowUps] = new("List a county's scheduled follow-up visits, earliest due first")
+        {
+            Description = "A follow-up is due the working day after an inspection's last corrective action; a followUp inspection closes it.",
+            Responses = Ok<Page<FollowUpView>>(),
+            Query = [new("countyCode", "The county; an inspector defaults to its own."), new("status", "open or done."), .. PageParameters],
+        },
+        [FunctionNames.GetInspectionCoverage] = new("Which active offices of a county are overdue a routine inspection")
+        {
+            Description = "An office is due routineIntervalMonths after its last processed routine inspection; one never inspected routinely is overdue. Overdue offices first.",
+            Responses = Ok<CoverageView>(),
+        },
+        [FunctionNames.PostReinspectionDraw] = new("Draw a closed month's inspections for province re-inspection now")
+        {
+            Description = "The daily timer does it otherwise. Each county team's inspections are ranked by SHA-256 of drawSeed|period|county|id "
+                + "and the first reinspectionShare of them are drawn; the first draw is kept, so drawing again answers the same report.",
+            NoBody = true,
+            Responses = Ok<ReinspectionReport>(),
+            Query = [Province],
+            Errors = new Dictionary<int, string> { [409] = "The month has not ended yet." },
+        },
+        [FunctionNames.GetReinspections] = new("A month's re-inspection draw and each county team's agreement with the province team")
+        {
+            Responses = Ok<ReinspectionReport>(),
+            Query = [Province, new("countyCode", "Only this county team's figures.")],
+        },
+        [FunctionNames.ListInspectionPoison] = new("Inspection messages that failed processing (poison queue)")
+        {
+            Description = "Up to 32 messages, peeked and left in place. A message holds only an inspection id; one naming another province's office is left out.",
+            Responses = Ok<Page<PoisonMessage>>(),
+        },
+        [FunctionNames.GetInspectionPolicy] = new("Read a province's inspection policy (public)")
+        {
+            Description = "Score cap for a failed critical item, working days to correct, recurrence window, routine interval, re-inspection share and seed. Defaults when the province has set none.",
+            Responses = Ok<InspectionPolicy>(),
+            Query = [new("province", "Province code, e.g. lorestan; a caller whose key is bound to a province may omit it.")],
+        },
+        [FunctionNames.PutInspectionPolicy] = new("Replace the province's inspection policy")
+        {
+            Description = "Every member has a default; the policy applies to inspections processed from then on.",
+            Body = typeof(InspectionPolicy),
+            BodyExample = """
+                { "criticalFailureScoreCap": 50, "criticalFixWorkingDays": 5, "fixWorkingDays": 15, "recurrenceMonths": 12,
+                  "routineIntervalMonths": 6, "reinspectionShare": 0.1, "drawSeed": "lorestan-1405-q3", "maxBackdateDays": 60 }
+                """,
+            Responses = Ok<InspectionPolicy>(),
+            Query = [Province],
+        },
+
+        // Sanctions
+        [FunctionNames.ListSanctions] = new("List an office's sanctions, newest first")
+        {
+            Description = "An office key sees its own without officeCode; an inspector only its county's offices.",
+            Responses = Ok<Page<SanctionView>>(),
+            Query = [new("officeCode", "The office; required except for an office key.")],
+        },
+        [FunctionNames.GetSanction] = new("Read a sanction and where it stands in due process")
+        {
+            Description = "proposed → confirmed (objection window) → effective → ended, or overturned; confirmed → objected → effective or overturned. "
+                + "A confirmed sanction past its window reads as effective.",
+            Responses = Ok<SanctionView>(),
+            ResponseExample = """
+                { "id": "kh-0012.2516067947993c9e1a7f", "officeCode": "kh-0012", "province": "lorestan", "countyCode": "khorramabad",
+                  "inspectionId": "kh-0012.2516067947993c9e1a7f", "step": "writtenWarning", "stepFa": "اخطار کتبی", "severity": "major", "priorPoints": 0,
+                  "status": "confirmed",
+                  "reason": "تخلفات بازرسی: برای هر وجه دریافتی رسید رسمی (چاپی یا الکترونیکی) به مراجع داده می‌شود. (بحرانی)؛ سامانه نوبت‌دهی فعال است و نوبت مراجعان رعایت می‌شود.",
+                  "proposedAt": "2026-11-24T08:05:14+00:00", "decidedAt": "2026-11-30T05:45:00+00:00",
+                  "decisionReason": "عدم صدور رسید در گزارش بازرسی مستند است و دفتر سابقه تخلف ندارد؛ اخطار کتبی تأیید شد.",
+                  "effectiveAt": "2026-12-12T20:30:00+00:00", "objectionDeadlineJalali": "1405-09-21", "endsAt": "2027-12-12T20:30:00+00:00" }
+                """,
+        },
+        [FunctionNames.DecideSanction] = new("Confirm or overturn a proposed sanction, or decide on the office's objection")
+        {
+            Description = "Confirming a proposal opens the office's objection window (objectionWindowWorkingDays working days); confirming "
+                + "after an objection puts the sanction into effect at once. The office and the province's members are notified.",
+            Body = typeof(SanctionDecision),
+            BodyExample = """{ "decision": "confirm", "reason": "عدم صدور رسید در گزارش بازرسی مستند است و دفتر سابقه تخلف ندارد؛ اخطار کتبی تأیید شد." }""",
+            Responses = Ok<SanctionView>(),
+            Errors = new Dictionary<int, string> { [409] = "The sanction is neither proposed nor objected, or it changed concurrently." },
+        },
+        [FunctionNames.ObjectSanction] = new("Object to a confirmed sanction (the office itself)")
+        {
+            Description = "Only while the objection window is open (before effectiveAt); the sanction then waits for an admin's final decision.",
+            Body = typeof(SanctionObjection),
+            BodyExample = """{ "reason": "رسید الکترونیکی همه تراکنش‌های آن روز از سامانه صادر شده و فهرست آن پیوست نامه دفتر است؛ درخواست بازبینی داریم." }""",
+            Responses = Ok<SanctionView>(),
+            Errors = new Dictionary<int, string> { [409] = "The objection window is not open, an objection was already filed, or the sanction changed concurrently." },
+        },
+        [FunctionNames.GetSanctionPolicy] = new("Read a province's sanction ladder (public)")
+        {
+            Description = "Base steps for minor and major violations, escalation thresholds over earlier violation points, objection window, fine and suspension. Defaults when the province has set none.",
+            Responses = Ok<SanctionPolicy>(),
+            Query = [new("province", "Province code, e.g. lorestan; a caller whose key is bound to a province may omit it.")],
+        },
+        [FunctionNames.PutSanctionPolicy] = new("Replace the province's sanction ladder")
+        {
+            Description = "Every member has a default; the ladder applies to proposals made from then on.",
+            Body = typeof(SanctionPolicy),
+            BodyExample = """
+                { "lookbackMonths": 12, "minorViolationPoints": 1, "majorViolationPoints": 2, "escalationThresholds": [ 1, 3, 5, 7 ],
+                  "minorBaseStep": "notice", "majorBaseStep": "writtenWarning", "minorCeilingStep": "fine",
+                  "objectionWindowWorkingDays": 10, "suspensionDays": 30, "fineRials": 50000000, "recordMonths": 12 }
+                """,
+            Responses = Ok<SanctionPolicy>(),
+            Query = [Province],
+        },
+        // Service requests and ratings
+        [FunctionNames.PostRequest] = new("Post a service request to an office (agency)")
+        {
+            Description = "Checked against the agency's contract: the service, the county (the office's, countyCode, or the contract's only county) and "
+                + "the validity dates (Tehran). Without officeCode the request goes to the county's active office with the least open work, ties to the "
+                + "better latest rank (unranked last), then the office code. dueAt is the service's SLA in working hours (Saturday–Wednesday, Thursday as "
+                + "configured, Friday and holidays off, Tehran). Idempotency-Key is required; a retry with the same key and body gets the first answer "
+                + "(201, same id). The citizen's contact is shown in full only to the sending agency.",
+            Body = typeof(PostRequest),
+            BodyExample = """{ "contractId": "lr-post-1405", "serviceCode": "parcel", "countyCode": "khorramabad", "externalRef": "P-1405-000123", "citizen": { "nationalId": "0013542419", "mobile": "09121234567" } }""",
+            Responses = Created<RequestCreated>(),
+            ResponseExample = """{ "id": "khorramabad_kh-0012_0fz8q3m1kd4t7xwa", "officeCode": "kh-0012", "status": "submitted", "dueAt": "2026-11-26T07:30:00+00:00" }""",
+            Headers = [new HeaderParameter("Idempotency-Key", "Required: 1–200 visible ASCII characters, unique per request (a UUID). A retry with the same key and body returns the first response; the same key with another body is 422.", Required: true)],
+            Errors = new Dictionary<int, string>
+            {
+                [409] = "No active office in the county can take requests.",
+                [422] = "The Idempotency-Key was used with a different body.",
+            },
+        },
+        [FunctionNames.GetRequest] = new("Read a service request with its status history")
+        {
+            Description = "The sending agency, the office handling it, or an admin of its province. Contact data is masked except for the sending agency.",
+            Responses = Ok<RequestView>(),
+        },
+        [FunctionNames.ListRequests] = new("List service requests, newest first")
+        {
+            Description = "An office lists its own, an agency its own (across the counties of its province), an admin an office's or an agency's in its "
+                + "province (officeCode or agencyId required). A status filter on an agency's list may leave a page shorter than pageSize.",
+            Responses = Ok<Page<RequestView>>(),
+            Query =
+            [
+                new("officeCode", "An office (admins)."), new("agencyId", "An agency (admins)."), new("status", "submitted, accepted, completed or rejected."),
+                new("from", "Created at or after: a Tehran date yyyy-MM-dd or an ISO 8601 time with offset."),
+                new("to", "Created at or before: a Tehran date yyyy-MM-dd (the whole day) or an ISO 8601 time with offset."), .. PageParameters,
+            ],
+        },
+        [FunctionNames.PostRequestEvent] = new("Record an office's step on a request")
+        {
+            Description = "submitted → accepted → completed | rejected, and submitted → rejected; anything else is 409. at defaults to now and may not be "
+                + "in the future or before the previous step. Completion issues a one-time rating token, sent to the citizen (notification requestCompleted). "
+                + "Each step is announced to the agency's webhook, if it has one.",
+            Body = typeof(PostRequestEvent),
+            BodyExample = """{ "type": "completed", "note": "مرسوله تحویل گیرنده شد." }""",
+            Responses = Ok<RequestView>(),
+            Errors = new Dictionary<int, string> { [409] = "The request's status does not allow this step." },
+        },
+        [FunctionNames.PostRating] = new("Rate a completed service with its one-time token (citizen)")
+        {
+            Description = "score 1–5, an optional comment of at most 1,000 characters (stored as given). A token works once.",
+            Body = typeof(PostRating),
+            BodyExample = """{ "token": "khorramabad_kh-0012_0fz8q3m1kd4t7xwa.q2Vd0dD1c8u7o9wR0XnV9O3d6m1yQ2yqz3uCqj3kN1E", "score": 5, "comment": "برخورد کارکنان بسیار محترمانه بود." }""",
+            Responses = Created<RatingRecorded>(),
+            Errors = new Dictionary<int, string> { [404] = "Unknown token.", [409] = "The token was already used." },
+        },
+        [FunctionNames.RotateWebhookSecret] = new("Issue (or rotate) an agency's webhook signing secret")
+        {
+            Description = "The secret is shown only in this answer. Callbacks carry X-Pishkhan-Timestamp and X-Pishkhan-Signature: "
+                + "sha256=hex(HMAC-SHA256(secret, \"{timestamp}.{body}\")). Set the URL with PUT /api/agencies/{agencyId} (webhookUrl).",
+            NoBody = true,
+            Responses = Ok<WebhookSecretIssued>(),
+        },
+    };
+}

@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pishkhan.Bindings;
+using Pishkhan.Calendar;
+using Pishkhan.Counties;
+using Pishkhan.Http;
+using Pishkhan.Members;
+using Pishkhan.Notifications;
+using Pishkhan.Offices;
+using Pishkhan.RankingPolicy;
+using Pishkhan.Stats;
+using Pishkhan.Storage;
+using Azure.Data.Tables;
+
+namespace Pishkhan.Rankings;
+
+/// <summary>The message of the "rankings" queue: rank these provinces for one period.</summary>
+public sealed record RankingMessage(string Period, IReadOnlyList<string> Provinces);
+
+/// <summary>
+/// Ranks a province for a closed period: reads the period's OfficeStats (O(offices)), the policy in force,
+/// the previous ranking and five earlier scores per office; computes (a pure function); stores the rows;
+/// publishes HTML, JSON and CSV to Blob Storage; tells the members. Running it again for the same input
+/// writes the same rows and blobs, and the members' emails are deduplicated by the outbox (same cause).
+/// </summary>
+public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsStore stats, OfficeStore offices, CountyStore counties,
+    RankingPolicyStore policies, Outbox outbox, PishkhanSettings settings, TimeProvider clock, ILogger<RankingJob> logger)
+{
+    public const string WebContainer = "$web";
+
+    public static async Task HandleAsync(IServiceProvider services, BinaryData message, CancellationToken cancellationToken)
+    {
+        var m = message.ToObjectFromJson<RankingMessage>(Json.Stored)
+            ?? throw new FormatException("Empty ranking message.");
+        if (!JalaliPeriod.TryParse(m.Period, out var period) || m.Provinces is not { Count: > 0 } || !m.Provinces.All(Provinces.IsKnown))
+            throw new FormatException("Malformed ranking message.");
+        await services.GetRequiredService<RankingJob>().RunAsync(period, m.Provinces, cancellationToken);
+    }
+
+    /// <summary>
+    /// Ranks several provinces of one period. The period's stats are read once (one partition, O(offices));
+    /// provinces are then ranked, stored and published independently, four at a time.
+    /// </summary>
+    public async Task RunAsync(JalaliPeriod period, IReadOnlyCollection<string> provinces, CancellationToken cancellationToken = default)
+    {
+        var all = await stats.ListAsync(period.ToString(), provinces.Count == 1 ? provinces.First() : null, cancellationToken);
+        var byProvince = all.GroupBy(s => s.Province).ToDictionary(g => g.Key, g => g.ToList());
+        await Parallel.ForEachAsync(provinces.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (province, ct) => await RankProvinceAsync(province, period, byProvince.GetValueOrDefault(province) ?? [], ct));
+    }
+
+    public async Task<Ranking> RunAsync(string province, JalaliPeriod period, CancellationToken cancellationToken = default) =>
+        await RankProvinceAsync(province, period, await stats.ListAsync(period.ToString(), province, cancellationToken), cancellationToken);
+
+    private async Task<Ranking> RankProvinceAsync(string province, JalaliPeriod period, List<OfficeStatsEntity> provinceStats, CancellationToken cancellationToken)
+    {
+        var policy = await policies.CurrentAsync(province, cancellationToken);
+        var officeList = await offices.ListAsync(province, null, cancellationToken);
+        var statsRows = provinceStats.ToDictionary(s => s.OfficeCode, StringComparer.Ordinal);
+        // Every office that had activity, plus every active office without any (listed as insufficient data).
+        var input = officeList
+            .Where(o => o.Status == OfficeStatus.Active || statsRows.ContainsKey(o.OfficeCode))
+            .Select(o => ToPeriodStats(o, statsRows.GetValueOrDefault(o.OfficeCode)))
+            .ToList();
+
+        var previous = await PreviousAsync(province, period, policy, cancellationToken);
+        var history = await HistoryAsync(province, period, cancellationToken);
+        var ranking = RankingCalculator.Compute(period.ToString(), input, previous, policy, history);
+
+        var now = clock.GetUtcNow();
+        var reportPath = BlobPath($"rankings/{period}/{province}/index.html");
+        var run = new RankingRunEntity
+        {
+            Period = period.ToString(), PolicyVersion = ranking.PolicyVersion, ComputedAt = now, PublishedAt = now, ReportPath = reportPath,
+            Ranked = ranking.Rows.Count(r => r.Status == RankingStatus.Ranked),
+            InsufficientData = ranking.Rows.Count(r => r.Status != RankingStatus.Ranked),
+        };
+        await PublishAsync(ranking, province, period, now, cancellationToken);
+        await rankings.SaveAsync(ranking, province, run, cancellationToken);
+        await rankings.SetLatestAsync(province, run, cancellationToken);
+        await NotifyMembersAsync(ranking, province, period, cancellationToken);
+        logger.LogInformation("Ranked {Province} {Period}: {Ranked} ranked, {Insufficient} insufficient data", province, period.ToString(), run.Ranked, run.InsufficientData);
+        return ranking;
+    }
+
+    private static OfficePeriodStats ToPeriodStats(OfficeEntity o, OfficeStatsEntity? s) => new(
+        o.OfficeCode, o.Name, o.Province, o.CountyCode,
+        s?.RequestsReceived ?? 0, s?.RequestsCompleted ?? 0, s?.RequestsRejected ?? 0, s?.CompletedWithinSla ?? 0, s?.SlaBreached ?? 0,
+        s?.RatingCount ?? 0, s?.RatingSum ?? 0, s?.ComplaintsReceived ?? 0, s?.ComplaintsUpheld ?? 0,
+        s?.InspectionCount ?? 0, s?.InspectionScoreSum ?? 0, s?.StaffCount ?? 0, s?.StaffTrained ?? 0,
+        s?.AfterHoursChecks ?? 0, s?.AfterHoursOpen ?? 0);
+
+    /// <summary>The previous period's published rows, enough for movement (the calculator reads only rows and period).</summary>
+    private async Task<Ranking?> PreviousAsync(string province, JalaliPeriod period, RankingPolicy.RankingPolicy policy, CancellationToken cancellationToken)
+    {
+        var previousPeriod = period.Previous();
+        var rows = await rankings.ListRowsAsync(province, previousPeriod.ToString(), null, cancellationToken);
+        if (rows.Count == 0) return null;
+        return new Ranking(previousPeriod.ToString(), province, policy.Version, rows.Select(r => r.Row).ToList(), [], null,
+            new RankUncertainty("", 0, 0, 0), policy);
+    }
+
+    /// <summary>Up to five earlier scores per office, oldest first (the sparkline adds this period's).</summary>
+    private async Task<Dictionary<string, IReadOnlyList<double>>> HistoryAsync(string province, JalaliPeriod period, CancellationToken cancellationToken)
+    {
+        var periods = new List<JalaliPeriod>();
+        var p = period;
+        for (var i = 0; i < 5; i++) periods.Insert(0, p = p.Previous());
+        var scores = await Task.WhenAll(periods.Select(x => rankings.ScoresAsync(province, x.ToString(), cancellationToken)));
+        var history = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        foreach (var periodScores in scores)
+            foreach (var (office, score) in periodScores)
+            {
+                if (!history.TryGetValue(office, out var list)) history[office] = list = [];
+                list.Add(score);
+            }
+        return history.ToDictionary(h => h.Key, h => (IReadOnlyList<double>)h.Value, StringComparer.Ordinal);
+    }
+
+    private string BlobPath(string path) => store.Names.NamePrefix.Length == 0 ? path : $"{store.Names.NamePrefix.ToLowerInvariant()}/{path}";
+
+    private async Task PublishAsync(Ranking ranking, string province, JalaliPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var countyNames = (await counties.ListAsync(province, cancellationToken)).ToDictionary(c => c.CountyCode, c => c.Name);
+        var html = RankingReport.Render(ranking, Provinces.Names[province], countyNames, now);
+        var json = JsonSerializer.SerializeToUtf8Bytes(ranking, Json.Stored);
+        var csv = RankingCsv.Write(ranking);
+        var container = store.Blobs.GetBlobContainerClient(WebContainer);
+        foreach (var folder in new[] { $"rankings/{period}/{province}", $"rankings/latest/{province}" })
+        {
+            if (folder.Contains("latest") && await IsOlderThanLatestAsync(province, period, cancellationToken)) continue;
+            await Upload(container, BlobPath($"{folder}/index.html"), Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8", cancellationToken);
+            await Upload(container, BlobPath($"{folder}/ranking.json"), json, "application/json; charset=utf-8", cancellationToken);
+            await Upload(container, BlobPath($"{folder}/ranking.csv"), csv, "text/csv; charset=utf-8", cancellationToken);
+        }
+    }
+
+    private async Task<bool> IsOlderThanLatestAsync(string province, JalaliPeriod period, CancellationToken cancellationToken) =>
+        await rankings.GetLatestAsync(province, cancellationToken) is { } latest && string.CompareOrdinal(latest.Period, period.ToString()) > 0;
+
+    private static Task Upload(Azure.Storage.Blobs.BlobContainerClient container, string path, byte[] content, string contentType, CancellationToken cancellationToken) =>
+        container.GetBlobClient(path).UploadAsync(new BinaryData(content),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType, CacheControl = "public, max-age=300" } }, cancellationToken);
+
+    private async Task NotifyMembersAsync(Ranking ranking, string province, JalaliPeriod period, CancellationToken cancellationToken)
+    {
+        var members = await store.Table(Tables.Members).ListAsync<MemberEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {province}"), cancellationToken);
+        var movers = ranking.Rows.Where(r => r.Movement is > 0).OrderByDescending(r => r.Movement).ThenBy(r => r.ProvinceRank).Take(3)
+            .Select(r => $"{r.OfficeName} (+{r.Movement})");
+        var link = $"{settings.PublicReportBaseUrl?.TrimEnd('/') ?? store.Blobs.Uri + WebContainer}/{BlobPath($"rankings/{period}/{province}/index.html")}";
+        foreach (var member in members.Where(m => m.Digest))
+            await outbox.EnqueueAsync(new NotificationRequest($"ranking-published:{province}:{period}", NotificationKinds.RankingPublished, province,
+                member.Email, null, member.Name, new Dictionary<string, string>
+                {
+                    ["period"] = period.ToString(), ["periodName"] = period.PersianName, ["province"] = Provinces.Names[province],
+                    ["link"] = link, ["topMovers"] = string.Join("\n", movers),
+                    ["ranked"] = ranking.Rows.Count(r => r.Status == RankingStatus.Ranked).ToString(CultureInfo.InvariantCulture),
+                }), cancellationToken);
+    }
+}
+
+public static class RankingCsv
+{
+    /// <summary>UTF-8 with a byte-order mark (so spreadsheet programs read the Persian names), one row per office.</summary>
+    public static byte[] Write(Ranking ranking)
+    {
+        var indicators = Enum.GetValues<Indicator>();
+        var sb = new StringBuilder("\uFEFFofficeCode,officeName,province,countyCode,status,score,provinceRank,provinceRankBest,provinceRankWorst,countyRank,tier,movement,requestsCompleted");
+        foreach (var i in indicators) sb.Append(',').Append(JsonNamingPolicy.CamelCase.ConvertName(i.ToString()));
+        sb.Append('\n');
+        foreach (var r in ranking.Rows)
+        {
+            sb.AppendJoin(',', Cell(r.OfficeCode), Cell(r.OfficeName), Cell(r.Province), Cell(r.CountyCode), JsonNamingPolicy.CamelCase.ConvertName(r.Status.ToString()),
+                Num(r.Score), r.ProvinceRank?.ToString(CultureInfo.InvariantCulture), r.ProvinceInterval?.Best.ToString(CultureInfo.InvariantCulture),
+                r.ProvinceInterval?.Worst.ToString(CultureInfo.InvariantCulture), r.CountyRank?.ToString(CultureInfo.InvariantCulture),
+                r.Tier?.Persian(), r.Movement?.ToString(CultureInfo.InvariantCulture), r.RequestsCompleted.ToString(CultureInfo.InvariantCulture));
+            foreach (var i in indicators) sb.Append(',').Append(Num(r.Indicators.FirstOrDefault(x => x.Indicator == i)?.Raw));
+            sb.Append('\n');
+        }
+        return Encoding.UTF8.GetBytes(sb.ToString());
+    }
+
+    private static string Num(double? v) => v?.ToString("0.###", CultureInfo.InvariantCulture) ?? "";
+
+    // Quote every text cell; a leading =,+,-,@ is prefixed with ' so a spreadsheet never runs it as a formula.
+    private static string Cell(string s) => "\"" + (s.Length > 0 && "=+-@".Contains(s[0]) ? "'" + s : s).Replace("\"", "\"\"") + "\"";
+}

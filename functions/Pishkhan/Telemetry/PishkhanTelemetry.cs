@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Pishkhan.Telemetry;
+
+/// <summary>
+/// The app's OpenTelemetry instruments: one ActivitySource per capability and one Meter. Tags carry
+/// function names, routes, queue names, roles and status codes — never a national ID, mobile, email,
+/// name or free text (see README "Telemetry"; TelemetryTests proves it for a whole scenario).
+/// </summary>
+public static class PishkhanTelemetry
+{
+    public const string Prefix = "Pishkhan";
+
+    /// <summary>Every HTTP route call (HttpGateway): one activity per call, named after the function.</summary>
+    public static readonly ActivitySource Intake = new("Pishkhan.Intake");
+
+    /// <summary>Queue messages (both hosts) and timer runs.</summary>
+    public static readonly ActivitySource Queues = new("Pishkhan.Queues");
+
+    /// <summary>Monthly ranking computation and publication.</summary>
+    public static readonly ActivitySource Ranking = new("Pishkhan.Ranking");
+
+    /// <summary>Rendering and sending notifications.</summary>
+    public static readonly ActivitySource Email = new("Pishkhan.Email");
+
+    public static readonly IReadOnlyList<ActivitySource> Sources = [Intake, Queues, Ranking, Email];
+
+    public static readonly Meter Meter = new("Pishkhan");
+
+    /// <summary>Tags: function, http.route, http.request.method, http.response.status_code.</summary>
+    public static readonly Counter<long> RequestsHandled =
+        Meter.CreateCounter<long>("pishkhan.http.requests", "{request}", "HTTP route calls handled, by function and status code.");
+
+    public static readonly Histogram<double> RequestDuration =
+        Meter.CreateHistogram<double>("pishkhan.http.request.duration", "s", "Time to answer an HTTP route call.");
+
+    /// <summary>Tags: function, messaging.destination.name.</summary>
+    public static readonly Counter<long> QueueMessagesProcessed =
+        Meter.CreateCounter<long>("pishkhan.queue.messages.processed", "{message}", "Queue messages handled successfully.");
+
+    public static readonly Counter<long> QueueMessagesFailed =
+        Meter.CreateCounter<long>("pishkhan.queue.messages.failed", "{message}", "Queue message attempts that threw (the message is retried, then poisoned).");
+
+    public static readonly Counter<long> QueueMessagesPoisoned =
+        Meter.CreateCounter<long>("pishkhan.queue.messages.poisoned", "{message}", "Messages moved to <queue>-poison by the local host (the Functions runtime does it in Azure).");
+
+    /// <summary>Tag: kind (the notification kind).</summary>
+    public static readonly Counter<long> EmailsSent =
+        Meter.CreateCounter<long>("pishkhan.email.sent", "{email}", "Emails handed to the provider (or the local pickup folder).");
+
+    public static readonly Counter<long> EmailsFailed =
+        Meter.CreateCounter<long>("pishkhan.email.failed", "{email}", "Emails the provider refused for good.");
+
+    public static void RecordRequest(string function, string route, string method, int statusCode, TimeSpan elapsed)
+    {
+        var tags = new TagList
+        {
+            { "function", function },
+            { "http.route", route },
+            { "http.request.method", method },
+            { "http.response.status_code", statusCode },
+        };
+        RequestsHandled.Add(1, tags);
+        RequestDuration.Record(elapsed.TotalSeconds, tags);
+    }
+
+    /// <summary>
+    /// Runs a queue handler inside a consumer activity and counts the outcome. Used by the Functions
+    /// adapters (through Dispatch) and the local QueueListener, so both hosts report the same figures.
+    /// </summary>
+    public static async Task TrackQueueMessageAsync(string function, string queue, string? messageId, long? attempt, Func<Task> handler)
+    {
+        using var activity = Queues.StartActivity(function, ActivityKind.Consumer);
+        activity?.SetTag("function", function);
+        activity?.SetTag("messaging.system", "azure_storage_queues");
+        activity?.SetTag("messaging.destination.name", queue);
+        if (messageId is not null) activity?.SetTag("messaging.message.id", messageId);
+        if (attempt is not null) activity?.SetTag("messaging.delivery_count", attempt);
+        var tags = new TagList { { "function", function }, { "messaging.destination.name", queue } };
+        try
+        {
+            await handler();
+            QueueMessagesProcessed.Add(1, tags);
+        }
+        catch (Exception e)
+        {
+            QueueMessagesFailed.Add(1, tags);
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
+    }
+
+    /// <summary>A timer run inside an activity (both hosts).</summary>
+    public static async Task TrackTimerAsync(string function, Func<Task> handler)
+    {
+        using var activity = Queues.StartActivity(function, ActivityKind.Internal);
+        activity?.SetTag("function", function);
+        try
+        {
+            await handler();
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
+    }
+}

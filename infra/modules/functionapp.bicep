@@ -1,0 +1,184 @@
+// The Functions app on Flex Consumption (Linux, .NET 10 isolated worker), running as the user-assigned
+// identity: identity-based host storage, Key Vault references for secrets, Entra ID telemetry ingestion.
+
+@description('Function app name.')
+param name string
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('Azure region.')
+param location string
+
+param tags object = {}
+
+@description('Resource id of the user-assigned managed identity.')
+param identityId string
+
+@description('Client id of the user-assigned managed identity.')
+param identityClientId string
+
+param storageAccountName string
+
+@description('Primary blob endpoint of the storage account (ends with /).')
+param storageBlobEndpoint string
+
+param deploymentContainerName string
+
+@description('Key Vault URI (ends with /).')
+param keyVaultUri string
+
+param sendGridApiKeySecretName string
+param bootstrapAdminKeySecretName string
+
+param applicationInsightsConnectionString string
+
+@description('Static website endpoint serving the published ranking reports.')
+param publicReportBaseUrl string
+
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+param maxJsonBodyBytes int = 65536
+param maxCsvBodyBytes int = 2097152
+
+@description('Working hours on Thursday (0 = closed); a decimal number as text.')
+param thursdayWorkingHours string = '4'
+
+@description('App settings that replace the defaults below, e.g. { "Pishkhan__Complaints__Stage1WorkingDays": "7" }.')
+param appSettingOverrides object = {}
+
+// Every key here is in PishkhanSettings.Keys (tests/Pishkhan.Tests/Infra/SettingsConsistencyTests keeps the
+// two lists, and local.settings.sample.json, in step). Adding a setting to the app = one line in each.
+// Not here on purpose: AzureWebJobsStorage (a connection string; shared keys are off) and
+// FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION (Flex Consumption takes the runtime from
+// functionAppConfig and rejects them as app settings).
+var appSettings = {
+  // Functions host and app storage through the managed identity.
+  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  // Telemetry; local authentication is off on Application Insights, so ingestion uses the identity.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // Secrets: Key Vault references resolved with keyVaultReferenceIdentity (no version: the latest wins).
+  Pishkhan__BootstrapAdminKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${bootstrapAdminKeySecretName})'
+  Pishkhan__SendGridApiKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${sendGridApiKeySecretName})'
+  // Tunables (the defaults of PishkhanSettings).
+  Pishkhan__MaxJsonBodyBytes: string(maxJsonBodyBytes)
+  Pishkhan__MaxCsvBodyBytes: string(maxCsvBodyBytes)
+  Pishkhan__ThursdayWorkingHours: thursdayWorkingHours
+  // Links in published rankings and emails point at the static website.
+  Pishkhan__PublicReportBaseUrl: publicReportBaseUrl
+  // Service requests: the page citizens rate a finished service on (the one-time token is appended as ?token=),
+  // and how long an office's counters wait before they are moved into OfficeStats (Requests/README.md).
+  Pishkhan__RatingLinkBase: '${publicReportBaseUrl}rate'
+  Pishkhan__RequestStatsFlushSeconds: '1'
+  // Empty in Azure: the queue triggers name their queues literally.
+  Pishkhan__StorageNamePrefix: ''
+  // Complaint handling (Complaints/ComplaintPolicy.cs defaults): working-day stages, thresholds, rate limits.
+  Pishkhan__Complaints__Stage1WorkingDays: '10'
+  Pishkhan__Complaints__EscalationWindowWorkingDays: '10'
+  Pishkhan__Complaints__Stage2WorkingDays: '20'
+  Pishkhan__Complaints__MaxExtensionWorkingDays: '10'
+  Pishkhan__Complaints__MaxExtensionsPerStage: '2'
+  Pishkhan__Complaints__UpheldThreshold: '3'
+  Pishkhan__Complaints__UpheldWindowDays: '90'
+  Pishkhan__Complaints__CriticalCategories: 'overcharging,privacyBreach'
+  Pishkhan__Complaints__FilingsPerClient: '10'
+  Pishkhan__Complaints__FilingWindow: '00:10:00'
+  Pishkhan__Complaints__FollowUpsPerClient: '60'
+  Pishkhan__Complaints__FollowUpWindow: '00:01:00'
+  Pishkhan__Complaints__DuplicateWindow: '1.00:00:00'
+  Pishkhan__Complaints__MaxBodyBytes: '32768'
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-11-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: union(appSettings, appSettingOverrides)
+}
+
+// azd deploys to Flex Consumption through the deployment container with Entra ID; publishing
+// credentials (FTP, SCM basic auth) are never needed.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output id string = site.id
+output name string = site.name
+output hostName string = site.properties.defaultHostName
+output uri string = 'https://${site.properties.defaultHostName}'

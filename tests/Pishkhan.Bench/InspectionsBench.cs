@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pishkhan.Bindings;
+using Pishkhan.Inspections;
+using Pishkhan.Local;
+using Pishkhan.Storage;
+using Pishkhan.Tests.Infrastructure;
+
+namespace Pishkhan.Bench;
+
+/// <summary>
+/// ./bench.sh inspections [--n 1000] [--offices 200] [--concurrency 16] [--rounds 5]
+/// Inspections posted over HTTP (listener off) fill the "inspections" queue; then the local host's
+/// QueueListener is started and timed until every message is processed. The floor is the same number of
+/// messages dequeued and deleted from a scratch queue with the listener's own pattern (batches of
+/// BatchSize, handled concurrently), against the same Azurite in the same run. ratio = processing / floor.
+/// </summary>
+public sealed class InspectionsBench : IBenchmark
+{
+    private const string AdminKey = "bench-admin-key-0123456789";
+    public string Name => "inspections";
+
+    public async Task<int> RunAsync(BenchOptions options)
+    {
+        var n = options.Int("n", 1000);
+        var officeCount = options.Int("offices", 200);
+        var concurrency = options.Int("concurrency", 16);
+        await using var azurite = await Azurite.StartNewAsync(inMemory: true);
+        var app = LocalHost.Build(["--urls", "http://127.0.0.1:0"], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Pishkhan:BootstrapAdminKey"] = AdminKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }), queues: [], timers: []);
+        await app.StartAsync();
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
+            http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+            var store = app.Services.GetRequiredService<Store>();
+            var listenerOptions = app.Services.GetRequiredService<IOptions<QueueListenerOptions>>();
+
+            Console.WriteLine($"inspections: n={n} offices={officeCount} batchSize={listenerOptions.Value.BatchSize} mix: 70% clean, 25% minor, 5% major violations");
+            await SeedAsync(http, officeCount);
+
+            // The machine is shared: floor and processing alternate in rounds, so both see the same load.
+            var rounds = Math.Max(1, options.Int("rounds", 5));
+            var post = new Measurement("POST /api/inspections");
+            var floor = new Measurement("floor: dequeue + delete");
+            var processing = new Measurement("processing: QueueListener");
+            var random = new Random(1405);
+            var plans = Enumerable.Range(0, n).Select(i => (Office: $"bn-o{i % officeCount}", Kind: random.Next(100), HoursAgo: random.Next(1, 24 * 30))).ToList();
+            var queue = store.Queue(QueueNames.Inspections);
+            var scratch = store.Queue("bench-floor");
+            await scratch.CreateIfNotExistsAsync();
+            var sample = BinaryData.FromObjectAsJson(new InspectionMessage($"bn-o0.{new string('0', 12)}deadbeef"));
+            for (var round = 0; round < rounds; round++)
+            {
+                var from = n * round / rounds;
+                var count = n * (round + 1) / rounds - from;
+                // 1. Fill the queue through the real route (validation, entity, county pointer, message), listener off.
+                await post.RunAsync(count, concurrency, async i =>
+                {
+                    var (office, kind, hoursAgo) = plans[from + i];
+                    var failed = kind < 70 ? [] : kind < 95 ? new[] { "waiting-area", "staff-id-badges" } : new[] { "no-extra-charges" };
+                    var body = new
+                    {
+                        officeCode = office, type = "routine", visitedAt = DateTimeOffset.UtcNow.AddHours(-hoursAgo),
+                        items = DefaultChecklist.Template.Items.Select(t => new { code = t.Code, result = failed.Contains(t.Code) ? "fail" : "pass" }),
+                    };
+                    using var response = await http.PostAsJsonAsync("/api/inspections", body);
+                    return (int)response.StatusCode == 202;
+                });
+                // 2. The floor: as many messages, dequeued and deleted exactly as the listener does.
+                await new Measurement("(fill scratch queue)").RunAsync(count, concurrency, async _ => { await scratch.SendMessageAsync(sample); return true; });
+                await DrainAsync(scratch, count, listenerOptions.Value, floor);
+                // 3. Processing: the local host's QueueListener on the inspections queue.
+                await ProcessAsync(app, store, queue, count, listenerOptions, processing);
+            }
+            Console.WriteLine(post);
+            Console.WriteLine(floor);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{processing.Label,-28} n={n,6}  {processing.Throughput,9:F1}/s  wall={n / processing.Throughput:F1}s  ({rounds} rounds alternating with the floor)"));
+            var processed = 0;
+            await foreach (var _ in store.Table(Tables.Inspections).QueryAsync<TableEntity>(
+                               TableClient.CreateQueryFilter($"Status eq {InspectionStatus.Processed}"), select: ["PartitionKey"])) processed++;
+            var sanctions = 0;
+            await foreach (var _ in store.Table(Tables.Sanctions).QueryAsync<TableEntity>(select: ["PartitionKey"])) sanctions++;
+            Console.WriteLine($"processed={processed}/{n} sanctions proposed={sanctions} poison={(await store.Queue(QueueNames.Inspections + "-poison").GetPropertiesAsync()).Value.ApproximateMessagesCount}");
+            Console.WriteLine($"peak working set: {BenchEnvironment.PeakWorkingSetMb()} MB");
+            var ratio = processing.Throughput / floor.Throughput;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio={ratio:F2}"));
+            return processed == n ? 0 : 1;
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task SeedAsync(HttpClient http, int offices)
+    {
+        async Task Put(string path, object body)
+        {
+            using var response = await http.PutAsJsonAsync(path, body);
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"PUT {path} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        await Put("/api/counties/bn-c1", new { name = "خرم‌آباد", province = "lorestan" });
+        await Put("/api/members/bn-chair", new { name = "رئیس", email = "chair@example.ir", role = "chair", province = "lorestan" });
+        await Put("/api/members/bn-lead", new { name = "مسئول", email = "lead@example.ir", role = "countyLead", province = "lorestan", countyCode = "bn-c1" });
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < offices)
+                await Put($"/api/offices/bn-o{i}", new { name = $"دفتر {i}", countyCode = "bn-c1", openingHours = new { regular = "07:30-14:30" }, email = $"o{i}@example.ir" });
+        }));
+    }
+
+    /// <summary>Receive BatchSize, delete them all concurrently, repeat until <paramref name="n"/> are gone: the listener's loop without a handler.</summary>
+    private static async Task DrainAsync(QueueClient queue, int n, QueueListenerOptions options, Measurement m)
+    {
+        var done = 0;
+        m.Start();
+        while (done < n)
+        {
+            var batch = (await queue.ReceiveMessagesAsync(options.BatchSize, options.LeaseTime)).Value;
+            await Task.WhenAll(batch.Select(async message =>
+            {
+                var sw = Stopwatch.StartNew();
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                m.Add(sw.Elapsed.TotalMilliseconds);
+            }));
+            done += batch.Length;
+        }
+        m.Stop();
+    }
+
+    private static async Task ProcessAsync(WebApplication app, Store store, QueueClient queue, int n, IOptions<QueueListenerOptions> options, Measurement m)
+    {
+        var listener = new QueueListener(store, new QueueListenerBindings(BindingTable.Queues), options, app.Services,
+            app.Services.GetRequiredService<ILogger<QueueListener>>());
+        m.Start();
+        await listener.StartAsync(CancellationToken.None);
+        var last = n;
+        var sw = Stopwatch.StartNew();
+        while (true)
+        {
+            var count = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+            for (; last > count; last--) m.Add(sw.Elapsed.TotalMilliseconds); // time since start at which each message was gone
+            if (count == 0) break;
+            await Task.Delay(20);
+        }
+        m.Stop();
+        await listener.StopAsync(CancellationToken.None);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Globalization;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Pishkhan.Calendar;
+using Pishkhan.Counties;
+using Pishkhan.Offices;
+using Pishkhan.Rankings;
+using Pishkhan.Stats;
+using Pishkhan.Storage;
+
+namespace Pishkhan.Bench;
+
+/// <summary>
+/// ./bench.sh ranking [--offices 10000] [--scale 1]: 10,000 offices in 31 provinces and ~430 counties with
+/// six periods of stats in Azurite. Ranks the six periods in order (so the last has movement and five
+/// earlier scores for its sparklines) and times the last: rank + persist + publish every province. The
+/// floor, in the same run: a raw read of that period's stats and a raw batched write of as many rows.
+/// Then the same period again with every counter ×10 (ten times the requests behind the stats): the
+/// time must not grow, because ranking reads one stats row per office.
+/// </summary>
+public sealed class RankingBench : IBenchmark
+{
+    public string Name => "ranking";
+
+    public async Task<int> RunAsync(BenchOptions options)
+    {
+        var officeCount = options.Int("offices", 10_000);
+        await using var env = await BenchEnvironment.StartAsync();
+        var store = env.App.Services.GetRequiredService<Store>();
+        var provinces = Provinces.Names.Keys.Order(StringComparer.Ordinal).ToArray();
+        var periods = Enumerable.Range(0, 6).Select(i => new JalaliPeriod(1405, 2 + i)).ToArray();
+
+        var seed = Stopwatch.StartNew();
+        var offices = await SeedReferenceAsync(store, provinces, officeCount);
+        foreach (var period in periods) await SeedStatsAsync(store, period, offices, scale: 1);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeded {offices.Count} offices, {offices.Select(o => o.CountyCode).Distinct().Count()} counties, {periods.Length} periods of stats in {seed.Elapsed.TotalSeconds:F1}s"));
+
+        var job = env.App.Services.GetRequiredService<RankingJob>();
+        async Task<double> RankPeriodAsync(JalaliPeriod period)
+        {
+            var sw = Stopwatch.StartNew();
+            await job.RunAsync(period, provinces);
+            return sw.Elapsed.TotalSeconds;
+        }
+        for (var i = 0; i < periods.Length - 1; i++)
+        {
+            var seconds = await RankPeriodAsync(periods[i]);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ranked {periods[i]} in {seconds:F2}s"));
+        }
+        var last = periods[^1];
+        var rankSeconds = await RankPeriodAsync(last);
+        var rowsPublished = (await env.App.Services.GetRequiredService<RankingStore>().ListRowsAsync(provinces[0], last.ToString(), null)).Count;
+
+        // The floor: read the period's stats, write as many rows in batches of 100.
+        var floor = Stopwatch.StartNew();
+        var statsTable = store.Table(Tables.OfficeStats);
+        var read = 0;
+        await foreach (var _ in statsTable.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {last.ToString()} and RowKey lt {"~"}"))) read++;
+        var readSeconds = floor.Elapsed.TotalSeconds;
+        var floorTable = store.Table("FloorRows");
+        await floorTable.CreateIfNotExistsAsync();
+        await Parallel.ForEachAsync(offices.GroupBy(o => o.Province), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (g, ct) =>
+        {
+            foreach (var chunk in g.Chunk(100))
+                await floorTable.SubmitTransactionAsync(chunk.Select(o => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                    new TableEntity($"{o.Province}|{last}", o.OfficeCode) { ["Score"] = 50.0, ["RowJson"] = new string('x', 1200) })), ct);
+        });
+        var floorSeconds = floor.Elapsed.TotalSeconds;
+
+        // Ten times the requests behind the same offices: the stats rows change, their number does not.
+        await SeedStatsAsync(store, last, offices, scale: 10);
+        var scaledSeconds = await RankPeriodAsync(last);
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rank+persist+publish {last}: {rankSeconds:F2}s for {offices.Count} offices ({rowsPublished} rows in {provinces[0]})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"floor: read {read} stats rows {readSeconds:F2}s + batched write {offices.Count} rows = {floorSeconds:F2}s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"same period with ×10 requests behind the stats: {scaledSeconds:F2}s (×{scaledSeconds / rankSeconds:F2} of the ×1 time)"));
+        Console.WriteLine($"peak working set: {BenchEnvironment.PeakWorkingSetMb()} MB");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio={rankSeconds / floorSeconds:F2}"));
+        return 0;
+    }
+
+    private static async Task<List<OfficeEntity>> SeedReferenceAsync(Store store, string[] provinces, int officeCount)
+    {
+        var counties = store.Table(Tables.Counties);
+        var officesTable = store.Table(Tables.Offices);
+        var offices = new List<OfficeEntity>();
+        var countyCount = 430;
+        for (var i = 0; i < officeCount; i++)
+        {
+            var county = i % countyCount;
+            var province = provinces[county % provinces.Length];
+            offices.Add(new OfficeEntity
+            {
+                PartitionKey = province, RowKey = $"o{i:00000}", Name = $"دفتر پیشخوان {i}", CountyCode = $"c{county:000}",
+                RegularHours = "07:30-14:30", AfterHours = i % 3 == 0 ? "16:00-20:00" : null, Status = OfficeStatus.Active,
+            });
+        }
+        var countyRows = Enumerable.Range(0, countyCount).Select(c => new CountyEntity { PartitionKey = provinces[c % provinces.Length], RowKey = $"c{c:000}", Name = $"شهرستان {c}" });
+        foreach (var g in countyRows.GroupBy(c => c.PartitionKey))
+            foreach (var chunk in g.Chunk(100))
+                await counties.SubmitTransactionAsync(chunk.Select(c => new TableTransactionAction(TableTransactionActionType.UpsertReplace, c)));
+        await Parallel.ForEachAsync(offices.GroupBy(o => o.PartitionKey), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (g, ct) =>
+        {
+            foreach (var chunk in g.Chunk(100))
+                await officesTable.SubmitTransactionAsync(chunk.Select(o => new TableTransactionAction(TableTransactionActionType.UpsertReplace, o)), ct);
+        });
+        return offices;
+    }
+
+    private static async Task SeedStatsAsync(Store store, JalaliPeriod period, List<OfficeEntity> offices, int scale)
+    {
+        var table = store.Table(Tables.OfficeStats);
+        var random = new Random(period.Month * 7919);
+        var rows = offices.Select(o =>
+        {
+            var completed = random.Next(5, 400) * scale;
+            var breached = (long)(completed * random.NextDouble() * 0.2);
+            var ratings = completed / 3;
+            return new OfficeStatsEntity
+            {
+                PartitionKey = period.ToString(), RowKey = o.OfficeCode, Province = o.PartitionKey, CountyCode = o.CountyCode,
+                RequestsReceived = completed + 5 * scale, RequestsCompleted = completed, CompletedWithinSla = completed - breached, SlaBreached = breached,
+                RatingCount = ratings, RatingSum = (long)(ratings * (3 + random.NextDouble() * 2)),
+                ComplaintsReceived = random.Next(0, 4) * scale, ComplaintsUpheld = random.Next(0, 2) * scale,
+                InspectionCount = random.Next(0, 3), InspectionScoreSum = random.Next(0, 3) * (55 + random.NextDouble() * 45),
+                StaffCount = 6, StaffTrained = random.Next(2, 7), AfterHoursChecks = 2, AfterHoursOpen = random.Next(0, 3),
+            };
+        }).ToList();
+        foreach (var r in rows) r.InspectionScoreSum = Math.Min(r.InspectionScoreSum, r.InspectionCount * 100);
+        await Parallel.ForEachAsync(rows.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (chunk, ct) =>
+            await table.SubmitTransactionAsync(chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, s)), ct));
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using Azure.Data.Tables;
+using Pishkhan.Bindings;
+using Pishkhan.Calendar;
+using Pishkhan.Inspections;
+using Pishkhan.Notifications;
+using Pishkhan.Sanctions;
+using Pishkhan.Stats;
+using Pishkhan.Storage;
+using Pishkhan.Tests.Infrastructure;
+using static Pishkhan.Tests.Inspections.InspectionTestKit;
+
+namespace Pishkhan.Tests.Inspections;
+
+/// <summary>At-least-once delivery: duplicates change nothing twice; messages that cannot be processed end in the poison queue.</summary>
+public sealed class InspectionDeliveryTests
+{
+    [Fact]
+    public async Task DeliveringEveryMessageTwiceAtOnceChangesNothingTwice()
+    {
+        // No listener: the test plays the queue runtime and delivers the real message three times.
+        await using var host = await TestHost.StartAsync(queues: []);
+        await host.SeedProvinceAsync("gilan", "gi");
+        await PutMembersAsync(host, "gilan", "gi");
+        var visitedAt = DateTimeOffset.UtcNow.AddHours(-1);
+        var id = await PostAsync(host, Body("gi-o1", visitedAt: visitedAt, items: Items(("documents-kept-private", "fail"), ("waiting-area", "fail"))));
+        var message = Assert.Single((await host.Store.Queue(QueueNames.Inspections).ReceiveMessagesAsync(32)).Value).Body;
+
+        var processor = host.Services.GetRequiredService<InspectionProcessor>();
+        await Task.WhenAll(processor.ProcessAsync(message), processor.ProcessAsync(message));
+        var first = (await host.Services.GetRequiredService<InspectionStore>().FindAsync(id))!;
+        await processor.ProcessAsync(message);
+        var third = (await host.Services.GetRequiredService<InspectionStore>().FindAsync(id))!;
+
+        Assert.Equal(InspectionStatus.Processed, first.Status);
+        Assert.Equal(first.ETag, third.ETag); // the third delivery found it processed and wrote nothing
+        var stats = await host.Services.GetRequiredService<OfficeStatsStore>().GetAsync(JalaliPeriod.Containing(visitedAt).ToString(), "gi-o1");
+        Assert.Equal((1, 2, 1), (stats!.InspectionCount, stats.Violations, stats.MajorViolations));
+        var sanction = Assert.Single(await host.Services.GetRequiredService<SanctionService>().ListOfficeAsync("gi-o1"));
+        Assert.Equal(id, sanction.Id);
+        Assert.Single(await host.Table(Tables.InspectionFollowUps).ListAsync<FollowUpEntity>(null));
+        var outbox = await host.Table(Tables.Outbox).ListAsync<OutboxEntity>(null);
+        Assert.Single(outbox, o => o.Kind == NotificationKinds.InspectionResult);
+        Assert.Equal(3, outbox.Count(o => o.Kind == NotificationKinds.SanctionProposed)); // office, chair, county lead: once each
+    }
+
+    [Fact]
+    public async Task DuplicateQueueMessagesThroughTheListenerAreProcessedOnce()
+    {
+        await using var host = await TestHost.StartAsync();
+        await host.SeedProvinceAsync("markazi", "mk");
+        var visitedAt = DateTimeOffset.UtcNow.AddHours(-1);
+        var id = await PostAsync(host, Body("mk-o1", visitedAt: visitedAt, items: Items(("staff-id-badges", "fail"))));
+        var queue = host.Store.Queue(QueueNames.Inspections);
+        for (var i = 0; i < 3; i++) await queue.SendMessageAsync(BinaryData.FromObjectAsJson(new InspectionMessage(id), Pishkhan.Http.Json.Options));
+        await WaitProcessedAsync(host, id);
+        await EventuallyAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0 ? "" : null);
+        var stats = await host.Services.GetRequiredService<OfficeStatsStore>().GetAsync(JalaliPeriod.Containing(visitedAt).ToString(), "mk-o1");
+        Assert.Equal((1, 1), (stats!.InspectionCount, stats.Violations));
+        Assert.Single(await host.Services.GetRequiredService<SanctionService>().ListOfficeAsync("mk-o1"));
+    }
+
+    [Fact]
+    public async Task MalformedMessagesLandInThePoisonQueueAndAreListedForAdmins()
+    {
+        await using var host = await TestHost.StartAsync(settings: new() { ["Pishkhan:Local:Queues:MaxDequeueCount"] = "2" });
+        await host.SeedProvinceAsync("alborz", "ab");
+        var queue = host.Store.Queue(QueueNames.Inspections);
+        await queue.SendMessageAsync("{not json");
+        await queue.SendMessageAsync("{\"id\":\"ab-o1.000000000000deadbeef\"}"); // well-formed, no such inspection
+        var admin = await host.IssueKeyAsync("admin", "alborz");
+
+        var listed = await EventuallyAsync(async () =>
+        {
+            var page = await host.ReadJsonAsync(await host.SendAsync(HttpMethod.Get, "/api/poison/inspections", key: admin));
+            return page["items"]!.AsArray().Count == 2 ? page : null;
+        });
+        var bodies = listed["items"]!.AsArray().Select(m => m!["body"]!.GetValue<string>()).Order().ToList();
+        Assert.Equal(["{\"id\":\"ab-o1.000000000000deadbeef\"}", "{not json"], bodies);
+        Assert.Contains(listed["items"]!.AsArray(), m => m!["inspectionId"]?.GetValue<string>() == "ab-o1.000000000000deadbeef");
+        Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+
+        var inspector = await host.IssueKeyAsync("inspector", "ab-c1");
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.SendAsync(HttpMethod.Get, "/api/poison/inspections", key: inspector)).StatusCode);
+        // An admin of another province does not see the message naming this province's office.
+        var tehran = await host.IssueKeyAsync("admin", "tehran");
+        var other = await host.ReadJsonAsync(await host.SendAsync(HttpMethod.Get, "/api/poison/inspections", key: tehran));
+        Assert.Equal(["{not json"], other["items"]!.AsArray().Select(m => m!["body"]!.GetValue<string>()));
+    }
+}

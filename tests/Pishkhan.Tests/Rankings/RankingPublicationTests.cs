@@ -1,0 +1,193 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Playwright;
+using Pishkhan.Bindings;
+using Pishkhan.Rankings;
+using Pishkhan.Stats;
+using Pishkhan.Tests.Infrastructure;
+
+namespace Pishkhan.Tests.Rankings;
+
+/// <summary>Ranking a province end to end: stats in, rows stored, report published to Blob Storage, read back over HTTP and in Chromium.</summary>
+public sealed class RankingPublicationTests : IAsyncLifetime
+{
+    private TestHost _host = null!;
+    private const string Province = "lorestan";
+    private const string Period = "1405-07";
+
+    public async Task InitializeAsync()
+    {
+        _host = await TestHost.StartAsync();
+        await _host.PutOkAsync("/api/counties/rp-khorramabad", new { name = "خرم‌آباد", province = Province });
+        await _host.PutOkAsync("/api/counties/rp-borujerd", new { name = "بروجرد", province = Province });
+        var stats = _host.Services.GetRequiredService<OfficeStatsStore>();
+        for (var i = 1; i <= 12; i++)
+        {
+            var county = i <= 7 ? "rp-khorramabad" : "rp-borujerd";
+            await _host.PutOkAsync($"/api/offices/rp-{i:00}", new { name = $"دفتر پیشخوان شماره {i}", countyCode = county, openingHours = new { regular = "07:30-14:30" } });
+            var completed = i == 12 ? 5 : 40 + i * 10; // office 12 is below the minimum volume
+            await stats.ApplyOnceAsync(Period, $"rp-{i:00}", Province, county, "seed", s =>
+            {
+                s.RequestsReceived = completed + 3;
+                s.RequestsCompleted = completed;
+                s.CompletedWithinSla = completed - (i % 4) * 3;
+                s.SlaBreached = (i % 4) * 3;
+                s.RatingCount = completed / 2;
+                s.RatingSum = completed / 2 * (2 + i % 4);
+                s.InspectionCount = 1;
+                s.InspectionScoreSum = 50 + i * 4;
+            });
+        }
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private Task<Ranking> RankAsync() =>
+        _host.Services.GetRequiredService<RankingJob>().RunAsync(Province, Pishkhan.Calendar.JalaliPeriod.Parse(Period));
+
+    [Fact]
+    public async Task RankingIsNotFoundBeforePublicationAndServedAfter()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await _host.SendAsync(HttpMethod.Get, $"/api/rankings/{Period}?scope={Province}", key: null)).StatusCode);
+        await RankAsync();
+        var published = await _host.ReadJsonAsync(await _host.SendAsync(HttpMethod.Get, $"/api/rankings/{Period}?scope={Province}", key: null));
+        var rows = published["rows"]!.AsArray();
+        Assert.Equal(12, rows.Count);
+        Assert.Equal(11, rows.Count(r => r!["status"]!.GetValue<string>() == "ranked"));
+        Assert.Equal("insufficientData", rows.Single(r => r!["officeCode"]!.GetValue<string>() == "rp-12")!["status"]!.GetValue<string>());
+        Assert.Equal(Enumerable.Range(1, 11), rows.Take(11).Select(r => r!["provinceRank"]!.GetValue<int>()));
+        Assert.Equal("مهر ۱۴۰۵", published["periodName"]!.GetValue<string>());
+
+        var office = await _host.ReadJsonAsync(await _host.SendAsync(HttpMethod.Get, "/api/offices/" + rows[0]!["officeCode"]!.GetValue<string>()));
+        Assert.Equal(1, office["latestRank"]!.GetValue<int>());
+        Assert.Equal(Period, office["latestRankPeriod"]!.GetValue<string>());
+
+        var county = await _host.ReadJsonAsync(await _host.SendAsync(HttpMethod.Get, $"/api/rankings/{Period}?scope=rp-borujerd", key: null));
+        Assert.All(county["rows"]!.AsArray(), r => Assert.Equal("rp-borujerd", r!["countyCode"]!.GetValue<string>()));
+        Assert.Equal(5, county["rows"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task ReRunningGivesTheSameRankingAndTheSamePublishedJson()
+    {
+        var first = await RankAsync();
+        var blob = _host.Store.Blobs.GetBlobContainerClient("$web").GetBlobClient($"{_host.Prefix.ToLowerInvariant()}/rankings/{Period}/{Province}/ranking.json");
+        var json1 = (await blob.DownloadContentAsync()).Value.Content.ToString();
+        var second = await RankAsync();
+        var json2 = (await blob.DownloadContentAsync()).Value.Content.ToString();
+        Assert.Equal(json1, json2);
+        Assert.Equal(first.Rows.Select(r => (r.OfficeCode, r.Score, r.ProvinceRank)), second.Rows.Select(r => (r.OfficeCode, r.Score, r.ProvinceRank)));
+    }
+
+    [Fact]
+    public async Task RecomputeQueuesAJobThatTheListenerRuns()
+    {
+        var response = await _host.SendAsync(HttpMethod.Post, $"/api/rankings/{Period}:recompute?province={Province}");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await _host.SendAsync(HttpMethod.Get, $"/api/rankings/{Period}?scope={Province}", key: null)).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The queued ranking was not published in time.");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task RecomputeOfAnOpenPeriodIsAConflict()
+    {
+        var open = Pishkhan.Calendar.JalaliPeriod.Containing(DateTimeOffset.UtcNow).ToString();
+        Assert.Equal(HttpStatusCode.Conflict, (await _host.SendAsync(HttpMethod.Post, $"/api/rankings/{open}:recompute?province={Province}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task DailyTimerQueuesOnlyClosedUnrankedPeriodsWithStats()
+    {
+        // Azar 1405 (1405-09) is current; Mehr (07) has stats and no ranking; Aban (08) has none.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(clock);
+        foreach (var d in new[] { typeof(OfficeStatsStore), typeof(RankingStore), typeof(Pishkhan.Storage.Store) })
+            services.AddSingleton(d, _host.Services.GetRequiredService(d));
+        services.AddLogging();
+        var queue = _host.Store.Queue(QueueNames.Rankings);
+        await queue.ClearMessagesAsync();
+        // Stop the host's listener from taking the message before we look: peek right after the run.
+        await RankingTimer.RunAsync(services.BuildServiceProvider(), default);
+        var peeked = (await queue.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString()).ToList();
+        var ranked = await _host.Services.GetRequiredService<RankingStore>().GetRunAsync(Province, Period);
+        Assert.True(peeked.Any(b => b.Contains(Period)) || ranked is not null, "Mehr 1405 was neither queued nor ranked.");
+        Assert.DoesNotContain(peeked, b => b.Contains("1405-08") || b.Contains("1405-09"));
+    }
+
+    [Fact]
+    public async Task ThePublishedReportIsRightToLeftAndSortableInChromium()
+    {
+        await RankAsync();
+        var azurite = await Azurite.SharedAsync();
+        var url = $"{azurite.BlobEndpoint}/$web/{_host.Prefix.ToLowerInvariant()}/rankings/{Period}/{Province}/index.html";
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 900 } });
+        var response = await page.GotoAsync(url);
+        Assert.Equal(200, response!.Status);
+
+        Assert.Equal("rtl", await page.EvaluateAsync<string>("getComputedStyle(document.body).direction"));
+        Assert.Equal("fa", await page.GetAttributeAsync("html", "lang"));
+        Assert.Equal(11, await page.Locator("table.ranking tbody tr").CountAsync());
+        Assert.Equal(2, await page.Locator("section.county").CountAsync());
+        Assert.Contains("مهر ۱۴۰۵", await page.TitleAsync());
+
+        // Click "امتیاز" in the first county table twice: ascending then descending by score.
+        var table = page.Locator("table.ranking").First;
+        var header = table.Locator("th", new LocatorLocatorOptions { HasText = "امتیاز" }).First;
+        await header.ClickAsync();
+        var ascending = await ScoresAsync(table);
+        Assert.Equal(ascending.Order(), ascending);
+        await header.ClickAsync();
+        var descending = await ScoresAsync(table);
+        Assert.Equal(descending.OrderDescending(), descending);
+
+        Assert.Equal(0, await page.Locator("script[src], link[rel=stylesheet]").CountAsync());
+        var shot = Path.Combine(AppContext.BaseDirectory, "TestResults", "ranking-report.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(shot)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+        Assert.True(new FileInfo(shot).Length > 10_000);
+    }
+
+    private static async Task<List<double>> ScoresAsync(ILocator table)
+    {
+        var values = await table.Locator("tbody tr td:nth-child(4)").EvaluateAllAsync<string[]>("cells => cells.map(c => c.dataset.value)");
+        return values.Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+    }
+
+    [Fact]
+    public async Task PolicyChangesAreVersionedAndUsedByTheNextRanking()
+    {
+        var policy = new
+        {
+            province = Province, minimumVolume = 100, normalisation = "minMax",
+            indicators = new[] { new { indicator = "slaCompliance", weight = 0.5, shrinkageStrength = 20.0 }, new { indicator = "satisfaction", weight = 0.5, shrinkageStrength = 10.0 } },
+            tiers = new[] { new { tier = "alef", minimumScore = 70.0 }, new { tier = "dal", minimumScore = 0.0 } },
+        };
+        var saved = await _host.PutOkAsync("/api/ranking-policy", policy);
+        Assert.Equal(2, saved["version"]!.GetValue<int>());
+        var ranking = await RankAsync();
+        Assert.Equal(2, ranking.PolicyVersion);
+        Assert.Equal(6, ranking.Rows.Count(r => r.Status == RankingStatus.InsufficientData)); // completed < 100: offices 1–5 and 12
+
+        var bad = await _host.SendAsync(HttpMethod.Put, "/api/ranking-policy", new
+        {
+            province = Province, minimumVolume = 10, normalisation = "minMax",
+            indicators = new[] { new { indicator = "slaCompliance", weight = 0.7, shrinkageStrength = 20.0 } },
+            tiers = new[] { new { tier = "alef", minimumScore = 0.0 } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var current = await _host.ReadJsonAsync(await _host.SendAsync(HttpMethod.Get, $"/api/ranking-policy?province={Province}", key: null));
+        Assert.Equal(2, current["version"]!.GetValue<int>());
+    }
+}
