@@ -127,12 +127,12 @@ public sealed class IntakeBench : IBenchmark
         var stats = env.App.Services.GetRequiredService<RequestStats>();
         var router = env.App.Services.GetRequiredService<OfficeRouter>();
         var offices = Enumerable.Range(1, Counties).SelectMany(c => Enumerable.Range(1, OfficesPerCounty).Select(o => $"bc{c}-o{o}")).ToList();
-        for (var c = 1; c <= Counties; c++) await stats.FlushNowAsync($"bc{c}");
+        foreach (var office in offices) await stats.FlushNowAsync(office);
         var period = JalaliPeriod.Containing(DateTimeOffset.UtcNow).ToString();
         var rows = await env.App.Services.GetRequiredService<OfficeStatsStore>().ListAsync(period, Province);
         var received = rows.Sum(r => r.RequestsReceived);
         var open = 0;
-        foreach (var office in offices) open += await router.OpenWorkAsync(office[..office.IndexOf("-o", StringComparison.Ordinal)], office, default);
+        foreach (var office in offices) open += await router.OpenWorkAsync(office, default);
         var perOffice = string.Join(' ', rows.OrderBy(r => r.OfficeCode).Select(r => r.RequestsReceived));
         Console.WriteLine($"check: 201s={expected} OfficeStats.received={received} open-work={open} {(received == expected && open == expected ? "OK" : "MISMATCH")}");
         Console.WriteLine($"per office received: {perOffice}");

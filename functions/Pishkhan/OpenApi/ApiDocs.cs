@@ -53,7 +53,7 @@ public static class ApiDocs
         ["trackingCode"] = "The complaint's tracking code (K7MQ-2XHP-R9TC): any case, dashes optional, Persian digits accepted.",
         ["id"] = "An inspection id, {officeCode}.{20-character stamp} (kh-0012.2516067947993c9e1a7f), as answered by POST /api/inspections; "
             + "a sanction proposed after an inspection has the inspection's id.",
-        ["requestId"] = "A service request id, {countyCode}_{officeCode}_{16 characters} (khorramabad_kh-0012_0fz8q3m1kd4t7xwa), as answered by POST /api/requests.",
+        ["requestId"] = "A service request id, {officeCode}_{16 characters} (kh-0012_0fz8q3m1kd4t7xwa), as answered by POST /api/requests.",
         ["version"] = "A checklist version number, 1–999999 (Persian digits accepted); GET also takes \"current\".",
     };
 
@@ -610,7 +610,7 @@ public static class ApiDocs
             Body = typeof(PostRequest),
             BodyExample = """{ "contractId": "lr-post-1405", "serviceCode": "parcel", "countyCode": "khorramabad", "externalRef": "P-1405-000123", "citizen": { "nationalId": "0013542419", "mobile": "09121234567" } }""",
             Responses = Created<RequestCreated>(),
-            ResponseExample = """{ "id": "khorramabad_kh-0012_0fz8q3m1kd4t7xwa", "officeCode": "kh-0012", "status": "submitted", "dueAt": "2026-11-26T07:30:00+00:00" }""",
+            ResponseExample = """{ "id": "kh-0012_0fz8q3m1kd4t7xwa", "officeCode": "kh-0012", "status": "submitted", "dueAt": "2026-11-26T07:30:00+00:00" }""",
             Headers = [new HeaderParameter("Idempotency-Key", "Required: 1–200 visible ASCII characters, unique per request (a UUID). A retry with the same key and body returns the first response; the same key with another body is 422.", Required: true)],
             Errors = new Dictionary<int, string>
             {
@@ -649,7 +649,7 @@ public static class ApiDocs
         {
             Description = "score 1–5, an optional comment of at most 1,000 characters (stored as given). A token works once.",
             Body = typeof(PostRating),
-            BodyExample = """{ "token": "khorramabad_kh-0012_0fz8q3m1kd4t7xwa.q2Vd0dD1c8u7o9wR0XnV9O3d6m1yQ2yqz3uCqj3kN1E", "score": 5, "comment": "برخورد کارکنان بسیار محترمانه بود." }""",
+            BodyExample = """{ "token": "kh-0012_0fz8q3m1kd4t7xwa.q2Vd0dD1c8u7o9wR0XnV9O3d6m1yQ2yqz3uCqj3kN1E", "score": 5, "comment": "برخورد کارکنان بسیار محترمانه بود." }""",
             Responses = Created<RatingRecorded>(),
             Errors = new Dictionary<int, string> { [404] = "Unknown token.", [409] = "The token was already used." },
         },

@@ -18,9 +18,9 @@ namespace Pishkhan.Requests;
 /// POST /api/requests. Validates everything first (nothing is written for bad input), checks the
 /// contract, routes, computes dueAt, then makes two writes, each group-committed with concurrent intakes:
 /// 1. the idempotency claim in RequestKeys (PK = agency + shard of the key hash, RK = hash of the
-///    Idempotency-Key), with the agency's index row — the key is part of the entity key, so of two concurrent retries
-///    exactly one claim is inserted and the other reads it;
-/// 2. the request in the county's partition of Requests, with its office's counters (see RequestBook).
+///    Idempotency-Key) with the agency's index row — the key is part of the entity key, so of two
+///    concurrent retries exactly one claim is inserted and the other reads it;
+/// 2. the request in the office's partition of Requests, with the office's counters (see RequestBook).
 /// A retry finds the claim: a different body is 422; the same body gets the first answer, and if the
 /// first attempt stopped after the claim, the retry writes the request from the claim's draft.
 /// </summary>
@@ -64,14 +64,14 @@ public static class IntakeApi
 
         var router = request.Service<OfficeRouter>();
         using var lease = office is not null
-            ? router.Reserve(office.CountyCode, office.OfficeCode)
+            ? router.Reserve(office.OfficeCode)
             : await router.RouteAsync(contract!.Province, county!, ct)
               ?? throw Problem.Conflict($"No active office in county '{county}' can take requests now.");
 
         var now = clock.GetUtcNow();
         var calendar = await request.Service<HolidayStore>().GetCalendarAsync(ct);
         var dueAt = calendar.AddWorkingHours(now, service!.SlaHours);
-        var id = RequestIds.Id(county!, lease.OfficeCode, RequestIds.NewSuffix(now));
+        var id = RequestIds.Id(lease.OfficeCode, RequestIds.NewSuffix(now));
         var draft = new RequestDraft(id, agencyId, contract!.ContractId, service.ServiceCode, service.Name, service.SlaHours, externalRef!,
             contract.Province, county!, lease.OfficeCode, now, dueAt, citizen.NationalId, citizen.Mobile, citizen.Email, caller.KeyId);
         var bodyHash = BodyHash(contractId!, serviceCode!, officeCode, countyCode, externalRef!, citizen);
@@ -133,18 +133,22 @@ public static class IntakeApi
 
     private sealed class ClaimUnit(string claimKey, RequestDraft draft, string bodyHash) : Unit<(ClaimRow Claim, bool IsNew)>
     {
-        public override IEnumerable<RowRef> Rows => [RowRef.For<ClaimRow>(claimKey, RowLoad.AssumeAbsent)];
+        private readonly string _partition = ClaimRow.PartitionFor(draft.AgencyId, claimKey);
+        private readonly string _indexKey = AgencyIndexRow.KeyFor(draft.CreatedAt, draft.RequestId);
+
+        public override IEnumerable<RowRef> Rows =>
+            [RowRef.For<ClaimRow>(claimKey, RowLoad.AssumeAbsent), RowRef.For<AgencyIndexRow>(_indexKey, RowLoad.AssumeAbsent)];
 
         public override (ClaimRow, bool) Decide(WorkingSet ws)
         {
             if (ws.Get<ClaimRow>(claimKey) is { } existing) return (existing, false);
             var claim = new ClaimRow
             {
-                PartitionKey = ClaimRow.PartitionFor(draft.AgencyId, claimKey), RowKey = claimKey, BodyHash = bodyHash, RequestId = draft.RequestId,
-                OfficeCode = draft.OfficeCode, CreatedAt = draft.CreatedAt, DueAt = draft.DueAt,
-                DraftJson = JsonSerializer.Serialize(draft, Json.Stored),
+                PartitionKey = _partition, RowKey = claimKey, BodyHash = bodyHash, RequestId = draft.RequestId, OfficeCode = draft.OfficeCode,
+                CreatedAt = draft.CreatedAt, DueAt = draft.DueAt, DraftJson = JsonSerializer.Serialize(draft, Json.Stored),
             };
             ws.Put(claim);
+            ws.Put(new AgencyIndexRow { PartitionKey = _partition, RowKey = _indexKey, RequestId = draft.RequestId, CreatedAt = draft.CreatedAt });
             return (claim, true);
         }
     }
@@ -153,8 +157,8 @@ public static class IntakeApi
 /// <summary>
 /// Routes by <see cref="Routing.Choose"/> over the county's active offices; the rank is the office's province
 /// rank in the latest published ranking (cached like the other reference data). Open work is the office's
-/// "~office_{code}" counter as this instance's county committer last wrote or read it (re-read when older
-/// than <see cref="CounterMaxAge"/>), plus the intakes this instance has routed there and not yet written,
+/// "~office" counter as this instance's committer last wrote or read it (re-read when older than
+/// <see cref="CounterMaxAge"/>), plus the intakes this instance has routed there and not yet written,
 /// so a burst of concurrent intakes spreads instead of piling onto the same office.
 /// </summary>
 public sealed class OfficeRouter(ReferenceCache cache, Committers committers, Store store)
@@ -175,7 +179,7 @@ public sealed class OfficeRouter(ReferenceCache cache, Committers committers, St
         }
     }
 
-    public Lease Reserve(string countyCode, string officeCode)
+    public Lease Reserve(string officeCode)
     {
         _inFlight.AddOrUpdate(officeCode, 1, (_, n) => n + 1);
         return new Lease(this, officeCode);
@@ -185,16 +189,16 @@ public sealed class OfficeRouter(ReferenceCache cache, Committers committers, St
     {
         var offices = (await cache.CountyOfficesAsync(province, countyCode, cancellationToken)).Where(o => o.Status == OfficeStatus.Active).ToList();
         if (offices.Count == 0) return null;
-        var open = await Task.WhenAll(offices.Select(o => OpenWorkAsync(countyCode, o.OfficeCode, cancellationToken)));
+        var open = await Task.WhenAll(offices.Select(o => OpenWorkAsync(o.OfficeCode, cancellationToken)));
         var ranks = await cache.LatestRanksAsync(province, cancellationToken);
         lock (_gate)
         {
             var chosen = Routing.Choose(offices.Select((o, i) =>
                 new OfficeCandidate(o.OfficeCode, o.Status, ranks.GetValueOrDefault(o.OfficeCode), open[i] + _inFlight.GetValueOrDefault(o.OfficeCode))))!;
-            return Reserve(countyCode, chosen);
+            return Reserve(chosen);
         }
     }
 
-    public async Task<int> OpenWorkAsync(string countyCode, string officeCode, CancellationToken cancellationToken) =>
-        (await committers.For(_requests, countyCode).PeekAsync<LedgerRow>(RequestIds.LedgerRowKey(officeCode), CounterMaxAge, cancellationToken))?.Open ?? 0;
+    public async Task<int> OpenWorkAsync(string officeCode, CancellationToken cancellationToken) =>
+        (await committers.For(_requests, officeCode).PeekAsync<LedgerRow>(RequestIds.LedgerRowKey, CounterMaxAge, cancellationToken))?.Open ?? 0;
 }

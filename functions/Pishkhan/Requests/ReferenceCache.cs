@@ -6,14 +6,13 @@ using Pishkhan.Offices;
 namespace Pishkhan.Requests;
 
 /// <summary>
-/// Reference data the intake reads on every call (contract, office, a county's offices, agency), cached
+/// Reference data the intake reads on every call (contract, office, a county's offices, agency, ranks), cached
 /// for a few seconds like API keys are: a change by an admin is seen within <see cref="Ttl"/>. Intake
 /// then costs no read before its writes. Misses are cached too (an unknown contract stays unknown for
 /// the TTL), which keeps a flood of bad requests off storage. Loads ignore the caller's cancellation: other
 /// callers may be waiting for the same load.
 /// </summary>
-public sealed class ReferenceCache(ContractStore contracts, OfficeStore offices, AgencyStore agencies, Counties.CountyStore counties,
-    Rankings.RankingStore rankings)
+public sealed class ReferenceCache(ContractStore contracts, OfficeStore offices, AgencyStore agencies, Rankings.RankingStore rankings)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
 
@@ -21,7 +20,6 @@ public sealed class ReferenceCache(ContractStore contracts, OfficeStore offices,
     private readonly TtlCache<string, OfficeEntity?> _offices = new();
     private readonly TtlCache<(string Province, string County), List<OfficeEntity>> _countyOffices = new();
     private readonly TtlCache<string, AgencyEntity?> _agencies = new();
-    private readonly TtlCache<string, List<string>> _counties = new();
     private readonly TtlCache<string, Dictionary<string, int?>> _ranks = new();
 
     public Task<ContractEntity?> ContractAsync(string contractId, CancellationToken cancellationToken) =>
@@ -35,9 +33,6 @@ public sealed class ReferenceCache(ContractStore contracts, OfficeStore offices,
 
     public Task<AgencyEntity?> AgencyAsync(string agencyId, CancellationToken cancellationToken) =>
         _agencies.GetAsync(agencyId, () => agencies.FindAsync(agencyId, CancellationToken.None));
-
-    public Task<List<string>> CountiesAsync(string province, CancellationToken cancellationToken) =>
-        _counties.GetAsync(province, async () => (await counties.ListAsync(province, CancellationToken.None)).Select(c => c.CountyCode).ToList());
 
     /// <summary>Each office's province rank in the latest published ranking of the province (empty before the first).</summary>
     public Task<Dictionary<string, int?>> LatestRanksAsync(string province, CancellationToken cancellationToken) =>

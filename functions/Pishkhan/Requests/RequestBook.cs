@@ -13,43 +13,43 @@ using Pishkhan.Storage;
 namespace Pishkhan.Requests;
 
 /// <summary>
-/// Every write to a county's partition of the Requests table goes through here, as units of the
-/// county's <see cref="PartitionCommitter"/>: a request's row, its SLA index row, its office's open-work
+/// Every write to an office's partition of the Requests table goes through here, as units of the
+/// office's <see cref="PartitionCommitter"/>: a request's row, its SLA index row, the office's open-work
 /// counter, the statistics delta and the outbox rows of one change are one transaction.
 /// </summary>
 public sealed class RequestBook(Store store, Committers committers, RequestStats stats, RequestOutbox outbox)
 {
     public TableClient Table { get; } = store.Table(Tables.Requests);
 
-    public PartitionCommitter Committer(string countyCode) => committers.For(Table, countyCode);
+    public PartitionCommitter Committer(string officeCode) => committers.For(Table, officeCode);
 
     public Task<RequestRow?> FindAsync(RequestKey key, CancellationToken cancellationToken) =>
-        Table.GetOrNullAsync<RequestRow>(key.CountyCode, key.RowKey, cancellationToken);
+        Table.GetOrNullAsync<RequestRow>(key.OfficeCode, key.RowKey, cancellationToken);
 
     /// <summary>Writes the request if it is not there yet; false when it already was (a retried intake).</summary>
     public async Task<bool> CreateAsync(RequestDraft draft, bool mayExist, CancellationToken cancellationToken)
     {
         var period = JalaliPeriod.Containing(draft.CreatedAt).ToString();
-        var created = await Committer(draft.CountyCode).SubmitAsync(new CreateUnit(draft, period, mayExist), cancellationToken);
-        if (created) stats.MarkDirty(draft.CountyCode, (draft.OfficeCode, period));
+        var created = await Committer(draft.OfficeCode).SubmitAsync(new CreateUnit(draft, period, mayExist), cancellationToken);
+        if (created) stats.MarkDirty(draft.OfficeCode, period);
         return created;
     }
 
     /// <summary>Applies an office's event; 409 for a transition the lifecycle does not allow.</summary>
     public async Task<RequestRow> ApplyEventAsync(RequestRow known, EventChange change, CancellationToken cancellationToken)
     {
-        var result = await Committer(known.CountyCode).SubmitAsync(new EventUnit(known, change), cancellationToken);
-        stats.MarkDirty(known.CountyCode, [.. result.Periods.Select(p => (known.OfficeCode, p))]);
-        await outbox.DispatchAsync(known.CountyCode, result.Outbox, cancellationToken);
+        var result = await Committer(known.OfficeCode).SubmitAsync(new EventUnit(known, change), cancellationToken);
+        stats.MarkDirty(known.OfficeCode, result.Periods);
+        await outbox.DispatchAsync(known.OfficeCode, result.Outbox, cancellationToken);
         return result.Row;
     }
 
     /// <summary>Marks an overdue open request breached (once); false when there was nothing to do.</summary>
-    public async Task<bool> BreachAsync(string countyCode, DueRow due, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> BreachAsync(string officeCode, DueRow due, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var result = await Committer(countyCode).SubmitAsync(new BreachUnit(due, now), cancellationToken);
-        if (result.Period is not null) stats.MarkDirty(countyCode, (result.OfficeCode!, result.Period));
-        await outbox.DispatchAsync(countyCode, result.Outbox, cancellationToken);
+        var result = await Committer(officeCode).SubmitAsync(new BreachUnit(due, now), cancellationToken);
+        if (result.Period is not null) stats.MarkDirty(officeCode, result.Period);
+        await outbox.DispatchAsync(officeCode, result.Outbox, cancellationToken);
         return result.Period is not null;
     }
 
@@ -57,37 +57,39 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
         CancellationToken cancellationToken)
     {
         var period = JalaliPeriod.Containing(now).ToString();
-        var row = await Committer(key.CountyCode).SubmitAsync(new RateUnit(key, tokenHash, score, comment, now, period), cancellationToken);
-        stats.MarkDirty(key.CountyCode, (key.OfficeCode, period));
+        var row = await Committer(key.OfficeCode).SubmitAsync(new RateUnit(key, tokenHash, score, comment, now, period), cancellationToken);
+        stats.MarkDirty(key.OfficeCode, period);
         return row;
     }
 
-    /// <summary>Open requests of a county whose dueAt has passed and that are not yet marked breached.</summary>
-    public Task<List<DueRow>> OverdueAsync(string countyCode, DateTimeOffset now, CancellationToken cancellationToken) =>
+    /// <summary>Open requests of an office whose dueAt has passed and that are not yet marked breached.</summary>
+    public Task<List<DueRow>> OverdueAsync(string officeCode, DateTimeOffset now, CancellationToken cancellationToken) =>
         Table.ListAsync<DueRow>(TableClient.CreateQueryFilter(
-            $"PartitionKey eq {countyCode} and RowKey ge {"d_"} and RowKey lt {RequestIds.DueUpperBound(now)}"), cancellationToken);
+            $"PartitionKey eq {officeCode} and RowKey ge {"d_"} and RowKey lt {RequestIds.DueUpperBound(now)}"), cancellationToken);
 
-    /// <summary>The county's bookkeeping rows: counters, deltas, sealed deltas, unsent outbox rows.</summary>
-    public Task<List<TableEntity>> BookkeepingRowsAsync(string countyCode, CancellationToken cancellationToken) =>
-        Table.ListAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {countyCode} and RowKey ge {"~"}"), cancellationToken);
+    /// <summary>The office's bookkeeping rows: counter, deltas, sealed deltas, unsent outbox rows.</summary>
+    public Task<List<TableEntity>> BookkeepingRowsAsync(string officeCode, CancellationToken cancellationToken) =>
+        Table.ListAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {officeCode} and RowKey ge {"~"}"), cancellationToken);
 
     // ---- units -------------------------------------------------------------------------------------
 
-    private static RowRef Ledger(string office) => RowRef.For<LedgerRow>(RequestIds.LedgerRowKey(office), pinned: true);
-    private static RowRef Delta(string office, string period) => RowRef.For<DeltaRow>(RequestIds.DeltaRowKey(office, period), pinned: true);
+    private static RowRef Ledger => RowRef.For<LedgerRow>(RequestIds.LedgerRowKey, pinned: true);
+    private static RowRef Delta(string period) => RowRef.For<DeltaRow>(RequestIds.DeltaRowKey(period), pinned: true);
 
-    private static DeltaRow DeltaOf(WorkingSet ws, RequestRow row, string period) =>
-        ws.Get<DeltaRow>(RequestIds.DeltaRowKey(row.OfficeCode, period)) ?? new DeltaRow
-        {
-            PartitionKey = row.CountyCode, RowKey = RequestIds.DeltaRowKey(row.OfficeCode, period), OfficeCode = row.OfficeCode,
-            Province = row.Province, Period = period,
-        };
+    private static DeltaRow DeltaOf(WorkingSet ws, RequestRow row, string period)
+    {
+        var delta = ws.Get<DeltaRow>(RequestIds.DeltaRowKey(period))
+            ?? new DeltaRow { PartitionKey = row.OfficeCode, RowKey = RequestIds.DeltaRowKey(period), Period = period };
+        (delta.Province, delta.CountyCode) = (row.Province, row.CountyCode);
+        return delta;
+    }
 
-    private static LedgerRow LedgerOf(WorkingSet ws, RequestRow row) =>
-        ws.Get<LedgerRow>(RequestIds.LedgerRowKey(row.OfficeCode)) ?? new LedgerRow
-        {
-            PartitionKey = row.CountyCode, RowKey = RequestIds.LedgerRowKey(row.OfficeCode), OfficeCode = row.OfficeCode, Province = row.Province,
-        };
+    private static LedgerRow LedgerOf(WorkingSet ws, RequestRow row)
+    {
+        var ledger = ws.Get<LedgerRow>(RequestIds.LedgerRowKey) ?? new LedgerRow { PartitionKey = row.OfficeCode };
+        (ledger.Province, ledger.CountyCode) = (row.Province, row.CountyCode);
+        return ledger;
+    }
 
     private sealed class CreateUnit(RequestDraft d, string period, bool mayExist) : Unit<bool>
     {
@@ -95,32 +97,26 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
 
         public override IEnumerable<RowRef> Rows =>
         [
-            RowRef.For<RequestRow>(RequestIds.RequestRowKey(d.OfficeCode, _suffix), mayExist ? RowLoad.Read : RowLoad.AssumeAbsent),
-            RowRef.For<DueRow>(RequestIds.DueRowKey(d.DueAt, d.OfficeCode, _suffix), mayExist ? RowLoad.Read : RowLoad.AssumeAbsent),
-            RowRef.For<AgencyIndexRow>(AgencyIndexRow.KeyFor(d.AgencyId, d.CreatedAt, d.OfficeCode, _suffix), mayExist ? RowLoad.Read : RowLoad.AssumeAbsent),
-            Ledger(d.OfficeCode),
-            Delta(d.OfficeCode, period),
+            RowRef.For<RequestRow>(RequestIds.RequestRowKey(_suffix), mayExist ? RowLoad.Read : RowLoad.AssumeAbsent),
+            RowRef.For<DueRow>(RequestIds.DueRowKey(d.DueAt, _suffix), mayExist ? RowLoad.Read : RowLoad.AssumeAbsent),
+            Ledger,
+            Delta(period),
         ];
 
         public override bool Decide(WorkingSet ws)
         {
-            var rk = RequestIds.RequestRowKey(d.OfficeCode, _suffix);
+            var rk = RequestIds.RequestRowKey(_suffix);
             if (ws.Exists(rk)) return false;
             var row = new RequestRow
             {
-                PartitionKey = d.CountyCode, RowKey = rk, OfficeCode = d.OfficeCode, RequestId = d.RequestId, AgencyId = d.AgencyId,
+                PartitionKey = d.OfficeCode, RowKey = rk, CountyCode = d.CountyCode, RequestId = d.RequestId, AgencyId = d.AgencyId,
                 ContractId = d.ContractId, ServiceCode = d.ServiceCode, ServiceName = d.ServiceName, SlaHours = d.SlaHours, ExternalRef = d.ExternalRef,
                 Province = d.Province, Status = RequestStatus.Submitted, DueIndexed = true, CreatedAt = d.CreatedAt,
                 DueAt = d.DueAt, NationalId = d.NationalId, Mobile = d.Mobile, Email = d.Email,
             };
             row.Append(new StatusChange(RequestStatus.Submitted, d.CreatedAt, "agency", d.AgencyId, null, d.CreatedAt));
             ws.Put(row);
-            ws.Put(new DueRow { PartitionKey = d.CountyCode, RowKey = RequestIds.DueRowKey(d.DueAt, d.OfficeCode, _suffix), RequestRowKey = rk });
-            ws.Put(new AgencyIndexRow
-            {
-                PartitionKey = d.CountyCode, RowKey = AgencyIndexRow.KeyFor(d.AgencyId, d.CreatedAt, d.OfficeCode, _suffix), RequestRowKey = rk,
-                CreatedAt = d.CreatedAt,
-            });
+            ws.Put(new DueRow { PartitionKey = d.OfficeCode, RowKey = RequestIds.DueRowKey(d.DueAt, _suffix), RequestRowKey = rk });
             var ledger = LedgerOf(ws, row);
             ledger.Open++;
             ws.Put(ledger);
@@ -146,12 +142,12 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
         public override IEnumerable<RowRef> Rows =>
         [
             RowRef.For<RequestRow>(known.RowKey),
-            RowRef.For<DueRow>(RequestIds.DueRowKey(known.DueAt, known.OfficeCode, known.Suffix), RowLoad.AssumePresent),
-            Ledger(known.OfficeCode),
-            Delta(known.OfficeCode, _atPeriod),
-            Delta(known.OfficeCode, _duePeriod),
-            RowRef.For<OutboxRow>(RequestIds.OutboxRowKey(known.OfficeCode, known.Suffix, What, OutboxKinds.Callback), RowLoad.AssumeAbsent),
-            RowRef.For<OutboxRow>(RequestIds.OutboxRowKey(known.OfficeCode, known.Suffix, What, OutboxKinds.Notification), RowLoad.AssumeAbsent),
+            RowRef.For<DueRow>(RequestIds.DueRowKey(known.DueAt, known.Suffix), RowLoad.AssumePresent),
+            Ledger,
+            Delta(_atPeriod),
+            Delta(_duePeriod),
+            RowRef.For<OutboxRow>(RequestIds.OutboxRowKey(known.Suffix, What, OutboxKinds.Callback), RowLoad.AssumeAbsent),
+            RowRef.For<OutboxRow>(RequestIds.OutboxRowKey(known.Suffix, What, OutboxKinds.Notification), RowLoad.AssumeAbsent),
         ];
 
         public override EventResult Decide(WorkingSet ws)
@@ -175,7 +171,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
                 ws.Put(ledger);
                 if (row.DueIndexed)
                 {
-                    ws.Delete(RequestIds.DueRowKey(row.DueAt, row.OfficeCode, row.Suffix));
+                    ws.Delete(RequestIds.DueRowKey(row.DueAt, row.Suffix));
                     row.DueIndexed = false;
                 }
 
@@ -233,7 +229,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
                 row.Email, row.Mobile, null, data);
             return new OutboxRow
             {
-                PartitionKey = row.CountyCode, RowKey = RequestIds.OutboxRowKey(row.OfficeCode, row.Suffix, RequestStatus.Completed, OutboxKinds.Notification),
+                PartitionKey = row.OfficeCode, RowKey = RequestIds.OutboxRowKey(row.Suffix, RequestStatus.Completed, OutboxKinds.Notification),
                 Kind = OutboxKinds.Notification, PayloadJson = JsonSerializer.Serialize(n, Json.Stored),
             };
         }
@@ -241,27 +237,26 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
 
     internal static OutboxRow Callback(RequestRow row, int seq, string what) => new()
     {
-        PartitionKey = row.CountyCode, RowKey = RequestIds.OutboxRowKey(row.OfficeCode, row.Suffix, what, OutboxKinds.Callback),
+        PartitionKey = row.OfficeCode, RowKey = RequestIds.OutboxRowKey(row.Suffix, what, OutboxKinds.Callback),
         Kind = OutboxKinds.Callback, PayloadJson = JsonSerializer.Serialize(new CallbackMessage(row.RequestId, seq), Json.Stored),
     };
 
     internal static string RoleName(Role role) => role.ToString().ToLowerInvariant();
 
-    public sealed record BreachResult(string? OfficeCode, string? Period, IReadOnlyList<OutboxRow> Outbox);
+    public sealed record BreachResult(string? Period, IReadOnlyList<OutboxRow> Outbox);
 
     private sealed class BreachUnit(DueRow due, DateTimeOffset now) : Unit<BreachResult>
     {
-        // d_{ticks:D19}_{office}_{suffix}: dueAt (so its period) and the request are known before reading it.
+        // d_{ticks:D19}_{suffix}: dueAt (so its period) and the request are known before reading it.
         private readonly DateTimeOffset _dueAt = new(long.Parse(due.RowKey.AsSpan(2, 19), System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero);
-        private readonly string _office = due.RowKey[22..^(RequestIds.SuffixLength + 1)];
         private readonly string _suffix = due.RowKey[^RequestIds.SuffixLength..];
 
         public override IEnumerable<RowRef> Rows =>
         [
             RowRef.For<RequestRow>(due.RequestRowKey),
             RowRef.For<DueRow>(due.RowKey, RowLoad.AssumePresent),
-            Delta(_office, JalaliPeriod.Containing(_dueAt).ToString()),
-            RowRef.For<OutboxRow>(RequestIds.OutboxRowKey(_office, _suffix, "breached", OutboxKinds.Callback), RowLoad.AssumeAbsent),
+            Delta(JalaliPeriod.Containing(_dueAt).ToString()),
+            RowRef.For<OutboxRow>(RequestIds.OutboxRowKey(_suffix, "breached", OutboxKinds.Callback), RowLoad.AssumeAbsent),
         ];
 
         public override BreachResult Decide(WorkingSet ws)
@@ -270,15 +265,15 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
             if (row is null)
             {
                 ws.Delete(due.RowKey); // left behind by a request that no longer exists
-                return new BreachResult(null, null, []);
+                return new BreachResult(null, []);
             }
-            if (row.DueAt >= now) return new BreachResult(null, null, []); // not overdue yet
+            if (row.DueAt >= now) return new BreachResult(null, []); // not overdue yet
             ws.Delete(due.RowKey);
             row.DueIndexed = false;
             if (!RequestStatus.IsOpen(row.Status) || row.Breached)
             {
                 ws.Put(row);
-                return new BreachResult(null, null, []);
+                return new BreachResult(null, []);
             }
             row.Breached = true;
             var seq = row.Append(new StatusChange("breached", row.DueAt, "system", null, null, now));
@@ -290,13 +285,13 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
             // Always queued: the sender checks the agency's webhook when it runs (the sweep does not read agencies).
             var callback = Callback(row, seq, "breached");
             ws.Put(callback);
-            return new BreachResult(row.OfficeCode, period, [callback]);
+            return new BreachResult(period, [callback]);
         }
     }
 
     private sealed class RateUnit(RequestKey key, string tokenHash, int score, string? comment, DateTimeOffset now, string period) : Unit<RequestRow>
     {
-        public override IEnumerable<RowRef> Rows => [RowRef.For<RequestRow>(key.RowKey), Delta(key.OfficeCode, period)];
+        public override IEnumerable<RowRef> Rows => [RowRef.For<RequestRow>(key.RowKey), Delta(period)];
 
         public override RequestRow Decide(WorkingSet ws)
         {

@@ -7,17 +7,15 @@ using Pishkhan.Http;
 
 namespace Pishkhan.Requests;
 
-// Requests table, PK = countyCode: each county's partition is a small aggregate store. Routing chooses
-// among the county's offices, so the chosen office's open-work counter, the request, its SLA index entry,
-// the statistics delta and the outgoing messages of one change are ONE entity-group transaction, and
-// concurrent intakes of a county share a transaction (see README "Storage"). Row kinds by key prefix:
-//   r_{office}_{suffix}                   the request (authoritative)          RequestRow
-//   d_{dueTicks:D19}_{office}_{suffix}    open, not yet breached, by dueAt     DueRow
-//   ~office_{office}                      the office's open-work counter       LedgerRow
-//   ~delta_{office}_{period}              counts not yet in OfficeStats        DeltaRow
-//   ~sealed_{office}_{period}_{guid}      a delta being applied to OfficeStats DeltaRow
-//   ~outbox_{office}_{suffix}_{what}      a notification / callback to send    OutboxRow
-//   a_{agency}_{invTicks:D19}_{office}_{suffix}  the agency's index, newest first  AgencyIndexRow
+// Requests table, PK = officeCode: each office's partition is a small aggregate store, so a status change,
+// the office's open-work counter, the request's SLA index row, the statistics delta and the outgoing
+// messages of one change are ONE entity-group transaction (see README "Storage"). Row kinds by key prefix:
+//   r_{suffix}                     the request (authoritative)           RequestRow
+//   d_{dueTicks:D19}_{suffix}      open and not yet breached, by dueAt   DueRow
+//   ~office                        the office's open-work counter        LedgerRow
+//   ~delta_{period}                counts not yet in OfficeStats         DeltaRow
+//   ~sealed_{period}_{guid}        a delta being applied to OfficeStats  DeltaRow
+//   ~outbox_{suffix}_{what}-{kind} a notification / callback to send     OutboxRow
 // '~' sorts after every letter, so "RowKey ge '~'" reads only the bookkeeping rows.
 
 public static class RequestStatus
@@ -31,14 +29,14 @@ public static class RequestStatus
     public static bool IsOpen(string status) => status is Submitted or Accepted;
 }
 
-/// <summary>Request ids are "{countyCode}_{officeCode}_{suffix}": the partition and row are found from the id alone.</summary>
+/// <summary>Request ids are "{officeCode}_{suffix}": the partition and row are found from the id alone.</summary>
 public static class RequestIds
 {
     private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz"; // ascending in ASCII, so ids sort like their numbers
     private const long MaxMillis = 1L << 50;                               // year ~37,600
     public const int SuffixLength = 16;
 
-    /// <summary>Newest first inside an office's range: 10 characters of inverted milliseconds, then 6 random.</summary>
+    /// <summary>Newest first inside an office's partition: 10 characters of inverted milliseconds, then 6 random.</summary>
     public static string NewSuffix(DateTimeOffset now)
     {
         var inverted = MaxMillis - 1 - now.ToUnixTimeMilliseconds();
@@ -50,40 +48,39 @@ public static class RequestIds
         return new string(s);
     }
 
-    public static string Id(string countyCode, string officeCode, string suffix) => $"{countyCode}_{officeCode}_{suffix}";
+    public static string Id(string officeCode, string suffix) => $"{officeCode}_{suffix}";
 
     public static bool TryParse(string? id, out RequestKey key)
     {
         key = default;
-        if (id is null || id.Length > 100) return false;
+        if (id is null || id.Length > 60) return false;
         var parts = id.Split('_');
-        if (parts.Length != 3 || parts[2].Length != SuffixLength || !parts[2].All(c => Alphabet.Contains(c))) return false;
-        if (!Text.Codes.TryNormalize(parts[0], out var county) || county != parts[0]) return false;
-        if (!Text.Codes.TryNormalize(parts[1], out var office) || office != parts[1]) return false;
-        key = new RequestKey(county, office, parts[2]);
+        if (parts.Length != 2 || parts[1].Length != SuffixLength || !parts[1].All(c => Alphabet.Contains(c))) return false;
+        if (!Text.Codes.TryNormalize(parts[0], out var office) || office != parts[0]) return false;
+        key = new RequestKey(office, parts[1]);
         return true;
     }
 
-    public static string RequestRowKey(string officeCode, string suffix) => $"r_{officeCode}_{suffix}";
-    public static string OfficeRangeStart(string officeCode) => $"r_{officeCode}_";
-    public static string OfficeRangeEnd(string officeCode) => $"r_{officeCode}`";   // '`' follows '_'
-    public static string DueRowKey(DateTimeOffset dueAt, string officeCode, string suffix) => $"d_{dueAt.UtcTicks:D19}_{officeCode}_{suffix}";
+    public static string RequestRowKey(string suffix) => "r_" + suffix;
+    public const string RequestPrefix = "r_";
+    public const string RequestPrefixEnd = "r`";   // '`' follows '_'
+    public static string DueRowKey(DateTimeOffset dueAt, string suffix) => $"d_{dueAt.UtcTicks:D19}_{suffix}";
     /// <summary>Due rows strictly before <paramref name="now"/> sort below this key.</summary>
     public static string DueUpperBound(DateTimeOffset now) => $"d_{now.UtcTicks:D19}";
-    public static string LedgerRowKey(string officeCode) => "~office_" + officeCode;
-    public static string DeltaRowKey(string officeCode, string period) => $"~delta_{officeCode}_{period}";
-    public static string SealedRowKey(string officeCode, string period) => $"~sealed_{officeCode}_{period}_{Guid.NewGuid():N}";
-    public static string OutboxRowKey(string officeCode, string suffix, string what, string kind) => $"~outbox_{officeCode}_{suffix}_{what}-{kind}";
+    public const string LedgerRowKey = "~office";
+    public static string DeltaRowKey(string period) => "~delta_" + period;
+    public static string SealedRowKey(string period) => $"~sealed_{period}_{Guid.NewGuid():N}";
+    public static string OutboxRowKey(string suffix, string what, string kind) => $"~outbox_{suffix}_{what}-{kind}";
     public const string SealedPrefix = "~sealed_";
     public const string DeltaPrefix = "~delta_";
     public const string OutboxPrefix = "~outbox_";
 }
 
-/// <summary>Where a request lives: partition (county) and row (office + suffix).</summary>
-public readonly record struct RequestKey(string CountyCode, string OfficeCode, string Suffix)
+/// <summary>Where a request lives: partition (office) and row.</summary>
+public readonly record struct RequestKey(string OfficeCode, string Suffix)
 {
-    public string RowKey => RequestIds.RequestRowKey(OfficeCode, Suffix);
-    public string Id => RequestIds.Id(CountyCode, OfficeCode, Suffix);
+    public string RowKey => RequestIds.RequestRowKey(Suffix);
+    public string Id => RequestIds.Id(OfficeCode, Suffix);
 }
 
 /// <summary>One entry of the immutable status history: what happened, when, and who did it.</summary>
@@ -96,8 +93,8 @@ public sealed class RequestRow : IRow
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
 
-    [IgnoreDataMember] public string CountyCode => PartitionKey;
-    public string OfficeCode { get; set; } = "";
+    [IgnoreDataMember] public string OfficeCode => PartitionKey;
+    public string CountyCode { get; set; } = "";
     public string RequestId { get; set; } = "";
     public string AgencyId { get; set; } = "";
     public string ContractId { get; set; } = "";
@@ -123,7 +120,7 @@ public sealed class RequestRow : IRow
     public DateTimeOffset? RatedAt { get; set; }
 
     [IgnoreDataMember] public string Suffix => RowKey[^RequestIds.SuffixLength..];
-    [IgnoreDataMember] public RequestKey Key => new(CountyCode, OfficeCode, Suffix);
+    [IgnoreDataMember] public RequestKey Key => new(OfficeCode, Suffix);
 
     public IReadOnlyList<StatusChange> History() => JsonSerializer.Deserialize<List<StatusChange>>(HistoryJson, Json.Stored)!;
 
@@ -153,12 +150,12 @@ public sealed class DueRow : IRow
 public sealed class LedgerRow : IRow
 {
     public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
+    public string RowKey { get; set; } = RequestIds.LedgerRowKey;
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
-    public string OfficeCode { get; set; } = "";
     public int Open { get; set; }
     public string Province { get; set; } = "";
+    public string CountyCode { get; set; } = "";
     public IRow Copy() => (IRow)MemberwiseClone();
 }
 
@@ -169,8 +166,8 @@ public sealed class DeltaRow : IRow
     public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
-    public string OfficeCode { get; set; } = "";
     public string Province { get; set; } = "";
+    public string CountyCode { get; set; } = "";
     public string Period { get; set; } = "";
     public long Received { get; set; }
     public long Completed { get; set; }
@@ -218,11 +215,12 @@ public sealed class OutboxRow : IRow
     public IRow Copy() => (IRow)MemberwiseClone();
 }
 
-// RequestKeys table: the idempotency claims. PK = "{agencyId}~{first two hex digits of the key hash}"
-// (256 shards: one ever-growing partition per agency would make every insert slower — Azurite scans a
-// partition on insert — and cap a busy agency at one partition's throughput in Azure), RK = "k_{hash}".
-// A claim is one entity, inserted first: the key is part of the entity key, so of two concurrent
-// retries exactly one insert succeeds.
+// RequestKeys table, PK = "{agencyId}~{first hex digit of the key hash}" (16 shards): the idempotency claims
+// and the agency's own index, written together. Sharded because one ever-growing partition per agency
+// makes every insert slower (Azurite scans a partition on insert) and caps a busy agency at one
+// partition's throughput in Azure; the agency's list merges the 16 shards by row key.
+//   k_{sha256(Idempotency-Key)}            the claim: body hash, the request as first accepted   ClaimRow
+//   t_{invertedTicks:D19}_{requestId}      newest-first list of the agency's requests          AgencyIndexRow
 
 public sealed class ClaimRow : IRow
 {
@@ -242,8 +240,10 @@ public sealed class ClaimRow : IRow
     public static string KeyFor(string idempotencyKey) =>
         "k_" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(idempotencyKey)));
 
-    /// <summary>The partition of a claim: the agency and the first two hex digits of the key's hash.</summary>
-    public static string PartitionFor(string agencyId, string claimKey) => $"{agencyId}~{claimKey[2..4]}";
+    /// <summary>The partition of a claim: the agency and the first hex digit of the key's hash.</summary>
+    public static string PartitionFor(string agencyId, string claimKey) => $"{agencyId}~{claimKey[2]}";
+
+    public static IEnumerable<string> AllPartitions(string agencyId) => "0123456789abcdef".Select(c => $"{agencyId}~{c}");
 }
 
 public sealed class AgencyIndexRow : IRow
@@ -252,15 +252,15 @@ public sealed class AgencyIndexRow : IRow
     public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
-    public string RequestRowKey { get; set; } = "";
+    public string RequestId { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public IRow Copy() => (IRow)MemberwiseClone();
 
-    /// <summary>In the county partition: the agency's requests sort newest first, and equally in every county, so lists merge by row key.</summary>
-    public static string KeyFor(string agencyId, DateTimeOffset createdAt, string officeCode, string suffix) =>
-        string.Create(CultureInfo.InvariantCulture, $"a_{agencyId}_{DateTimeOffset.MaxValue.UtcTicks - createdAt.UtcTicks:D19}_{officeCode}_{suffix}");
-    public static string Prefix(string agencyId) => $"a_{agencyId}_";
-    public static string PrefixEnd(string agencyId) => $"a_{agencyId}`";
+    /// <summary>Newest first, and equally in every shard, so the agency's list merges shards by row key.</summary>
+    public static string KeyFor(DateTimeOffset createdAt, string requestId) =>
+        string.Create(CultureInfo.InvariantCulture, $"t_{DateTimeOffset.MaxValue.UtcTicks - createdAt.UtcTicks:D19}_{requestId}");
+    public const string Prefix = "t_";
+    public const string PrefixEnd = "t`";
 }
 
 /// <summary>Everything needed to write the request row; kept in the claim so a retry can finish the intake.</summary>

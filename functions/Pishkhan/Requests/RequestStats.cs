@@ -10,11 +10,11 @@ namespace Pishkhan.Requests;
 /// Moves the request counters of each office into OfficeStats, exactly once, without a read-modify-write
 /// of the (period, office) stats row per event (which contends badly when many events hit one office):
 ///
-/// 1. Every change adds its counts to its office's "~delta_{office}_{period}" row in the SAME transaction
-///    as the change itself, so a change and its count cannot be separated, and a retried change is not
-///    counted again (it finds its request row already changed).
-/// 2. A flush (a few seconds after a change; and by the hourly SLA sweep for anything left over) seals
-///    the county's deltas: one transaction turns each "~delta_…" row into "~sealed_{office}_{period}_{guid}".
+/// 1. Every change adds its counts to the office's "~delta_{period}" row in the SAME transaction as the
+///    change itself, so a change and its count cannot be separated, and a retried change is not counted
+///    again (it finds its request row already changed).
+/// 2. A flush (a moment after a change; and by the hourly SLA sweep for anything left over) seals the
+///    office's deltas: one transaction turns each "~delta_{period}" row into "~sealed_{period}_{guid}".
 /// 3. Each sealed row is added to OfficeStats with <see cref="OfficeStatsStore.ApplyOnceAsync"/>, event id
 ///    "requests-{guid}" (its marker makes a second application a no-op), then deleted.
 /// A crash between any two steps leaves a row that the next flush finishes; no step can count twice.
@@ -22,80 +22,80 @@ namespace Pishkhan.Requests;
 public sealed class RequestStats(Store store, Committers committers, OfficeStatsStore officeStats, PishkhanSettings settings, ILogger<RequestStats> logger)
 {
     private readonly TableClient _table = store.Table(Tables.Requests);
-    private readonly ConcurrentDictionary<string, CountyState> _counties = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, OfficeState> _offices = new(StringComparer.Ordinal);
 
-    private sealed class CountyState
+    private sealed class OfficeState
     {
         public readonly object Gate = new();
-        public readonly HashSet<(string Office, string Period)> Dirty = [];
+        public readonly HashSet<string> DirtyPeriods = [];
         public bool Scheduled;
         public readonly SemaphoreSlim Flushing = new(1, 1);
     }
 
-    /// <summary>Notes unapplied counts of offices and periods in a county; a flush follows shortly.</summary>
-    public void MarkDirty(string countyCode, params (string Office, string Period)[] deltas)
+    /// <summary>Notes that <paramref name="periods"/> of an office have unapplied counts; a flush follows shortly.</summary>
+    public void MarkDirty(string officeCode, params string[] periods)
     {
-        if (deltas.Length == 0) return;
-        var state = _counties.GetOrAdd(countyCode, _ => new CountyState());
+        if (periods.Length == 0) return;
+        var state = _offices.GetOrAdd(officeCode, _ => new OfficeState());
         bool schedule;
         lock (state.Gate)
         {
-            state.Dirty.UnionWith(deltas);
+            state.DirtyPeriods.UnionWith(periods);
             schedule = !state.Scheduled;
             state.Scheduled = true;
         }
-        if (schedule) _ = FlushLaterAsync(countyCode, state);
+        if (schedule) _ = FlushLaterAsync(officeCode, state);
     }
 
-    private async Task FlushLaterAsync(string countyCode, CountyState state)
+    private async Task FlushLaterAsync(string officeCode, OfficeState state)
     {
         // Wall-clock delay on purpose (not TimeProvider): this batches writes, it is not business time.
         await Task.Delay(TimeSpan.FromSeconds(settings.RequestStatsFlushSeconds));
         lock (state.Gate) state.Scheduled = false;
         try
         {
-            await FlushAsync(countyCode);
+            await FlushAsync(officeCode);
         }
         catch (Exception e)
         {
-            logger.LogWarning("Flushing request statistics of county {CountyCode} failed ({Reason}); the SLA sweep retries", countyCode, e.GetType().Name);
+            logger.LogWarning("Flushing request statistics of office {OfficeCode} failed ({Reason}); the SLA sweep retries", officeCode, e.GetType().Name);
         }
     }
 
     /// <summary>
-    /// Seals the county's dirty deltas and applies every sealed row to OfficeStats. With
+    /// Seals the office's dirty deltas and applies every sealed row to OfficeStats. With
     /// <paramref name="scan"/>, also finds deltas and sealed rows left by a crash (the sweep does this).
     /// </summary>
-    public async Task FlushAsync(string countyCode, bool scan = false, CancellationToken cancellationToken = default)
+    public async Task FlushAsync(string officeCode, bool scan = false, CancellationToken cancellationToken = default)
     {
-        var state = _counties.GetOrAdd(countyCode, _ => new CountyState());
+        var state = _offices.GetOrAdd(officeCode, _ => new OfficeState());
         await state.Flushing.WaitAsync(cancellationToken);
         try
         {
-            (string Office, string Period)[] dirty;
+            string[] periods;
             lock (state.Gate)
             {
-                dirty = [.. state.Dirty];
-                state.Dirty.Clear();
+                periods = [.. state.DirtyPeriods];
+                state.DirtyPeriods.Clear();
             }
             var sealedRows = new List<DeltaRow>();
             if (scan)
             {
                 var rows = await _table.ListAsync<DeltaRow>(TableClient.CreateQueryFilter(
-                    $"PartitionKey eq {countyCode} and RowKey ge {RequestIds.DeltaPrefix} and RowKey lt {"~sealed`"}"), cancellationToken);
-                dirty = [.. dirty.Union(rows.Where(r => r.RowKey.StartsWith(RequestIds.DeltaPrefix, StringComparison.Ordinal)).Select(r => (r.OfficeCode, r.Period)))];
+                    $"PartitionKey eq {officeCode} and RowKey ge {RequestIds.DeltaPrefix} and RowKey lt {"~sealed`"}"), cancellationToken);
+                periods = [.. periods.Union(rows.Where(r => r.RowKey.StartsWith(RequestIds.DeltaPrefix, StringComparison.Ordinal)).Select(r => r.Period))];
                 sealedRows.AddRange(rows.Where(r => r.RowKey.StartsWith(RequestIds.SealedPrefix, StringComparison.Ordinal)));
             }
 
-            if (dirty.Length > 0)
+            if (periods.Length > 0)
             {
                 try
                 {
-                    sealedRows.AddRange(await committers.For(_table, countyCode).SubmitAsync(new SealUnit(dirty), cancellationToken));
+                    sealedRows.AddRange(await committers.For(_table, officeCode).SubmitAsync(new SealUnit(periods), cancellationToken));
                 }
                 catch
                 {
-                    lock (state.Gate) state.Dirty.UnionWith(dirty);
+                    lock (state.Gate) state.DirtyPeriods.UnionWith(periods);
                     throw;
                 }
             }
@@ -104,9 +104,9 @@ public sealed class RequestStats(Store store, Committers committers, OfficeStats
             foreach (var row in sealedRows.DistinctBy(r => r.RowKey))
             {
                 var eventId = "requests-" + row.RowKey[^32..];
-                await officeStats.ApplyOnceAsync(row.Period, row.OfficeCode, row.Province, countyCode, eventId, row.ApplyTo, cancellationToken);
+                await officeStats.ApplyOnceAsync(row.Period, officeCode, row.Province, row.CountyCode, eventId, row.ApplyTo, cancellationToken);
             }
-            await committers.For(_table, countyCode).SubmitAsync(new DeleteUnit([.. sealedRows.Select(r => r.RowKey).Distinct()]), cancellationToken);
+            await committers.For(_table, officeCode).SubmitAsync(new DeleteUnit([.. sealedRows.Select(r => r.RowKey).Distinct()]), cancellationToken);
         }
         finally
         {
@@ -114,31 +114,30 @@ public sealed class RequestStats(Store store, Committers committers, OfficeStats
         }
     }
 
-    /// <summary>Flushes everything the county has pending, including rows left by a crash (tests, the SLA sweep).</summary>
-    public Task FlushNowAsync(string countyCode, CancellationToken cancellationToken = default) => FlushAsync(countyCode, scan: true, cancellationToken);
+    /// <summary>Flushes everything the office has pending, including rows left by a crash (tests, the SLA sweep).</summary>
+    public Task FlushNowAsync(string officeCode, CancellationToken cancellationToken = default) => FlushAsync(officeCode, scan: true, cancellationToken);
 
-    private sealed class SealUnit((string Office, string Period)[] deltas) : Unit<List<DeltaRow>>
+    private sealed class SealUnit(string[] periods) : Unit<List<DeltaRow>>
     {
-        private readonly Dictionary<(string, string), string> _sealedKeys = deltas.ToDictionary(d => d, d => RequestIds.SealedRowKey(d.Office, d.Period));
+        private readonly Dictionary<string, string> _sealedKeys = periods.ToDictionary(p => p, RequestIds.SealedRowKey);
 
         public override IEnumerable<RowRef> Rows =>
-            deltas.SelectMany(d => new[]
+            periods.SelectMany(p => new[]
             {
-                RowRef.For<DeltaRow>(RequestIds.DeltaRowKey(d.Office, d.Period), pinned: true),
-                RowRef.For<DeltaRow>(_sealedKeys[d], RowLoad.AssumeAbsent),
+                RowRef.For<DeltaRow>(RequestIds.DeltaRowKey(p), pinned: true),
+                RowRef.For<DeltaRow>(_sealedKeys[p], RowLoad.AssumeAbsent),
             });
 
         public override List<DeltaRow> Decide(WorkingSet ws)
         {
             var sealedRows = new List<DeltaRow>();
-            foreach (var d in deltas)
+            foreach (var p in periods)
             {
-                var deltaKey = RequestIds.DeltaRowKey(d.Office, d.Period);
-                var delta = ws.Get<DeltaRow>(deltaKey);
+                var delta = ws.Get<DeltaRow>(RequestIds.DeltaRowKey(p));
                 if (delta is null || delta.IsEmpty) continue;
-                delta.RowKey = _sealedKeys[d];
+                delta.RowKey = _sealedKeys[p];
                 ws.Put(delta);
-                ws.Delete(deltaKey);
+                ws.Delete(RequestIds.DeltaRowKey(p));
                 sealedRows.Add(delta);
             }
             return sealedRows;

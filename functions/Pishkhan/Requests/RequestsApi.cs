@@ -67,41 +67,37 @@ public static class RequestsApi
         var book = request.Service<RequestBook>();
         if (officeCode is not null)
         {
-            var county = caller.Role == Role.Office ? caller.County : null;
-            if (county is null)
+            if (caller.Role != Role.Office)
             {
                 var office = await request.Service<OfficeStore>().FindAsync(officeCode, ct);
                 if (office is null || !request.CanSee(new ResourceScope(office.Province, office.CountyCode, Office: office.OfficeCode))) throw Problem.NotFound("office");
-                county = office.CountyCode;
             }
             var query = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {county} and RowKey ge {RequestIds.OfficeRangeStart(officeCode)} and RowKey lt {RequestIds.OfficeRangeEnd(officeCode)}")
-                + filter + timeFilter;
+                $"PartitionKey eq {officeCode} and RowKey ge {RequestIds.RequestPrefix} and RowKey lt {RequestIds.RequestPrefixEnd}") + filter + timeFilter;
             var (rows, next) = await book.Table.PageAsync<RequestRow>(query, pageSize, token, ct);
             return TypedResults.Ok(new Page<RequestView>(rows.Select(r => RequestView.From(r, FullContact(caller, r))).ToList(), Paging.Encode(next)));
         }
 
-        var province = caller.Role == Role.Agency ? caller.Province : null;
-        if (province is null)
+        if (caller.Role != Role.Agency)
         {
             var agency = await request.Service<AgencyStore>().FindAsync(agencyId!, ct);
             if (agency is null || !request.CanSee(new ResourceScope(agency.Province))) throw Problem.NotFound("agency");
-            province = agency.Province;
         }
-        // The agency's index rows live in each county partition of its province and sort newest first in
-        // all of them: each county's next rows after the last key returned, merged by row key; the
-        // continuation is that last key. A status filter is applied to the requests read, so such a page
-        // may hold fewer than pageSize items.
-        var after = token ?? AgencyIndexRow.Prefix(agencyId!);
-        if (!after.StartsWith(AgencyIndexRow.Prefix(agencyId!), StringComparison.Ordinal)) throw Problem.Field("continuationToken", "Not a token this API issued.");
-        var counties = await request.Service<ReferenceCache>().CountiesAsync(province, ct);
-        var perCounty = await Task.WhenAll(counties.Select(async county => (await book.Table.PageAsync<AgencyIndexRow>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {county} and RowKey gt {after} and RowKey lt {AgencyIndexRow.PrefixEnd(agencyId!)}") + timeFilter,
+        // The agency's index (16 shards) gives ids newest first: each shard's next rows after the last key
+        // returned, merged by row key; the continuation is that last key. Each request is then read from its
+        // office's partition. A status filter is applied to what was read, so such a page may hold fewer than
+        // pageSize items.
+        var keys = request.Service<Store>().Table(Tables.RequestKeys);
+        var after = token ?? AgencyIndexRow.Prefix;
+        if (!after.StartsWith(AgencyIndexRow.Prefix, StringComparison.Ordinal)) throw Problem.Field("continuationToken", "Not a token this API issued.");
+        var shards = await Task.WhenAll(ClaimRow.AllPartitions(agencyId!).Select(async pk => (await keys.PageAsync<AgencyIndexRow>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {after} and RowKey lt {AgencyIndexRow.PrefixEnd}") + timeFilter,
             pageSize, null, ct)).Items));
-        var merged = perCounty.SelectMany(s => s).OrderBy(i => i.RowKey, StringComparer.Ordinal).ToList();
+        var merged = shards.SelectMany(s => s).OrderBy(i => i.RowKey, StringComparer.Ordinal).ToList();
         var index = merged.Take(pageSize).ToList();
-        var nextIndex = index.Count > 0 && (merged.Count > pageSize || perCounty.Any(s => s.Count == pageSize)) ? index[^1].RowKey : null;
-        var found = await Task.WhenAll(index.Select(i => book.Table.GetOrNullAsync<RequestRow>(i.PartitionKey, i.RequestRowKey, ct)));
+        var nextIndex = index.Count > 0 && (merged.Count > pageSize || shards.Any(s => s.Count == pageSize)) ? index[^1].RowKey : null;
+        var found = await Task.WhenAll(index.Select(i =>
+            RequestIds.TryParse(i.RequestId, out var key) ? book.FindAsync(key, ct) : Task.FromResult<RequestRow?>(null)));
         var items = found.OfType<RequestRow>()
             .Where(r => status is null || r.Status == status)
             .Where(r => request.CanSee(Scope(r)))

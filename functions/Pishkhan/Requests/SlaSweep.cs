@@ -6,11 +6,11 @@ using Pishkhan.Storage;
 namespace Pishkhan.Requests;
 
 /// <summary>
-/// Hourly (Schedules.SlaSweep). For every county: reads only its open, not-yet-breached requests whose
+/// Hourly (Schedules.SlaSweep). For every office: reads only its open, not-yet-breached requests whose
 /// dueAt has passed (the "d_" index rows, sorted by dueAt, so the query never touches closed or
 /// future-due requests), marks each breached once (ETag on the request row; the breach is counted in the
-/// period of its dueAt), then finishes what a crash may have left in the county partition: outbox rows
-/// not yet sent, statistics deltas not yet in OfficeStats. Costs O(counties) queries plus O(overdue)
+/// period of its dueAt), then finishes what a crash may have left in the office partition: outbox rows
+/// not yet sent, statistics deltas not yet in OfficeStats. Costs O(offices) queries plus O(overdue)
 /// writes an hour. Running twice, or concurrently, is harmless.
 /// </summary>
 public static class SlaSweep
@@ -26,29 +26,29 @@ public static class SlaSweep
         var logger = services.GetRequiredService<ILogger<RequestBook>>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
 
-        var counties = new List<string>();
-        await foreach (var c in store.Table(Tables.Counties).QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-            counties.Add(c.RowKey);
+        var offices = new List<string>();
+        await foreach (var o in store.Table(Tables.Offices).QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+            offices.Add(o.RowKey);
 
         var breached = 0;
         var failed = 0;
-        await Parallel.ForEachAsync(counties, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (countyCode, ct) =>
+        await Parallel.ForEachAsync(offices, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (officeCode, ct) =>
             {
                 try
                 {
-                    // Breaches of one county are group-committed together.
-                    var results = await Task.WhenAll((await book.OverdueAsync(countyCode, now, ct)).Select(due => book.BreachAsync(countyCode, due, now, ct)));
+                    // Breaches of one office are group-committed together.
+                    var results = await Task.WhenAll((await book.OverdueAsync(officeCode, now, ct)).Select(due => book.BreachAsync(officeCode, due, now, ct)));
                     Interlocked.Add(ref breached, results.Count(b => b));
-                    await outbox.DispatchLeftoversAsync(countyCode, await book.BookkeepingRowsAsync(countyCode, ct), ct);
-                    await stats.FlushAsync(countyCode, scan: true, ct);
+                    await outbox.DispatchLeftoversAsync(officeCode, await book.BookkeepingRowsAsync(officeCode, ct), ct);
+                    await stats.FlushAsync(officeCode, scan: true, ct);
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested)
                 {
                     Interlocked.Increment(ref failed);
-                    logger.LogWarning("SLA sweep of county {CountyCode} failed ({Reason}); the next run retries", countyCode, e.GetType().Name);
+                    logger.LogWarning("SLA sweep of office {OfficeCode} failed ({Reason}); the next run retries", officeCode, e.GetType().Name);
                 }
             });
-        logger.LogInformation("SLA sweep: {Counties} counties, {Breached} requests marked breached, {Failed} counties failed", counties.Count, breached, failed);
+        logger.LogInformation("SLA sweep: {Offices} offices, {Breached} requests marked breached, {Failed} offices failed", offices.Count, breached, failed);
     }
 }

@@ -64,9 +64,9 @@ public sealed class IdempotencyTests(RequestsHostFixture fixture) : IClassFixtur
 
         var requests = Host.Table(Tables.Requests);
         var rows = await requests.QueryAsync<TableEntity>(TableClient.CreateQueryFilter(
-            $"PartitionKey eq {RequestsKit.CountyOf(id)} and RowKey ge {"r_"} and RowKey lt {"r`"}")).ToListAsync();
+            $"PartitionKey eq {RequestsKit.OfficeOf(id)} and RowKey ge {"r_"} and RowKey lt {"r`"}")).ToListAsync();
         Assert.Single(rows);
-        Assert.Equal(1, await kit.OpenWorkAsync(RequestsKit.CountyOf(id), RequestsKit.OfficeOf(id)));
+        Assert.Equal(1, await kit.OpenWorkAsync(RequestsKit.OfficeOf(id)));
         var stats = await kit.StatsAsync(RequestsKit.OfficeOf(id), Pishkhan.Calendar.JalaliPeriod.Containing(DateTimeOffset.UtcNow).ToString());
         Assert.Equal(1, stats!.RequestsReceived);
     }
@@ -77,7 +77,7 @@ public sealed class IdempotencyTests(RequestsHostFixture fixture) : IClassFixtur
         var kit = await RequestsKit.SeedAsync(Host, "kerman", "id5");
         // The state a crash between the two writes leaves: the claim, without the request.
         var now = DateTimeOffset.UtcNow;
-        var id = RequestIds.Id(kit.County1, kit.Office(1), RequestIds.NewSuffix(now));
+        var id = RequestIds.Id(kit.Office(1), RequestIds.NewSuffix(now));
         var draft = new RequestDraft(id, kit.Agency, kit.Contract, "parcel", "مرسوله", 16, "crash", kit.Province, kit.County1, kit.Office(1),
             now, now.AddHours(30), "0013542419", "09121234567", "citizen@example.ir", "test");
         var claimKey = ClaimRow.KeyFor("crash-key");
@@ -91,7 +91,7 @@ public sealed class IdempotencyTests(RequestsHostFixture fixture) : IClassFixtur
         var created = await kit.CreateAsync(kit.Body(externalRef: "crash"), "crash-key");
         Assert.Equal(id, created.Str("id"));
         Assert.Equal("submitted", (await kit.GetAsync(id)).Str("status"));
-        Assert.Equal(1, await kit.OpenWorkAsync(kit.County1, kit.Office(1)));
+        Assert.Equal(1, await kit.OpenWorkAsync(kit.Office(1)));
     }
 
     [Fact]

@@ -41,11 +41,11 @@ public sealed class RatingsTests(RequestsHostFixture fixture) : IClassFixture<Re
         Assert.Contains(queued.Value, m => m.Body.ToString().Contains(n.Id, StringComparison.Ordinal));
         // The request keeps only the token's hash; the outbox rows of the partition are gone once sent.
         var parts = id.Split('_');
-        var row = (await Host.Table(Tables.Requests).GetEntityAsync<TableEntity>(parts[0], $"r_{parts[1]}_{parts[2]}")).Value;
+        var row = (await Host.Table(Tables.Requests).GetEntityAsync<TableEntity>(parts[0], $"r_{parts[1]}")).Value;
         Assert.DoesNotContain(((IDictionary<string, object>)row).Values, v => v is string s && s.Contains(data["ratingToken"].Split('.')[1], StringComparison.Ordinal));
         Assert.Equal(RatingTokens.Hash(data["ratingToken"]), row["RatingTokenHash"]);
         var leftovers = await Host.Table(Tables.Requests).QueryAsync<TableEntity>(TableClient.CreateQueryFilter(
-            $"PartitionKey eq {RequestsKit.CountyOf(id)} and RowKey ge {"~outbox_"} and RowKey lt {"~outbox`"}")).ToListAsync();
+            $"PartitionKey eq {RequestsKit.OfficeOf(id)} and RowKey ge {"~outbox_"} and RowKey lt {"~outbox`"}")).ToListAsync();
         Assert.Empty(leftovers);
     }
 

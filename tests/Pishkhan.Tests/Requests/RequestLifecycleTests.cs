@@ -23,7 +23,7 @@ public sealed class RequestLifecycleTests(RequestsHostFixture fixture) : IClassF
         var stats = await kit.StatsAsync(RequestsKit.OfficeOf(id), JalaliPeriod.Containing(DateTimeOffset.UtcNow).ToString());
         Assert.Equal((1, 1, 1, 0L), (stats!.RequestsReceived, stats.RequestsCompleted, stats.CompletedWithinSla, stats.SlaBreached));
         Assert.Equal(1, Stats.Histogram.Parse(stats.TurnaroundHistogram).Sum());
-        Assert.Equal(0, await kit.OpenWorkAsync(RequestsKit.CountyOf(id), RequestsKit.OfficeOf(id)));
+        Assert.Equal(0, await kit.OpenWorkAsync(RequestsKit.OfficeOf(id)));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class RequestLifecycleTests(RequestsHostFixture fixture) : IClassF
         Assert.Single(closes, r => r.StatusCode == HttpStatusCode.OK);
         var view = await kit.GetAsync(id);
         Assert.Equal(3, view["history"]!.AsArray().Count);
-        Assert.Equal(0, await kit.OpenWorkAsync(RequestsKit.CountyOf(id), RequestsKit.OfficeOf(id)));
+        Assert.Equal(0, await kit.OpenWorkAsync(RequestsKit.OfficeOf(id)));
         var stats = await kit.StatsAsync(RequestsKit.OfficeOf(id), JalaliPeriod.Containing(DateTimeOffset.UtcNow).ToString());
         Assert.Equal(1, stats!.RequestsCompleted + stats.RequestsRejected);
     }
@@ -86,7 +86,7 @@ public sealed class RequestLifecycleTests(RequestsHostFixture fixture) : IClassF
         var id = (await kit.CreateAsync(kit.Body(officeCode: $"lc5-o1"))).Str("id");
         Assert.Equal(HttpStatusCode.Forbidden, (await kit.EventAsync(id, "accepted", kit.OfficeKeys["lc5-o2"])).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await kit.EventAsync(id, "accepted", kit.AgencyKey)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await kit.EventAsync("lc5-c1_lc5-o1_0000000000000000", "accepted", kit.OfficeKeys["lc5-o1"])).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await kit.EventAsync("lc5-o1_0000000000000000", "accepted", kit.OfficeKeys["lc5-o1"])).StatusCode);
         Assert.Equal("submitted", (await kit.GetAsync(id)).Str("status"));
     }
 
@@ -108,7 +108,7 @@ public sealed class RequestLifecycleTests(RequestsHostFixture fixture) : IClassF
         var kit = await RequestsKit.SeedAsync(Host, "fars", "lc7");
         var id = (await kit.CreateAsync()).Str("id");
         await kit.EventOkAsync(id, "rejected", kit.OfficeKeyFor(id));
-        Assert.Equal(0, await kit.OpenWorkAsync(RequestsKit.CountyOf(id), RequestsKit.OfficeOf(id)));
+        Assert.Equal(0, await kit.OpenWorkAsync(RequestsKit.OfficeOf(id)));
         var stats = await kit.StatsAsync(RequestsKit.OfficeOf(id), JalaliPeriod.Containing(DateTimeOffset.UtcNow).ToString());
         Assert.Equal((1, 0, 1L), (stats!.RequestsReceived, stats.RequestsCompleted, stats.RequestsRejected));
     }

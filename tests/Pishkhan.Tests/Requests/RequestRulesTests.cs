@@ -156,12 +156,12 @@ public sealed class SlaArithmeticTests
 public sealed class RequestIdsTests
 {
     [Fact]
-    public void AnIdNamesItsCountyOfficeAndRow()
+    public void AnIdNamesItsOfficeAndRow()
     {
         var suffix = RequestIds.NewSuffix(DateTimeOffset.UtcNow);
-        Assert.True(RequestIds.TryParse(RequestIds.Id("lr-c1", "lr-o2", suffix), out var key));
-        Assert.Equal(("lr-c1", "lr-o2", suffix), (key.CountyCode, key.OfficeCode, key.Suffix));
-        Assert.Equal($"r_lr-o2_{suffix}", key.RowKey);
+        Assert.True(RequestIds.TryParse(RequestIds.Id("lr-o2", suffix), out var key));
+        Assert.Equal(("lr-o2", suffix), (key.OfficeCode, key.Suffix));
+        Assert.Equal($"r_{suffix}", key.RowKey);
     }
 
     [Fact]
@@ -173,11 +173,11 @@ public sealed class RequestIdsTests
 
     [Theory]
     [InlineData("")]
-    [InlineData("lr-c1_lr-o2")]
-    [InlineData("lr-c1_lr-o2_0123456789abcdeZ")]
-    [InlineData("LR-C1_lr-o2_0123456789abcdef")]
-    [InlineData("lr-c1_lr-o2_0123456789abcdef_x")]
-    [InlineData("lr-c1_lr-o2_0123456789abcdei")]
-    [InlineData("a' or PartitionKey ne '_x_0123456789abcdef")]
+    [InlineData("lr-o2")]
+    [InlineData("lr-o2_0123456789abcdeZ")]
+    [InlineData("LR-O2_0123456789abcdef")]
+    [InlineData("lr-c1_lr-o2_0123456789abcdef")]
+    [InlineData("lr-o2_0123456789abcdei")]
+    [InlineData("a' or PartitionKey ne '_0123456789abcdef")]
     public void RejectsMalformedIds(string id) => Assert.False(RequestIds.TryParse(id, out _));
 }

@@ -75,13 +75,12 @@ public sealed class RequestsKit
         return JsonNode.Parse(text)!;
     }
 
-    public static string OfficeOf(string requestId) => requestId.Split('_')[1];
-    public static string CountyOf(string requestId) => requestId.Split('_')[0];
+    public static string OfficeOf(string requestId) => requestId.Split('_')[0];
 
     /// <summary>The office's open-work counter as stored (not cached).</summary>
-    public async Task<int> OpenWorkAsync(string countyCode, string officeCode)
+    public async Task<int> OpenWorkAsync(string officeCode)
     {
-        var row = await Host.Table(Pishkhan.Storage.Tables.Requests).GetEntityIfExistsAsync<LedgerRow>(countyCode, RequestIds.LedgerRowKey(officeCode));
+        var row = await Host.Table(Pishkhan.Storage.Tables.Requests).GetEntityIfExistsAsync<LedgerRow>(officeCode, RequestIds.LedgerRowKey);
         return row.HasValue ? row.Value!.Open : 0;
     }
 
@@ -95,10 +94,10 @@ public sealed class RequestsKit
 
     public string OfficeKeyFor(string requestId) => OfficeKeys[OfficeOf(requestId)];
 
-    /// <summary>Flushes the province's request counters into OfficeStats and reads the office's row for the period.</summary>
+    /// <summary>Flushes the office's request counters into OfficeStats and reads its row for the period.</summary>
     public async Task<OfficeStatsEntity?> StatsAsync(string officeCode, string period)
     {
-        foreach (var county in new[] { County1, County2 }) await Host.Services.GetRequiredService<RequestStats>().FlushNowAsync(county);
+        await Host.Services.GetRequiredService<RequestStats>().FlushNowAsync(officeCode);
         return await Host.Services.GetRequiredService<OfficeStatsStore>().GetAsync(period, officeCode);
     }
 }
