@@ -28,6 +28,10 @@ param sendGridApiKey string = ''
 @description('Bootstrap admin key, written to Key Vault when given; remove the secret once scoped keys are issued.')
 param bootstrapAdminKey string = ''
 
+@secure()
+@description('HMAC key of the digests\' one-click unsubscribe links, written to Key Vault when given (else set the secret later).')
+param unsubscribeSigningKey string = ''
+
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
@@ -78,6 +82,8 @@ var tables = [
   'Reinspections'
   'Sanctions'
   'SanctionTimers'
+  'OutboxFailures'
+  'Digests'
   'Requests'
   'RequestKeys'
 ]
@@ -97,6 +103,7 @@ var keyVaultName = 'kv-${resourceToken}'
 var applicationInsightsName = 'appi-pishkhan-${resourceToken}'
 var sendGridApiKeySecretName = 'sendgrid-api-key'
 var bootstrapAdminKeySecretName = 'bootstrap-admin-key'
+var unsubscribeSigningKeySecretName = 'unsubscribe-signing-key'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-11-01' = {
   name: 'rg-${environmentName}'
@@ -138,6 +145,8 @@ module keyVault 'modules/keyvault.bicep' = {
     bootstrapAdminKeySecretName: bootstrapAdminKeySecretName
     sendGridApiKey: sendGridApiKey
     bootstrapAdminKey: bootstrapAdminKey
+    unsubscribeSigningKeySecretName: unsubscribeSigningKeySecretName
+    unsubscribeSigningKey: unsubscribeSigningKey
   }
 }
 
@@ -188,6 +197,7 @@ module functionApp 'modules/functionapp.bicep' = {
     keyVaultUri: keyVault.outputs.uri
     sendGridApiKeySecretName: sendGridApiKeySecretName
     bootstrapAdminKeySecretName: bootstrapAdminKeySecretName
+    unsubscribeSigningKeySecretName: unsubscribeSigningKeySecretName
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     publicReportBaseUrl: storage.outputs.webEndpoint
     maximumInstanceCount: maximumInstanceCount

@@ -38,6 +38,7 @@ public static class LocalHost
                     (Func<HttpContext, Task<IResult>>)(context => gateway.Run(function, context.Request, context.RequestAborted)))
                 .WithName(function);
         }
+        DevOutbox.Map(app); // GET /dev/outbox: the pickup directory's mail, local host only
         // Unknown routes answer problem details too, like the Functions host's 404.
         app.MapFallback((HttpContext context) => TypedResults.Problem(statusCode: 404, title: "Not found.", detail: "No such route."));
         return app;

@@ -21,17 +21,22 @@ public sealed class PishkhanSettings
     /// <summary>Where published reports are read, e.g. the static website https://{account}.z6.web.core.windows.net; default the $web container's blob URL.</summary>
     public string? PublicReportBaseUrl { get; init; }
     public ComplaintPolicy Complaints { get; init; } = new();
-    /// <summary>The page citizens rate a completed service on; the one-time token is appended as ?token=.</summary>
-    public string RatingLinkBase { get; init; } = "http://127.0.0.1:7071/rate";
     /// <summary>Delay before an office's request counters are moved into OfficeStats (batches the writes).</summary>
     public double RequestStatsFlushSeconds { get; init; } = 1;
     public StorageSettings Storage { get; init; } = new();
-    /// <summary>In Azure a Key Vault reference; empty locally (mail goes to the local pickup folder).</summary>
-    public string? SendGridApiKey { get; init; }
+    /// <summary>In Azure a Key Vault reference (Pishkhan__SendGrid__ApiKey); empty locally (mail goes to the local pickup folder).</summary>
+    public string? SendGridApiKey => SendGrid.ApiKey;
     /// <summary>Set: telemetry is exported to Azure Monitor (Telemetry/TelemetryRegistration).</summary>
     public string? ApplicationInsightsConnectionString { get; init; }
     /// <summary>"ClientId=...;Authorization=AAD": export with the managed identity (local auth is off in Azure).</summary>
     public string? ApplicationInsightsAuthentication { get; init; }
+    public Notifications.SendGridSettings SendGrid { get; init; } = new();
+    /// <summary>Where mail goes when no SendGrid key is set (local development): RFC 5322 .eml files.</summary>
+    public string PickupDirectory { get; init; } = ".local/outbox";
+    /// <summary>The public address of the API, for links in mail (unsubscribe, tracking, rating).</summary>
+    public string PublicBaseUrl { get; init; } = "http://127.0.0.1:7071";
+    /// <summary>HMAC key of the one-click unsubscribe links in digests (Key Vault reference in Azure).</summary>
+    public string? UnsubscribeSigningKey { get; init; }
 
     public static readonly string[] Keys =
     [
@@ -42,12 +47,18 @@ public sealed class PishkhanSettings
         "Pishkhan__MaxJsonBodyBytes",
         "Pishkhan__MaxCsvBodyBytes",
         "Pishkhan__ThursdayWorkingHours",
-        "Pishkhan__RatingLinkBase",
         "Pishkhan__RequestStatsFlushSeconds",
         "Pishkhan__StorageNamePrefix",
         "Pishkhan__PublicReportBaseUrl",
+        "Pishkhan__SendGrid__ApiKey",
+        "Pishkhan__SendGrid__Host",
+        "Pishkhan__SendGrid__SandboxMode",
+        "Pishkhan__SendGrid__FromEmail",
+        "Pishkhan__SendGrid__FromName",
+        "Pishkhan__Outbox__PickupDirectory",
+        "Pishkhan__PublicBaseUrl",
+        "Pishkhan__UnsubscribeSigningKey",
         .. ComplaintPolicy.SettingKeys,
-        "Pishkhan__SendGridApiKey",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
     ];
@@ -63,10 +74,8 @@ public sealed class PishkhanSettings
             ThursdayWorkingHours = section.GetValue("ThursdayWorkingHours", 4.0),
             PublicReportBaseUrl = section["PublicReportBaseUrl"],
             Complaints = ComplaintPolicy.From(section.GetSection("Complaints")),
-            SendGridApiKey = Secret(section["SendGridApiKey"]),
             ApplicationInsightsConnectionString = config["APPLICATIONINSIGHTS_CONNECTION_STRING"] is { Length: > 0 } ai ? ai : null,
             ApplicationInsightsAuthentication = config["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] is { Length: > 0 } aiAuth ? aiAuth : null,
-            RatingLinkBase = section["RatingLinkBase"] is { Length: > 0 } link ? link : "http://127.0.0.1:7071/rate",
             RequestStatsFlushSeconds = section.GetValue("RequestStatsFlushSeconds", 1.0),
             Storage = new StorageSettings
             {
@@ -76,6 +85,10 @@ public sealed class PishkhanSettings
                 ClientId = config["AzureWebJobsStorage:clientId"],
                 NamePrefix = section["StorageNamePrefix"] ?? "",
             },
+            SendGrid = Notifications.SendGridSettings.From(section.GetSection("SendGrid")),
+            PickupDirectory = section["Outbox:PickupDirectory"] is { Length: > 0 } pickup ? pickup : ".local/outbox",
+            PublicBaseUrl = (section["PublicBaseUrl"] is { Length: > 0 } baseUrl ? baseUrl : "http://127.0.0.1:7071").TrimEnd('/'),
+            UnsubscribeSigningKey = section["UnsubscribeSigningKey"] is { Length: > 0 } signingKey ? signingKey : null,
         };
     }
 

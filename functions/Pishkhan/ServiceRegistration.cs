@@ -55,6 +55,8 @@ public static class ServiceRegistration
         services.AddSingleton<Inspections.ReinspectionService>();
         services.AddSingleton<Targets.IReInspectionAgreementSource, Inspections.ReinspectionAgreementSource>();
         services.AddSingleton<Sanctions.SanctionService>();
+        Notifications.NotificationServices.AddNotifications(services);
+        Digests.DigestServices.AddDigests(services);
         services.AddSingleton<Requests.Committers>();
         services.AddSingleton<Requests.ReferenceCache>();
         services.AddSingleton<Requests.OfficeRouter>();

@@ -30,6 +30,16 @@ param keyVaultUri string
 
 param sendGridApiKeySecretName string
 param bootstrapAdminKeySecretName string
+param unsubscribeSigningKeySecretName string
+
+@description('Public address of the API, for links in mail (unsubscribe, complaint tracking, rating).')
+param publicBaseUrl string = 'https://${name}.azurewebsites.net'
+
+@description('Sender of all mail: a SendGrid verified sender identity.')
+param mailFromEmail string = 'no-reply@pishkhan.example'
+
+@description('SendGrid sandbox mode (staging): requests are validated, nothing is delivered.')
+param sendGridSandboxMode bool = false
 
 param applicationInsightsConnectionString string
 
@@ -67,16 +77,21 @@ var appSettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   // Secrets: Key Vault references resolved with keyVaultReferenceIdentity (no version: the latest wins).
   Pishkhan__BootstrapAdminKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${bootstrapAdminKeySecretName})'
-  Pishkhan__SendGridApiKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${sendGridApiKeySecretName})'
+  Pishkhan__SendGrid__ApiKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${sendGridApiKeySecretName})'
+  Pishkhan__UnsubscribeSigningKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${unsubscribeSigningKeySecretName})'
   // Tunables (the defaults of PishkhanSettings).
   Pishkhan__MaxJsonBodyBytes: string(maxJsonBodyBytes)
   Pishkhan__MaxCsvBodyBytes: string(maxCsvBodyBytes)
   Pishkhan__ThursdayWorkingHours: thursdayWorkingHours
   // Links in published rankings and emails point at the static website.
   Pishkhan__PublicReportBaseUrl: publicReportBaseUrl
-  // Service requests: the page citizens rate a finished service on (the one-time token is appended as ?token=),
-  // and how long an office's counters wait before they are moved into OfficeStats (Requests/README.md).
-  Pishkhan__RatingLinkBase: '${publicReportBaseUrl}rate'
+  // Mail (functions/Pishkhan/Notifications/README.md): SendGrid, sender, links back to the API.
+  Pishkhan__SendGrid__Host: 'https://api.sendgrid.com'
+  Pishkhan__SendGrid__SandboxMode: string(sendGridSandboxMode)
+  Pishkhan__SendGrid__FromEmail: mailFromEmail
+  Pishkhan__SendGrid__FromName: 'کارگروه دفاتر پیشخوان'
+  Pishkhan__PublicBaseUrl: publicBaseUrl
+  // Service requests: how long an office's counters wait before they are moved into OfficeStats (Requests/README.md).
   Pishkhan__RequestStatsFlushSeconds: '1'
   // Empty in Azure: the queue triggers name their queues literally.
   Pishkhan__StorageNamePrefix: ''

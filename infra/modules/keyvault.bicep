@@ -19,6 +19,9 @@ param sendGridApiKeySecretName string
 @description('Name of the secret holding the bootstrap admin key.')
 param bootstrapAdminKeySecretName string
 
+@description('Name of the secret holding the HMAC key of the digests\' unsubscribe links.')
+param unsubscribeSigningKeySecretName string
+
 @secure()
 @description('SendGrid API key; empty leaves the secret as it is.')
 param sendGridApiKey string = ''
@@ -26,6 +29,10 @@ param sendGridApiKey string = ''
 @secure()
 @description('Bootstrap admin key; empty leaves the secret as it is.')
 param bootstrapAdminKey string = ''
+
+@secure()
+@description('Unsubscribe link signing key; empty leaves the secret as it is (changing it voids links already sent).')
+param unsubscribeSigningKey string = ''
 
 @description('Purge protection cannot be turned off again; enable it for production vaults.')
 param enablePurgeProtection bool = false
@@ -62,6 +69,15 @@ resource bootstrapSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!e
   name: bootstrapAdminKeySecretName
   properties: {
     value: bootstrapAdminKey
+    contentType: 'text/plain'
+  }
+}
+
+resource unsubscribeSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(unsubscribeSigningKey)) {
+  parent: vault
+  name: unsubscribeSigningKeySecretName
+  properties: {
+    value: unsubscribeSigningKey
     contentType: 'text/plain'
   }
 }

@@ -4,10 +4,12 @@ using Pishkhan.Calendar;
 using Pishkhan.Complaints;
 using Pishkhan.Contracts;
 using Pishkhan.Counties;
+using Pishkhan.Digests;
 using Pishkhan.Health;
 using Pishkhan.Inspections;
 using Pishkhan.Meetings;
 using Pishkhan.Members;
+using Pishkhan.Notifications;
 using Pishkhan.Offices;
 using Pishkhan.OpenApi;
 using Pishkhan.RankingPolicy;
@@ -90,6 +92,11 @@ public static class FunctionNames
     public const string GetSanctionPolicy = nameof(GetSanctionPolicy);
     public const string PutSanctionPolicy = nameof(PutSanctionPolicy);
     public const string SweepSanctions = nameof(SweepSanctions);
+    public const string SendNotification = nameof(SendNotification);
+    public const string WeeklyDigest = nameof(WeeklyDigest);
+    public const string SendDigests = nameof(SendDigests);
+    public const string GetUnsubscribe = nameof(GetUnsubscribe);
+    public const string PostUnsubscribe = nameof(PostUnsubscribe);
     public const string RotateWebhookSecret = nameof(RotateWebhookSecret);
     public const string PostRequest = nameof(PostRequest);
     public const string GetRequest = nameof(GetRequest);
@@ -151,6 +158,8 @@ public static class Routes
     public const string SanctionDecision = "sanctions/{id}/decision";
     public const string SanctionObjection = "sanctions/{id}/objection";
     public const string SanctionPolicy = "sanction-policy";
+    public const string DigestsSend = "digests:send";
+    public const string Unsubscribe = "unsubscribe";
     public const string AgencyWebhookSecret = "agencies/{agencyId}/webhook-secret";
     public const string Requests = "requests";
     public const string Request = "requests/{requestId}";
@@ -181,6 +190,8 @@ public static class Schedules
     public const string SweepSanctions = "0 */5 * * * *";
     /// <summary>Daily at 21:30 UTC (01:00 Tehran): draws the closed month's re-inspections.</summary>
     public const string DrawReinspections = "0 30 21 * * *";
+    /// <summary>Saturday 07:00 Tehran = 03:30 UTC (the week starts on Saturday).</summary>
+    public const string WeeklyDigest = "0 30 3 * * 6";
     /// <summary>Hourly at minute 5: marks overdue open service requests breached.</summary>
     public const string SlaSweep = "0 5 * * * *";
 }
@@ -253,6 +264,9 @@ public static class BindingTable
         new(FunctionNames.ObjectSanction, "POST", Routes.SanctionObjection, AccessRule.For(Office), SanctionsApi.Object),
         new(FunctionNames.GetSanctionPolicy, "GET", Routes.SanctionPolicy, AccessRule.Public, PolicyApi.GetSanction),
         new(FunctionNames.PutSanctionPolicy, "PUT", Routes.SanctionPolicy, Admin, PolicyApi.PutSanction),
+        new(FunctionNames.SendDigests, "POST", Routes.DigestsSend, Admin, DigestJob.Send),
+        new(FunctionNames.GetUnsubscribe, "GET", Routes.Unsubscribe, AccessRule.Public, UnsubscribeApi.Get),
+        new(FunctionNames.PostUnsubscribe, "POST", Routes.Unsubscribe, AccessRule.Public, UnsubscribeApi.Post),
         new(FunctionNames.RotateWebhookSecret, "POST", Routes.AgencyWebhookSecret, Admin, Webhooks.RotateSecret),
         new(FunctionNames.PostRequest, "POST", Routes.Requests, AccessRule.For(Agency), IntakeApi.Post),
         new(FunctionNames.GetRequest, "GET", Routes.Request, AccessRule.For(Role.Admin, Agency, Office), RequestsApi.Get),
@@ -265,6 +279,7 @@ public static class BindingTable
     [
         new(FunctionNames.RankProvince, QueueNames.Rankings, RankingJob.HandleAsync),
         new(FunctionNames.ProcessInspection, QueueNames.Inspections, InspectionProcessor.Handle),
+        new(FunctionNames.SendNotification, QueueNames.Notifications, NotificationSender.Handle),
         new(FunctionNames.SendRequestCallback, QueueNames.RequestCallbacks, Webhooks.Send),
     ];
 
@@ -274,6 +289,7 @@ public static class BindingTable
         new(FunctionNames.ComplaintDeadlines, Schedules.ComplaintDeadlines, ComplaintDeadlineSweep.RunAsync),
         new(FunctionNames.SweepSanctions, Schedules.SweepSanctions, SanctionsApi.Sweep),
         new(FunctionNames.DrawReinspections, Schedules.DrawReinspections, ReinspectionsApi.DrawClosedMonth),
+        new(FunctionNames.WeeklyDigest, Schedules.WeeklyDigest, DigestJob.Timer),
         new(FunctionNames.SlaSweep, Schedules.SlaSweep, Requests.SlaSweep.Run),
     ];
 }

@@ -22,6 +22,24 @@ public static class NotificationKinds
     public const string SanctionConfirmed = "sanctionConfirmed";
     public const string Digest = "digest";
     public const string RankingPublished = "rankingPublished";
+
+    public static readonly string[] All =
+        [ComplaintReceived, ComplaintDecided, ComplaintExtended, RequestCompleted, InspectionResult, SanctionProposed, SanctionConfirmed, Digest, RankingPublished];
+
+    /// <summary>How the digest names a kind.</summary>
+    public static string PersianName(string kind) => kind switch
+    {
+        ComplaintReceived => "رسید شکایت",
+        ComplaintDecided => "نتیجه شکایت",
+        ComplaintExtended => "تمدید مهلت شکایت",
+        RequestCompleted => "انجام درخواست و امتیاز",
+        InspectionResult => "نتیجه بازرسی",
+        SanctionProposed => "پیشنهاد برخورد",
+        SanctionConfirmed => "تصمیم برخورد",
+        Digest => "گزارش هفتگی",
+        RankingPublished => "انتشار رتبه‌بندی",
+        _ => kind,
+    };
 }
 
 /// <summary>
@@ -33,16 +51,24 @@ public static class NotificationKinds
 public sealed record NotificationRequest(string Cause, string Kind, string Province, string? ToEmail, string? ToMobile, string? ToName,
     IReadOnlyDictionary<string, string> Data);
 
+/// <summary>
+/// pending → sending (claimed under the ETag, with a lease) → sent | failed | skipped. A "sending" row
+/// whose lease has expired is claimed again (the sender crashed, or the provider's answer was lost).
+/// </summary>
 public static class OutboxStatus
 {
     public const string Pending = "pending";
+    public const string Sending = "sending";
     public const string Sent = "sent";
     public const string Failed = "failed";
+    /// <summary>Nothing to send it to (no email address; SMS is not sent by this app).</summary>
+    public const string Skipped = "skipped";
 }
 
 /// <summary>
 /// Outbox table: PK = notification id (hash of cause + recipient), RK = "". Columns: Kind, Province,
-/// ToEmail, ToMobile, ToName, DataJson, Status, Attempts, ProviderMessageId, Error, CreatedAt, SentAt.
+/// ToEmail, ToMobile, ToName, DataJson, Status, Attempts, ProviderMessageId, Error, CreatedAt, SentAt,
+/// LeaseUntil and AttemptId (the claim of the sender working on it), FailedAt.
 /// </summary>
 public sealed class OutboxEntity : ITableEntity
 {
@@ -65,6 +91,9 @@ public sealed class OutboxEntity : ITableEntity
     public string? Error { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
+    public DateTimeOffset? LeaseUntil { get; set; }
+    public string? AttemptId { get; set; }
+    public DateTimeOffset? FailedAt { get; set; }
 
     [IgnoreDataMember]
     public IReadOnlyDictionary<string, string> Data => JsonSerializer.Deserialize<Dictionary<string, string>>(DataJson, Json.Stored)!;
@@ -85,7 +114,15 @@ public sealed class Outbox(Store store, TimeProvider clock)
     /// cause: the entity is not duplicated, and a second queue message is harmless because the sender
     /// skips notifications already sent.
     /// </summary>
-    public async Task<string> EnqueueAsync(NotificationRequest request, CancellationToken cancellationToken = default)
+    public Task<string> EnqueueAsync(NotificationRequest request, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(request, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="EnqueueAsync(NotificationRequest, CancellationToken)"/>, with the queue message
+    /// invisible for <paramref name="delay"/>: the digest sends its rows in batches at once and leaves
+    /// the message as a safety net that finds them sent.
+    /// </summary>
+    public async Task<string> EnqueueAsync(NotificationRequest request, TimeSpan delay, CancellationToken cancellationToken = default)
     {
         var id = IdFor(request.Cause, request.ToEmail, request.ToMobile);
         var entity = new OutboxEntity
@@ -96,8 +133,122 @@ public sealed class Outbox(Store store, TimeProvider clock)
         };
         var added = await Table.TryAddAsync(entity, cancellationToken);
         if (!added && (await Table.GetOrNullAsync<OutboxEntity>(id, "", cancellationToken))?.Status != OutboxStatus.Pending) return id;
-        await store.Queue(QueueNames.Notifications).SendMessageAsync(
-            BinaryData.FromObjectAsJson(new NotificationMessage(id), Json.Stored), cancellationToken: cancellationToken);
+        await QueueAsync(id, delay, cancellationToken);
         return id;
     }
+
+    /// <summary>Queues (again) the id of a recorded notification; the sender skips it once it is sent.</summary>
+    public Task QueueAsync(string id, TimeSpan delay, CancellationToken cancellationToken = default) =>
+        store.Queue(QueueNames.Notifications).SendMessageAsync(BinaryData.FromObjectAsJson(new NotificationMessage(id), Json.Stored),
+            visibilityTimeout: delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken);
+
+    public Task<OutboxEntity?> GetAsync(string id, CancellationToken cancellationToken = default) =>
+        Table.GetOrNullAsync<OutboxEntity>(id, "", cancellationToken);
+
+    /// <summary>
+    /// Claims a pending row (or one whose sender's lease expired) for one send attempt: an ETag-guarded
+    /// write of Status = sending, a fresh AttemptId and LeaseUntil. False when another sender wrote first.
+    /// </summary>
+    public async Task<bool> TryClaimAsync(OutboxEntity entity, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var (status, attempts, leaseUntil, attemptId) = (entity.Status, entity.Attempts, entity.LeaseUntil, entity.AttemptId);
+        entity.Status = OutboxStatus.Sending;
+        entity.Attempts++;
+        entity.LeaseUntil = now + lease;
+        entity.AttemptId = Guid.NewGuid().ToString("N");
+        if (await Table.TryReplaceAsync(entity, cancellationToken)) return true;
+        (entity.Status, entity.Attempts, entity.LeaseUntil, entity.AttemptId) = (status, attempts, leaseUntil, attemptId);
+        return false;
+    }
+
+    public static bool IsClaimable(OutboxEntity entity, DateTimeOffset now) =>
+        entity.Status == OutboxStatus.Pending || (entity.Status == OutboxStatus.Sending && entity.LeaseUntil is { } until && until <= now);
+
+    /// <summary>Records the provider's acceptance. Written with the claim's ETag; if the lease was lost meanwhile, written anyway (it was sent).</summary>
+    public Task MarkSentAsync(OutboxEntity claimed, string? providerMessageId, CancellationToken cancellationToken = default) =>
+        FinishAsync(claimed, e =>
+        {
+            e.Status = OutboxStatus.Sent;
+            e.ProviderMessageId = providerMessageId;
+            e.SentAt = clock.GetUtcNow();
+            e.LeaseUntil = null;
+            e.Error = null;
+        }, cancellationToken);
+
+    public Task MarkSkippedAsync(OutboxEntity claimed, string reason, CancellationToken cancellationToken = default) =>
+        FinishAsync(claimed, e =>
+        {
+            e.Status = OutboxStatus.Skipped;
+            e.Error = reason;
+            e.LeaseUntil = null;
+        }, cancellationToken);
+
+    /// <summary>A permanent failure: the row says why, and an index row lets the digest list the province's failures.</summary>
+    public async Task MarkFailedAsync(OutboxEntity claimed, string error, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        await FinishAsync(claimed, e =>
+        {
+            e.Status = OutboxStatus.Failed;
+            e.Error = error.Length <= 1000 ? error : error[..1000];
+            e.FailedAt = now;
+            e.LeaseUntil = null;
+        }, cancellationToken);
+        await Failures.UpsertEntityAsync(new OutboxFailureEntity
+        {
+            PartitionKey = claimed.Province.Length > 0 ? claimed.Province : "-", RowKey = claimed.Id, Kind = claimed.Kind, Cause = claimed.Cause,
+            Error = claimed.Error ?? error, FailedAt = now,
+        }, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Gives a claimed row back (the provider did not take it): the next delivery claims it at once.</summary>
+    public async Task ReleaseAsync(OutboxEntity claimed, string error, CancellationToken cancellationToken = default)
+    {
+        claimed.Status = OutboxStatus.Pending;
+        claimed.LeaseUntil = null;
+        claimed.Error = error;
+        if (!await Table.TryReplaceAsync(claimed, cancellationToken))
+        {
+            // Someone else holds it now (our lease expired): theirs to finish.
+        }
+    }
+
+    private async Task FinishAsync(OutboxEntity claimed, Action<OutboxEntity> change, CancellationToken cancellationToken)
+    {
+        change(claimed);
+        if (await Table.TryReplaceAsync(claimed, cancellationToken)) return;
+        await Table.UpdateWithRetryAsync<OutboxEntity>(claimed.Id, "", current =>
+        {
+            if (current is null || current.Status is OutboxStatus.Sent) return null;
+            change(current);
+            return current;
+        }, cancellationToken);
+    }
+
+    public TableClient Failures { get; } = store.Table(Tables.OutboxFailures);
+
+    /// <summary>The province's permanent failures since <paramref name="since"/> (one partition).</summary>
+    public Task<List<OutboxFailureEntity>> FailuresSinceAsync(string province, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        Failures.ListAsync<OutboxFailureEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {province} and FailedAt ge {since}"), cancellationToken);
+}
+
+/// <summary>
+/// OutboxFailures table: PK = province, RK = notification id; columns Kind, Cause, Error, FailedAt.
+/// An index of the Outbox (whose PK is the id) so the weekly digest reads one partition per province.
+/// No recipient data is copied here.
+/// </summary>
+public sealed class OutboxFailureEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    [IgnoreDataMember] public string Province => PartitionKey;
+    [IgnoreDataMember] public string NotificationId => RowKey;
+    public string Kind { get; set; } = "";
+    public string Cause { get; set; } = "";
+    public string Error { get; set; } = "";
+    public DateTimeOffset FailedAt { get; set; }
 }

@@ -5,11 +5,13 @@ using Pishkhan.Calendar;
 using Pishkhan.Complaints;
 using Pishkhan.Contracts;
 using Pishkhan.Counties;
+using Pishkhan.Digests;
 using Pishkhan.Health;
 using Pishkhan.Http;
 using Pishkhan.Inspections;
 using Pishkhan.Meetings;
 using Pishkhan.Members;
+using Pishkhan.Notifications;
 using Pishkhan.Offices;
 using Pishkhan.RankingPolicy;
 using Pishkhan.Rankings;
@@ -56,6 +58,9 @@ public static class ApiDocs
         ["requestId"] = "A service request id, {officeCode}_{16 characters} (kh-0012_0fz8q3m1kd4t7xwa), as answered by POST /api/requests.",
         ["version"] = "A checklist version number, 1–999999 (Persian digits accepted); GET also takes \"current\".",
     };
+
+    private static readonly QueryParameter UnsubscribeToken =
+        new("t", "The signed token of the digest's link: {province}.{memberId}.{signature} (HMAC-SHA256, base64url).", Required: true);
 
     public static readonly IReadOnlyDictionary<string, RouteDoc> Routes = new Dictionary<string, RouteDoc>
     {
@@ -357,6 +362,36 @@ public static class ApiDocs
             BodyExample = """{ "status": "done", "note": "گزارش بازرسی مجدد در جلسه دی ارائه شد." }""",
             Responses = Ok<DecisionView>(),
             Errors = new Dictionary<int, string> { [409] = "The decision is closed; reopen it first." },
+        },
+
+        // Digests and mail
+        [FunctionNames.SendDigests] = new("Send this week's digest of a province now")
+        {
+            Description = "The weekly timer (Saturday 07:00 Tehran) does the same for every province. Every member with digests on gets "
+                + "the digest of their scope (county leads their county's), in SendGrid calls of up to 1,000 recipients. One digest per "
+                + "member per week: a second call in the same week sends nothing already sent (alreadySent). The body may be empty "
+                + "(a provincial admin's own province). 503 when Pishkhan__UnsubscribeSigningKey is not set: every digest carries a signed unsubscribe link.",
+            Body = typeof(SendDigestsRequest),
+            BodyExample = """{ "province": "lorestan" }""",
+            Responses = Ok<DigestSendResult>(),
+            ResponseExample = """{ "province": "lorestan", "week": "1405-09-14", "recipients": 12, "sent": 11, "alreadySent": 0, "failed": 0, "waiting": 1 }""",
+        },
+        [FunctionNames.GetUnsubscribe] = new("Unsubscribe from the weekly digest (the link in its footer)")
+        {
+            Description = "Honoured at once: the member's digest setting is turned off, and a short Persian page says so. "
+                + "An admin turns it back on with PUT /api/members/{memberId}.",
+            Query = [UnsubscribeToken],
+            Responses = new Dictionary<int, Type?> { [200] = typeof(string) },
+            ResponseMediaType = "text/html",
+        },
+        [FunctionNames.PostUnsubscribe] = new("One-click unsubscribe by a mail client (RFC 8058 List-Unsubscribe-Post)")
+        {
+            Description = "What mail clients post to the List-Unsubscribe URL of a digest (body List-Unsubscribe=One-Click, not read). "
+                + "alreadyUnsubscribed also for a member since removed; nothing is written then.",
+            NoBody = true,
+            Query = [UnsubscribeToken],
+            Responses = Ok<UnsubscribeResult>(),
+            ResponseExample = """{ "status": "unsubscribed" }""",
         },
 
         [FunctionNames.RecomputeRanking] = new("Queue a recomputation of a closed period")

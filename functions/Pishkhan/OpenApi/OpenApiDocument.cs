@@ -132,8 +132,9 @@ public static partial class OpenApiDocument
             if (type is not null)
             {
                 var media = new JsonObject { ["schema"] = schemas.Reference(type) };
-                if (first && doc.ResponseExample is not null) media["example"] = JsonNode.Parse(doc.ResponseExample);
-                response["content"] = new JsonObject { ["application/json"] = media };
+                if (first && doc.ResponseExample is not null)
+                    media["example"] = doc.ResponseMediaType == "application/json" ? JsonNode.Parse(doc.ResponseExample) : doc.ResponseExample;
+                response["content"] = new JsonObject { [doc.ResponseMediaType] = media };
             }
             responses[Status(status)] = response;
             first = false;

@@ -24,6 +24,9 @@ public sealed record RouteDoc(string Summary)
     /// <summary>Success statuses and their body record; null for a response without body (204).</summary>
     public IReadOnlyDictionary<int, Type?> Responses { get; init; } = new Dictionary<int, Type?>();
 
+    /// <summary>The media type of the success responses' bodies (text/html for a page a person opens).</summary>
+    public string ResponseMediaType { get; init; } = "application/json";
+
     /// <summary>An example of the first success response's body (JSON).</summary>
     public string? ResponseExample { get; init; }
 

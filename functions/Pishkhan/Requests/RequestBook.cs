@@ -217,6 +217,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
             var data = new Dictionary<string, string>
             {
                 ["requestId"] = row.RequestId,
+                ["externalRef"] = row.ExternalRef,
                 ["officeCode"] = row.OfficeCode,
                 ["officeName"] = c.OfficeName ?? row.OfficeCode,
                 ["serviceName"] = row.ServiceName,

@@ -131,7 +131,7 @@ public static class RequestsApi
         var settings = request.Service<PishkhanSettings>();
         var change = new RequestBook.EventChange(body.Type, at, note, request.Caller, now, await request.Service<HolidayStore>().GetCalendarAsync(ct),
             Callback: Webhooks.IsConfigured(agency), RatingToken: body.Type == RequestEventType.Completed ? RatingTokens.New(row.RequestId) : null,
-            RatingLink: settings.RatingLinkBase, OfficeName: office?.Name);
+            RatingLink: settings.PublicBaseUrl + "/rate", OfficeName: office?.Name);
         var updated = await request.Service<RequestBook>().ApplyEventAsync(row, change, ct);
         return TypedResults.Ok(RequestView.From(updated, FullContact(request.Caller, updated)));
     }

@@ -49,10 +49,13 @@ public static class Tables
     public const string Reinspections = "Reinspections";
     public const string Sanctions = "Sanctions";
     public const string SanctionTimers = "SanctionTimers";
+    public const string OutboxFailures = "OutboxFailures";
+    public const string Digests = "Digests";
 
     public static readonly List<string> All =
         [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests, Targets, Meetings, Rankings,
          Complaints, ComplaintCodes, ComplaintContacts, ComplaintDedupe, ComplaintAccessLog,
          Inspections, InspectionsByCounty, InspectionTemplates, InspectionPolicies, InspectionFollowUps, Reinspections, Sanctions, SanctionTimers,
+         OutboxFailures, Digests,
          Requests, RequestKeys];
 }

@@ -20,7 +20,7 @@ public sealed class KeyVaultReferenceTests
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Pishkhan:BootstrapAdminKey"] = configured,
-            ["Pishkhan:SendGridApiKey"] = configured,
+            ["Pishkhan:SendGrid:ApiKey"] = configured,
         }).Build();
 
         var settings = PishkhanSettings.From(config);

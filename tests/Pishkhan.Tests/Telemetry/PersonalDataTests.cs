@@ -173,7 +173,7 @@ public sealed class PersonalDataTests
         yield return Step.Get("the admin lists the office's requests", $"/api/requests?officeCode={tag}-o1", HttpStatusCode.OK);
         yield return new Step("the citizen rates it, naming themselves", async run =>
         {
-            var outbox = run.Host.Table(Pishkhan.Storage.Tables.Outbox).QueryAsync<Notifications.OutboxEntity>(
+            var outbox = run.Host.Table(Pishkhan.Storage.Tables.Outbox).QueryAsync<Pishkhan.Notifications.OutboxEntity>(
                 Azure.Data.Tables.TableClient.CreateQueryFilter($"Cause eq {"request-completed:" + run.Values["requestId"]}"));
             await foreach (var n in outbox) run.Values["ratingToken"] = n.Data["ratingToken"];
             return await run.Host.SendAsync(HttpMethod.Post, "/api/ratings",

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pishkhan.Digests;
+using Pishkhan.Http;
+using Pishkhan.Notifications.Templates;
+
+namespace Pishkhan.Notifications;
+
+/// <summary>
+/// The "notifications" queue handler: sends one outbox row and records the provider's answer.
+///
+/// Exactly-once, as far as it can be had: a row is sent only by the delivery that claims it — an
+/// ETag-guarded write pending → sending with a lease (<see cref="Lease"/>) and an attempt stamp — and the
+/// answer is recorded with that ETag. A second delivery of the same message (at-least-once queues, or
+/// two instances at once) either finds the row sent/failed and stops, or finds a live lease and puts the
+/// message back until the lease ends, or loses the claim race (412) and re-reads.
+///
+/// THE REMAINING WINDOW is between the provider accepting the mail (202) and MarkSentAsync: a crash
+/// there, or an answer lost on the wire (timeout, reset — <see cref="SendOutcome.Unknown"/>), leaves the
+/// row "sending"; after the lease expires the next delivery claims it and sends again, so that mail can
+/// arrive twice. SendGrid's mail send has no idempotency key, so this cannot be closed, only kept small:
+/// the send is the last step before one single-row write (everything that can fail — rendering, lookups,
+/// the claim — happens first); the HTTP timeout is bounded (<see cref="SendGridSettings.RequestTimeout"/>);
+/// and the lease outlives the longest possible send (attempts × (timeout + longest honoured
+/// Retry-After)), so a slow but live sender is never overtaken. The custom arg "notificationId" on every
+/// personalization lets a duplicate be traced in SendGrid's activity feed.
+/// </summary>
+public sealed class NotificationSender(Outbox outbox, IMailTransport transport, MailComposer composer, TimeProvider clock,
+    ILogger<NotificationSender> logger)
+{
+    /// <summary>4 × (20 s timeout + 30 s Retry-After) ≈ 200 s, plus margin.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    /// <summary>Claims beyond this mark the row failed (a send that keeps crashing the handler).</summary>
+    public const int MaxClaims = 8;
+
+    public static Task Handle(IServiceProvider services, BinaryData message, CancellationToken cancellationToken) =>
+        services.GetRequiredService<NotificationSender>().SendAsync(ParseId(message), cancellationToken);
+
+    public static string ParseId(BinaryData message)
+    {
+        try
+        {
+            var id = JsonSerializer.Deserialize<NotificationMessage>(message.ToMemory().Span, Json.Options)?.Id;
+            if (id is { Length: 32 } && id.All(char.IsAsciiHexDigitLower)) return id;
+        }
+        catch (JsonException)
+        {
+        }
+        // Cannot succeed on any retry: the queue moves it to notifications-poison, which the digest reports.
+        throw new FormatException("A notifications message is {\"id\": \"<32 hex>\"}.");
+    }
+
+    public async Task SendAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var entity = await ClaimAsync(id, cancellationToken);
+        if (entity is null) return;
+
+        MailMessage mail;
+        try
+        {
+            if (string.IsNullOrEmpty(entity.ToEmail))
+            {
+                await outbox.MarkSkippedAsync(entity, "No email address (SMS is not sent by this app).", cancellationToken);
+                return;
+            }
+            mail = await composer.ComposeAsync(entity, cancellationToken);
+        }
+        catch (TemplateDataException e)
+        {
+            logger.LogWarning("Notification {NotificationId} ({Kind}) cannot be rendered: {Reason}", id, entity.Kind, e.Message);
+            await outbox.MarkFailedAsync(entity, "template: " + e.Message, cancellationToken);
+            return;
+        }
+
+        var outcome = await transport.SendAsync(mail, cancellationToken);
+        // ---- the remaining window: accepted by the provider, not yet recorded (see the class comment) ----
+        await RecordAsync([entity], outcome, cancellationToken);
+    }
+
+    /// <summary>Records one send's outcome on each of its rows; throws when the queue should retry.</summary>
+    public async Task RecordAsync(IReadOnlyList<OutboxEntity> claimed, SendOutcome outcome, CancellationToken cancellationToken)
+    {
+        switch (outcome)
+        {
+            case SendOutcome.Accepted accepted:
+                await Task.WhenAll(claimed.Select(e => outbox.MarkSentAsync(e, accepted.MessageId, cancellationToken)));
+                logger.LogInformation("Sent {Count} notification(s) of kind {Kind}, provider id {ProviderMessageId}",
+                    claimed.Count, claimed[0].Kind, accepted.MessageId);
+                break;
+            case SendOutcome.Rejected rejected:
+                await Task.WhenAll(claimed.Select(e => outbox.MarkFailedAsync(e, rejected.Error, cancellationToken)));
+                logger.LogWarning("Provider refused {Count} notification(s) of kind {Kind} with {Status}", claimed.Count, claimed[0].Kind, rejected.Status);
+                break;
+            case SendOutcome.Unavailable unavailable:
+                // Not taken: give the rows back at once so the queue's retry (or the poison queue) decides.
+                await Task.WhenAll(claimed.Select(e => outbox.ReleaseAsync(e, unavailable.Error, cancellationToken)));
+                throw new MailUnavailableException($"Mail provider unavailable ({unavailable.Status?.ToString() ?? "no connection"}).", unavailable.RetryAfter);
+            case SendOutcome.Unknown unknown:
+                // Maybe accepted: keep the lease, so nobody resends before it expires.
+                throw new MailUnavailableException($"Mail provider answer unknown ({unknown.Error}); retried after the lease.", null);
+        }
+    }
+
+    /// <summary>Reads the row and claims it; null when there is nothing (more) to do for this delivery.</summary>
+    private async Task<OutboxEntity?> ClaimAsync(string id, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var entity = await outbox.GetAsync(id, cancellationToken);
+            if (entity is null)
+            {
+                logger.LogWarning("Notification {NotificationId} is not in the outbox; message dropped", id);
+                return null;
+            }
+            var now = clock.GetUtcNow();
+            if (entity.Status is OutboxStatus.Sent or OutboxStatus.Failed or OutboxStatus.Skipped) return null;
+            if (!Outbox.IsClaimable(entity, now))
+            {
+                // Another delivery is sending it now. Look again once its lease is over, in case it dies.
+                var wait = (entity.LeaseUntil ?? now) - now + TimeSpan.FromSeconds(5);
+                await outbox.QueueAsync(id, wait, cancellationToken);
+                return null;
+            }
+            if (entity.Attempts >= MaxClaims)
+            {
+                await outbox.MarkFailedAsync(entity, $"gave up after {entity.Attempts} attempts ({entity.Error})", cancellationToken);
+                return null;
+            }
+            if (entity.Status == OutboxStatus.Sending)
+                logger.LogWarning("Notification {NotificationId}: lease of attempt {Attempt} expired; sending again (it may have been sent)", id, entity.Attempts);
+            if (await outbox.TryClaimAsync(entity, Lease, cancellationToken)) return entity;
+        }
+        throw new InvalidOperationException("Notification claim kept conflicting.");
+    }
+}
+
+/// <summary>The provider did not take the mail now; the queue delivers the message again later.</summary>
+public sealed class MailUnavailableException(string message, TimeSpan? retryAfter) : Exception(message)
+{
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>Turns an outbox row into a mail: its kind's template, or the digest snapshot for digests.</summary>
+public sealed class MailComposer(PishkhanSettings settings, DigestStore digests, UnsubscribeLinks unsubscribe)
+{
+    public TemplateContext Context { get; } = new(settings.PublicBaseUrl);
+
+    public async Task<MailMessage> ComposeAsync(OutboxEntity entity, CancellationToken cancellationToken)
+    {
+        var to = new MailAddress(entity.ToEmail!, entity.ToName);
+        if (entity.Kind == NotificationKinds.Digest)
+        {
+            var data = entity.Data;
+            if (!data.TryGetValue("province", out var province) || !data.TryGetValue("week", out var week)
+                || !data.TryGetValue("scope", out var scope) || !data.TryGetValue("memberId", out var memberId))
+                throw new TemplateDataException("digest: province, week, scope and memberId are required.");
+            var doc = await digests.GetAsync(province, week, scope, cancellationToken)
+                      ?? throw new TemplateDataException("digest: the snapshot of that week and scope is missing.");
+            var rendered = DigestTemplate.Render(doc);
+            return new MailMessage(entity.Kind, rendered.Subject, rendered.Html, rendered.Text,
+                [unsubscribe.Recipient(entity.Id, to, province, memberId)]);
+        }
+        var mail = NotificationTemplates.Render(entity.Kind, entity.Data, entity.ToName, Context);
+        return new MailMessage(entity.Kind, mail.Subject, mail.Html, mail.Text,
+            [new MailRecipient(entity.Id, to, new Dictionary<string, string>(), new Dictionary<string, string>())]);
+    }
+}

@@ -1,0 +1,194 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+using Pishkhan.Http;
+using Pishkhan.Notifications;
+using Pishkhan.Tests.Infrastructure;
+
+namespace Pishkhan.Tests.Notifications;
+
+/// <summary>
+/// The state machine of one outbox row, with the provider replaced by a mock (the seam where failures
+/// are provoked) and a fake clock for leases. Rows are written straight to the table, without a queue
+/// message, so the host's own listener never touches them.
+/// </summary>
+public sealed class NotificationSenderTests(HostFixture fixture) : IClassFixture<HostFixture>
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 6, 4, 0, 0, TimeSpan.Zero));
+    private readonly Mock<IMailTransport> _transport = new();
+
+    private Outbox NewOutbox() => new(fixture.Host.Store, _clock);
+
+    private NotificationSender NewSender(Outbox outbox) =>
+        new(outbox, _transport.Object, fixture.Host.Services.GetRequiredService<MailComposer>(), _clock, NullLogger<NotificationSender>.Instance);
+
+    private async Task<string> AddRowAsync(Outbox outbox, string? email = "citizen@example.ir", Dictionary<string, string>? data = null, string kind = NotificationKinds.ComplaintDecided)
+    {
+        var cause = "test:" + Guid.NewGuid().ToString("N");
+        var id = Outbox.IdFor(cause, email, null);
+        await outbox.Table.AddEntityAsync(new OutboxEntity
+        {
+            PartitionKey = id, Cause = cause, Kind = kind, Province = "qom", ToEmail = email, ToName = "علی",
+            DataJson = JsonSerializer.Serialize(data ?? new Dictionary<string, string> { ["trackingCode"] = "QQQQ-1234-Z", ["outcome"] = "upheld" }, Json.Options),
+            CreatedAt = _clock.GetUtcNow(),
+        });
+        return id;
+    }
+
+    private void TransportAnswers(params SendOutcome[] outcomes)
+    {
+        var queue = new Queue<SendOutcome>(outcomes);
+        _transport.Setup(t => t.SendAsync(It.IsAny<MailMessage>(), It.IsAny<CancellationToken>())).ReturnsAsync(() => queue.Dequeue());
+    }
+
+    [Fact]
+    public async Task RecordsTheProviderMessageIdWhenAccepted()
+    {
+        var outbox = NewOutbox();
+        var id = await AddRowAsync(outbox);
+        TransportAnswers(new SendOutcome.Accepted("sg-123"));
+
+        await NewSender(outbox).SendAsync(id);
+
+        var row = (await outbox.GetAsync(id))!;
+        Assert.Equal(OutboxStatus.Sent, row.Status);
+        Assert.Equal("sg-123", row.ProviderMessageId);
+        Assert.Null(row.LeaseUntil);
+        _transport.Verify(t => t.SendAsync(It.Is<MailMessage>(m => m.Recipients.Single().NotificationId == id && m.Subject.Contains("QQQQ-1234-Z")),
+            It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task SkipsASentRowOnRedelivery()
+    {
+        var outbox = NewOutbox();
+        var id = await AddRowAsync(outbox);
+        TransportAnswers(new SendOutcome.Accepted("sg-1"));
+        var sender = NewSender(outbox);
+
+        await sender.SendAsync(id);
+        await sender.SendAsync(id);
+        await sender.SendAsync(id);
+
+        _transport.Verify(t => t.SendAsync(It.IsAny<MailMessage>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task ReleasesTheRowAndThrowsWhenTheProviderIsUnavailable()
+    {
+        var outbox = NewOutbox();
+        var id = await AddRowAsync(outbox);
+        TransportAnswers(new SendOutcome.Unavailable(503, "503 ServiceUnavailable", null), new SendOutcome.Accepted("sg-2"));
+        var sender = NewSender(outbox);
+
+        await Assert.ThrowsAsync<MailUnavailableException>(() => sender.SendAsync(id));
+        var row = (await outbox.GetAsync(id))!;
+        Assert.Equal(OutboxStatus.Pending, row.Status);
+        Assert.Null(row.LeaseUntil);
+        Assert.Equal("503 ServiceUnavailable", row.Error);
+
+        await sender.SendAsync(id); // the queue's retry: claimed at once, no lease to wait out
+        Assert.Equal(OutboxStatus.Sent, (await outbox.GetAsync(id))!.Status);
+        Assert.Equal(2, (await outbox.GetAsync(id))!.Attempts);
+    }
+
+    [Fact]
+    public async Task KeepsTheLeaseWhenTheAnswerIsLostAndSendsAgainOnlyAfterItExpires()
+    {
+        var outbox = NewOutbox();
+        var id = await AddRowAsync(outbox);
+        TransportAnswers(new SendOutcome.Unknown("no answer: TaskCanceledException"), new SendOutcome.Accepted("sg-3"));
+        var sender = NewSender(outbox);
+
+        await Assert.ThrowsAsync<MailUnavailableException>(() => sender.SendAsync(id));
+        Assert.Equal(OutboxStatus.Sending, (await outbox.GetAsync(id))!.Status);
+
+        // Redelivered while the lease lives: no second send (it may have been accepted); looked at again later.
+        _clock.Advance(TimeSpan.FromMinutes(4));
+        await sender.SendAsync(id);
+        _transport.Verify(t => t.SendAsync(It.IsAny<MailMessage>(), It.IsAny<CancellationToken>()), Times.Once);
+
+        // The documented window: after the lease, the row is claimed again and sent again.
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        await sender.SendAsync(id);
+        _transport.Verify(t => t.SendAsync(It.IsAny<MailMessage>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+        Assert.Equal(OutboxStatus.Sent, (await outbox.GetAsync(id))!.Status);
+    }
+
+    [Fact]
+    public async Task TwoConcurrentDeliveriesSendOnce()
+    {
+        var outbox = NewOutbox();
+        var id = await AddRowAsync(outbox);
+        var release = new TaskCompletionSource();
+        var calls = 0;
+        _transport.Setup(t => t.SendAsync(It.IsAny<MailMessage>(), It.IsAny<CancellationToken>())).Returns(async () =>
+        {
+            Interlocked.Increment(ref calls);
+            await release.Task;
+            return new SendOutcome.Accepted("sg-4");
+        });
+        var sender = NewSender(outbox);
+
+        var first = sender.SendAsync(id);
+        var second = sender.SendAsync(id);
+        await Task.WhenAny(Task.WhenAll(first, second), Task.Delay(2000));
+        release.SetResult();
+        await Task.WhenAll(first, second);
+
+        Assert.Equal(1, calls);
+        Assert.Equal(OutboxStatus.Sent, (await outbox.GetAsync(id))!.Status);
+    }
+
+    [Fact]
+    public async Task MarksARowWithoutEmailSkipped()
+    {
+        var outbox = NewOutbox();
+        var id = await AddRowAsync(outbox, email: null);
+
+        await NewSender(outbox).SendAsync(id);
+
+        Assert.Equal(OutboxStatus.Skipped, (await outbox.GetAsync(id))!.Status);
+        _transport.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task FailsARowWhoseDataTheTemplateCannotUse()
+    {
+        var outbox = NewOutbox();
+        var id = await AddRowAsync(outbox, data: new Dictionary<string, string> { ["outcome"] = "upheld" });
+
+        await NewSender(outbox).SendAsync(id);
+
+        var row = (await outbox.GetAsync(id))!;
+        Assert.Equal(OutboxStatus.Failed, row.Status);
+        Assert.Contains("trackingCode", row.Error);
+        _transport.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task GivesUpAfterTooManyClaims()
+    {
+        var outbox = NewOutbox();
+        var id = await AddRowAsync(outbox);
+        var row = (await outbox.GetAsync(id))!;
+        row.Attempts = NotificationSender.MaxClaims;
+        await outbox.Table.UpdateEntityAsync(row, row.ETag);
+
+        await NewSender(outbox).SendAsync(id);
+
+        Assert.Equal(OutboxStatus.Failed, (await outbox.GetAsync(id))!.Status);
+        _transport.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task DropsAMessageForAnUnknownIdAndRejectsAMalformedOne()
+    {
+        await NewSender(NewOutbox()).SendAsync("0123456789abcdef0123456789abcdef");
+        _transport.VerifyNoOtherCalls();
+        Assert.Throws<FormatException>(() => NotificationSender.ParseId(BinaryData.FromString("{\"id\":\"x' or PartitionKey ne '\"}")));
+        Assert.Throws<FormatException>(() => NotificationSender.ParseId(BinaryData.FromString("not json")));
+        Assert.Equal("0123456789abcdef0123456789abcdef", NotificationSender.ParseId(BinaryData.FromString("{\"id\":\"0123456789abcdef0123456789abcdef\"}")));
+    }
+}
