@@ -229,13 +229,30 @@ public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoC
         logger.LogDebug("No rating token yet for {RequestId}", number);
     }
 
+    /// <summary>
+    /// Waits until the bound queues hold no visible work: their counts reach zero, or stop changing for a few
+    /// seconds (a notification waiting out a retry delay stays counted but is not work for now).
+    /// </summary>
     private async Task WaitForQueuesAsync(CancellationToken ct)
     {
         var store = services.GetRequiredService<Store>();
+        var queues = Bindings.BindingTable.Queues.Select(q => q.Queue).Distinct().ToList();
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        foreach (var queue in Bindings.BindingTable.Queues.Select(q => q.Queue).Distinct())
-            while (DateTime.UtcNow < deadline && (await store.Queue(queue).GetPropertiesAsync(ct)).Value.ApproximateMessagesCount > 0)
-                await Task.Delay(250, ct);
+        var last = -1;
+        var stableSince = DateTime.UtcNow;
+        while (DateTime.UtcNow < deadline)
+        {
+            var counts = await Task.WhenAll(queues.Select(async q => (await store.Queue(q).GetPropertiesAsync(ct)).Value.ApproximateMessagesCount));
+            var total = counts.Sum();
+            if (total == 0) return;
+            if (total != last) (last, stableSince) = (total, DateTime.UtcNow);
+            else if (DateTime.UtcNow - stableSince > TimeSpan.FromSeconds(5))
+            {
+                logger.LogInformation("Demo: {Count} queued messages are waiting for later delivery; going on", total);
+                return;
+            }
+            await Task.Delay(250, ct);
+        }
     }
 
     private async Task<List<string>> RankAndPublishAsync(JalaliPeriod period, CancellationToken ct)
