@@ -84,11 +84,14 @@ var tables = [
   'SanctionTimers'
   'OutboxFailures'
   'Digests'
+  'Requests'
+  'RequestKeys'
 ]
 var queues = [
   'notifications'
   'inspections'
   'rankings'
+  'request-callbacks'
 ]
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))

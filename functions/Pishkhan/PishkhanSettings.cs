@@ -21,6 +21,8 @@ public sealed class PishkhanSettings
     /// <summary>Where published reports are read, e.g. the static website https://{account}.z6.web.core.windows.net; default the $web container's blob URL.</summary>
     public string? PublicReportBaseUrl { get; init; }
     public ComplaintPolicy Complaints { get; init; } = new();
+    /// <summary>Delay before an office's request counters are moved into OfficeStats (batches the writes).</summary>
+    public double RequestStatsFlushSeconds { get; init; } = 1;
     public StorageSettings Storage { get; init; } = new();
     /// <summary>In Azure a Key Vault reference (Pishkhan__SendGrid__ApiKey); empty locally (mail goes to the local pickup folder).</summary>
     public string? SendGridApiKey => SendGrid.ApiKey;
@@ -45,6 +47,7 @@ public sealed class PishkhanSettings
         "Pishkhan__MaxJsonBodyBytes",
         "Pishkhan__MaxCsvBodyBytes",
         "Pishkhan__ThursdayWorkingHours",
+        "Pishkhan__RequestStatsFlushSeconds",
         "Pishkhan__StorageNamePrefix",
         "Pishkhan__PublicReportBaseUrl",
         "Pishkhan__SendGrid__ApiKey",
@@ -73,6 +76,7 @@ public sealed class PishkhanSettings
             Complaints = ComplaintPolicy.From(section.GetSection("Complaints")),
             ApplicationInsightsConnectionString = config["APPLICATIONINSIGHTS_CONNECTION_STRING"] is { Length: > 0 } ai ? ai : null,
             ApplicationInsightsAuthentication = config["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] is { Length: > 0 } aiAuth ? aiAuth : null,
+            RequestStatsFlushSeconds = section.GetValue("RequestStatsFlushSeconds", 1.0),
             Storage = new StorageSettings
             {
                 ConnectionString = config["AzureWebJobsStorage"] is { Length: > 0 } cs ? cs

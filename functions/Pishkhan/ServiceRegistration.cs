@@ -57,6 +57,13 @@ public static class ServiceRegistration
         services.AddSingleton<Sanctions.SanctionService>();
         Notifications.NotificationServices.AddNotifications(services);
         Digests.DigestServices.AddDigests(services);
+        services.AddSingleton<Requests.Committers>();
+        services.AddSingleton<Requests.ReferenceCache>();
+        services.AddSingleton<Requests.OfficeRouter>();
+        services.AddSingleton<Requests.RequestStats>();
+        services.AddSingleton<Requests.RequestOutbox>();
+        services.AddSingleton<Requests.RequestBook>();
+        services.AddSingleton<Requests.CallbackSender>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

@@ -91,6 +91,8 @@ var appSettings = {
   Pishkhan__SendGrid__FromEmail: mailFromEmail
   Pishkhan__SendGrid__FromName: 'کارگروه دفاتر پیشخوان'
   Pishkhan__PublicBaseUrl: publicBaseUrl
+  // Service requests: how long an office's counters wait before they are moved into OfficeStats (Requests/README.md).
+  Pishkhan__RequestStatsFlushSeconds: '1'
   // Empty in Azure: the queue triggers name their queues literally.
   Pishkhan__StorageNamePrefix: ''
   // Complaint handling (Complaints/ComplaintPolicy.cs defaults): working-day stages, thresholds, rate limits.

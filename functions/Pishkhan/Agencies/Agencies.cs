@@ -22,13 +22,20 @@ public sealed class AgencyEntity : ITableEntity
     public string Name { get; set; } = "";
     public string? ContactEmail { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Status callbacks of service requests go here ("" = none); see Requests/Webhooks.cs.</summary>
+    public string? WebhookUrl { get; set; }
+    /// <summary>The HMAC signing secret of callbacks (it must be kept to sign); never shown after it is issued.</summary>
+    public string? WebhookSecret { get; set; }
+    public DateTimeOffset? WebhookSecretIssuedAt { get; set; }
 }
 
-public sealed record PutAgency(string Name, string Province, string? ContactEmail = null);
+public sealed record PutAgency(string Name, string Province, string? ContactEmail = null, string? WebhookUrl = null);
 
-public sealed record AgencyView(string AgencyId, string Name, string Province, string? ContactEmail)
+public sealed record AgencyView(string AgencyId, string Name, string Province, string? ContactEmail, string? WebhookUrl = null,
+    DateTimeOffset? WebhookSecretIssuedAt = null)
 {
-    public static AgencyView From(AgencyEntity e) => new(e.AgencyId, e.Name, e.Province, e.ContactEmail);
+    public static AgencyView From(AgencyEntity e) => new(e.AgencyId, e.Name, e.Province, e.ContactEmail,
+        string.IsNullOrEmpty(e.WebhookUrl) ? null : e.WebhookUrl, e.WebhookSecretIssuedAt);
 }
 
 public sealed class AgencyStore(Store store, CodeDirectory directory)
@@ -52,14 +59,22 @@ public static class AgenciesApi
         var name = errors.Name("name", body.Name);
         var province = errors.Province("province", body.Province);
         var email = errors.Email("contactEmail", body.ContactEmail);
+        var webhookUrl = Requests.Webhooks.ValidateUrl(errors, "webhookUrl", body.WebhookUrl);
         errors.ThrowIfAny();
         request.Demand(new ResourceScope(province!));
 
         var ct = request.CancellationToken;
         await request.Service<CodeDirectory>().ClaimAsync(DirectoryKinds.Agency, id, province!, null, null, ct);
-        var entity = new AgencyEntity { PartitionKey = province!, RowKey = id, Name = name!, ContactEmail = email, UpdatedAt = request.Service<TimeProvider>().GetUtcNow() };
+        // Merge keeps the webhook secret; "" (not null) clears the URL, as a merge skips null columns.
+        var entity = new AgencyEntity
+        {
+            PartitionKey = province!, RowKey = id, Name = name!, ContactEmail = email, WebhookUrl = webhookUrl ?? "",
+            UpdatedAt = request.Service<TimeProvider>().GetUtcNow(),
+        };
         await request.Service<AgencyStore>().Table.UpsertEntityAsync(entity, TableUpdateMode.Merge, ct);
-        return TypedResults.Ok(AgencyView.From(entity));
+        request.Service<Requests.ReferenceCache>().ForgetAgency(id);
+        var saved = await request.Service<AgencyStore>().Table.GetOrNullAsync<AgencyEntity>(province!, id, ct);
+        return TypedResults.Ok(AgencyView.From(saved ?? entity));
     }
 
     public static async Task<IResult> Get(ApiRequest request)

@@ -16,6 +16,8 @@ using Pishkhan.RankingPolicy;
 using Pishkhan.Rankings;
 using Pishkhan.Sanctions;
 using Pishkhan.Targets;
+using Pishkhan.Ratings;
+using Pishkhan.Requests;
 using static Pishkhan.Auth.Role;
 
 namespace Pishkhan.Bindings;
@@ -95,6 +97,14 @@ public static class FunctionNames
     public const string SendDigests = nameof(SendDigests);
     public const string GetUnsubscribe = nameof(GetUnsubscribe);
     public const string PostUnsubscribe = nameof(PostUnsubscribe);
+    public const string RotateWebhookSecret = nameof(RotateWebhookSecret);
+    public const string PostRequest = nameof(PostRequest);
+    public const string GetRequest = nameof(GetRequest);
+    public const string ListRequests = nameof(ListRequests);
+    public const string PostRequestEvent = nameof(PostRequestEvent);
+    public const string PostRating = nameof(PostRating);
+    public const string SendRequestCallback = nameof(SendRequestCallback);
+    public const string SlaSweep = nameof(SlaSweep);
 }
 
 /// <summary>Route templates, relative to the "api" prefix (host.json extensions.http.routePrefix).</summary>
@@ -150,6 +160,11 @@ public static class Routes
     public const string SanctionPolicy = "sanction-policy";
     public const string DigestsSend = "digests:send";
     public const string Unsubscribe = "unsubscribe";
+    public const string AgencyWebhookSecret = "agencies/{agencyId}/webhook-secret";
+    public const string Requests = "requests";
+    public const string Request = "requests/{requestId}";
+    public const string RequestEvents = "requests/{requestId}/events";
+    public const string Ratings = "ratings";
 }
 
 /// <summary>Queue names (each has a "-poison" twin, created at start-up).</summary>
@@ -158,9 +173,10 @@ public static class QueueNames
     public const string Notifications = "notifications";
     public const string Inspections = "inspections";
     public const string Rankings = "rankings";
+    public const string RequestCallbacks = "request-callbacks";
 
     /// <summary>Every queue the app uses, bound or only written to; each is created with its poison twin.</summary>
-    public static readonly string[] All = [Notifications, Inspections, Rankings];
+    public static readonly string[] All = [Notifications, Inspections, Rankings, RequestCallbacks];
 }
 
 /// <summary>Six-field NCRONTAB schedules, in UTC (Tehran is UTC+03:30 all year).</summary>
@@ -176,6 +192,8 @@ public static class Schedules
     public const string DrawReinspections = "0 30 21 * * *";
     /// <summary>Saturday 07:00 Tehran = 03:30 UTC (the week starts on Saturday).</summary>
     public const string WeeklyDigest = "0 30 3 * * 6";
+    /// <summary>Hourly at minute 5: marks overdue open service requests breached.</summary>
+    public const string SlaSweep = "0 5 * * * *";
 }
 
 public static class BindingTable
@@ -249,6 +267,12 @@ public static class BindingTable
         new(FunctionNames.SendDigests, "POST", Routes.DigestsSend, Admin, DigestJob.Send),
         new(FunctionNames.GetUnsubscribe, "GET", Routes.Unsubscribe, AccessRule.Public, UnsubscribeApi.Get),
         new(FunctionNames.PostUnsubscribe, "POST", Routes.Unsubscribe, AccessRule.Public, UnsubscribeApi.Post),
+        new(FunctionNames.RotateWebhookSecret, "POST", Routes.AgencyWebhookSecret, Admin, Webhooks.RotateSecret),
+        new(FunctionNames.PostRequest, "POST", Routes.Requests, AccessRule.For(Agency), IntakeApi.Post),
+        new(FunctionNames.GetRequest, "GET", Routes.Request, AccessRule.For(Role.Admin, Agency, Office), RequestsApi.Get),
+        new(FunctionNames.ListRequests, "GET", Routes.Requests, AccessRule.For(Role.Admin, Agency, Office), RequestsApi.List),
+        new(FunctionNames.PostRequestEvent, "POST", Routes.RequestEvents, AccessRule.For(Office), RequestsApi.PostEvent),
+        new(FunctionNames.PostRating, "POST", Routes.Ratings, AccessRule.Public, RatingsApi.Post),
     ];
 
     public static readonly IReadOnlyList<QueueBinding> Queues =
@@ -256,6 +280,7 @@ public static class BindingTable
         new(FunctionNames.RankProvince, QueueNames.Rankings, RankingJob.HandleAsync),
         new(FunctionNames.ProcessInspection, QueueNames.Inspections, InspectionProcessor.Handle),
         new(FunctionNames.SendNotification, QueueNames.Notifications, NotificationSender.Handle),
+        new(FunctionNames.SendRequestCallback, QueueNames.RequestCallbacks, Webhooks.Send),
     ];
 
     public static readonly IReadOnlyList<TimerBinding> Timers =
@@ -265,5 +290,6 @@ public static class BindingTable
         new(FunctionNames.SweepSanctions, Schedules.SweepSanctions, SanctionsApi.Sweep),
         new(FunctionNames.DrawReinspections, Schedules.DrawReinspections, ReinspectionsApi.DrawClosedMonth),
         new(FunctionNames.WeeklyDigest, Schedules.WeeklyDigest, DigestJob.Timer),
+        new(FunctionNames.SlaSweep, Schedules.SlaSweep, Requests.SlaSweep.Run),
     ];
 }

@@ -15,6 +15,8 @@ using Pishkhan.Notifications;
 using Pishkhan.Offices;
 using Pishkhan.RankingPolicy;
 using Pishkhan.Rankings;
+using Pishkhan.Ratings;
+using Pishkhan.Requests;
 using Pishkhan.Sanctions;
 using Pishkhan.Targets;
 using static Pishkhan.OpenApi.Doc;
@@ -53,6 +55,7 @@ public static class ApiDocs
         ["trackingCode"] = "The complaint's tracking code (K7MQ-2XHP-R9TC): any case, dashes optional, Persian digits accepted.",
         ["id"] = "An inspection id, {officeCode}.{20-character stamp} (kh-0012.2516067947993c9e1a7f), as answered by POST /api/inspections; "
             + "a sanction proposed after an inspection has the inspection's id.",
+        ["requestId"] = "A service request id, {officeCode}_{16 characters} (kh-0012_0fz8q3m1kd4t7xwa), as answered by POST /api/requests.",
         ["version"] = "A checklist version number, 1–999999 (Persian digits accepted); GET also takes \"current\".",
     };
 
@@ -630,6 +633,67 @@ public static class ApiDocs
                 """,
             Responses = Ok<SanctionPolicy>(),
             Query = [Province],
+        },
+        // Service requests and ratings
+        [FunctionNames.PostRequest] = new("Post a service request to an office (agency)")
+        {
+            Description = "Checked against the agency's contract: the service, the county (the office's, countyCode, or the contract's only county) and "
+                + "the validity dates (Tehran). Without officeCode the request goes to the county's active office with the least open work, ties to the "
+                + "better latest rank (unranked last), then the office code. dueAt is the service's SLA in working hours (Saturday–Wednesday, Thursday as "
+                + "configured, Friday and holidays off, Tehran). Idempotency-Key is required; a retry with the same key and body gets the first answer "
+                + "(201, same id). The citizen's contact is shown in full only to the sending agency.",
+            Body = typeof(PostRequest),
+            BodyExample = """{ "contractId": "lr-post-1405", "serviceCode": "parcel", "countyCode": "khorramabad", "externalRef": "P-1405-000123", "citizen": { "nationalId": "0013542419", "mobile": "09121234567" } }""",
+            Responses = Created<RequestCreated>(),
+            ResponseExample = """{ "id": "kh-0012_0fz8q3m1kd4t7xwa", "officeCode": "kh-0012", "status": "submitted", "dueAt": "2026-11-26T07:30:00+00:00" }""",
+            Headers = [new HeaderParameter("Idempotency-Key", "Required: 1–200 visible ASCII characters, unique per request (a UUID). A retry with the same key and body returns the first response; the same key with another body is 422.", Required: true)],
+            Errors = new Dictionary<int, string>
+            {
+                [409] = "No active office in the county can take requests.",
+                [422] = "The Idempotency-Key was used with a different body.",
+            },
+        },
+        [FunctionNames.GetRequest] = new("Read a service request with its status history")
+        {
+            Description = "The sending agency, the office handling it, or an admin of its province. Contact data is masked except for the sending agency.",
+            Responses = Ok<RequestView>(),
+        },
+        [FunctionNames.ListRequests] = new("List service requests, newest first")
+        {
+            Description = "An office lists its own, an agency its own (across the counties of its province), an admin an office's or an agency's in its "
+                + "province (officeCode or agencyId required). A status filter on an agency's list may leave a page shorter than pageSize.",
+            Responses = Ok<Page<RequestView>>(),
+            Query =
+            [
+                new("officeCode", "An office (admins)."), new("agencyId", "An agency (admins)."), new("status", "submitted, accepted, completed or rejected."),
+                new("from", "Created at or after: a Tehran date yyyy-MM-dd or an ISO 8601 time with offset."),
+                new("to", "Created at or before: a Tehran date yyyy-MM-dd (the whole day) or an ISO 8601 time with offset."), .. PageParameters,
+            ],
+        },
+        [FunctionNames.PostRequestEvent] = new("Record an office's step on a request")
+        {
+            Description = "submitted → accepted → completed | rejected, and submitted → rejected; anything else is 409. at defaults to now and may not be "
+                + "in the future or before the previous step. Completion issues a one-time rating token, sent to the citizen (notification requestCompleted). "
+                + "Each step is announced to the agency's webhook, if it has one.",
+            Body = typeof(PostRequestEvent),
+            BodyExample = """{ "type": "completed", "note": "مرسوله تحویل گیرنده شد." }""",
+            Responses = Ok<RequestView>(),
+            Errors = new Dictionary<int, string> { [409] = "The request's status does not allow this step." },
+        },
+        [FunctionNames.PostRating] = new("Rate a completed service with its one-time token (citizen)")
+        {
+            Description = "score 1–5, an optional comment of at most 1,000 characters (stored as given). A token works once.",
+            Body = typeof(PostRating),
+            BodyExample = """{ "token": "kh-0012_0fz8q3m1kd4t7xwa.q2Vd0dD1c8u7o9wR0XnV9O3d6m1yQ2yqz3uCqj3kN1E", "score": 5, "comment": "برخورد کارکنان بسیار محترمانه بود." }""",
+            Responses = Created<RatingRecorded>(),
+            Errors = new Dictionary<int, string> { [404] = "Unknown token.", [409] = "The token was already used." },
+        },
+        [FunctionNames.RotateWebhookSecret] = new("Issue (or rotate) an agency's webhook signing secret")
+        {
+            Description = "The secret is shown only in this answer. Callbacks carry X-Pishkhan-Timestamp and X-Pishkhan-Signature: "
+                + "sha256=hex(HMAC-SHA256(secret, \"{timestamp}.{body}\")). Set the URL with PUT /api/agencies/{agencyId} (webhookUrl).",
+            NoBody = true,
+            Responses = Ok<WebhookSecretIssued>(),
         },
     };
 }

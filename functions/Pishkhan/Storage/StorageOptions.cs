@@ -31,6 +31,8 @@ public static class Tables
     public const string OfficeStats = "OfficeStats";
     public const string Outbox = "Outbox";
     public const string InspectionRequests = "InspectionRequests";
+    public const string Requests = "Requests";
+    public const string RequestKeys = "RequestKeys";
     public const string Targets = "Targets";
     public const string Meetings = "Meetings";
     public const string Rankings = "Rankings";
@@ -54,5 +56,6 @@ public static class Tables
         [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests, Targets, Meetings, Rankings,
          Complaints, ComplaintCodes, ComplaintContacts, ComplaintDedupe, ComplaintAccessLog,
          Inspections, InspectionsByCounty, InspectionTemplates, InspectionPolicies, InspectionFollowUps, Reinspections, Sanctions, SanctionTimers,
-         OutboxFailures, Digests];
+         OutboxFailures, Digests,
+         Requests, RequestKeys];
 }

@@ -148,8 +148,50 @@ public sealed class PersonalDataTests
             HttpStatusCode.OK);
         yield return Step.Get("health", "/api/health", HttpStatusCode.OK);
         yield return Step.Get("openapi", "/api/openapi.json", HttpStatusCode.OK);
-        // Requests, inspections, ratings, notifications: add their steps here (bodies with citizen national
-        // IDs, mobiles and emails), keeping to the values in Known.
+        // Service requests and ratings: citizen contact in bodies, notes and comments.
+        yield return new Step("agency key", run => run.Host.SendAsync(HttpMethod.Post, "/api/keys", new { role = "agency", scope = $"{tag}-post" }), HttpStatusCode.Created)
+        {
+            After = async (run, response) => run.Values["agencyKey"] = (await run.Host.ReadJsonAsync(response))["key"]!.GetValue<string>(),
+        };
+        yield return new Step("an agency posts a request with the citizen's contact", run => PostRequestAsync(run, tag,
+            new { nationalId = Known.NationalId1, mobile = Known.Mobile1, email = Known.Email1 }, "pii-1"), HttpStatusCode.Created)
+        {
+            After = async (run, response) => run.Values["requestId"] = (await run.Host.ReadJsonAsync(response))["id"]!.GetValue<string>(),
+        };
+        yield return new Step("the agency retries it", run => PostRequestAsync(run, tag, new { nationalId = Known.NationalId1, mobile = Known.Mobile1, email = Known.Email1 }, "pii-1"),
+            HttpStatusCode.Created);
+        yield return new Step("the same key with another citizen", run => PostRequestAsync(run, tag, new { nationalId = Known.NationalId2, mobile = Known.Mobile2 }, "pii-1"),
+            HttpStatusCode.UnprocessableEntity);
+        yield return new Step("a request with a wrong national ID and a mobile for an email", run => PostRequestAsync(run, tag,
+            new { nationalId = Known.WrongNationalId, email = Known.Mobile2 }, "pii-2"), HttpStatusCode.BadRequest);
+        yield return new Step("the agency reads it in full", run => run.Host.SendAsync(HttpMethod.Get, $"/api/requests/{run.Values["requestId"]}", key: run.Values["agencyKey"]), HttpStatusCode.OK);
+        yield return new Step("the agency lists its requests", run => run.Host.SendAsync(HttpMethod.Get, "/api/requests", key: run.Values["agencyKey"]), HttpStatusCode.OK);
+        yield return new Step("the office accepts it", run => run.Host.SendAsync(HttpMethod.Post, $"/api/requests/{run.Values["requestId"]}/events",
+            new { type = "accepted", note = $"تماس با {Known.Name1} به شماره {Known.Mobile1}" }, run.Values["officeKey"]), HttpStatusCode.OK);
+        yield return new Step("the office completes it", run => run.Host.SendAsync(HttpMethod.Post, $"/api/requests/{run.Values["requestId"]}/events",
+            new { type = "completed" }, run.Values["officeKey"]), HttpStatusCode.OK);
+        yield return Step.Get("the admin lists the office's requests", $"/api/requests?officeCode={tag}-o1", HttpStatusCode.OK);
+        yield return new Step("the citizen rates it, naming themselves", async run =>
+        {
+            var outbox = run.Host.Table(Pishkhan.Storage.Tables.Outbox).QueryAsync<Pishkhan.Notifications.OutboxEntity>(
+                Azure.Data.Tables.TableClient.CreateQueryFilter($"Cause eq {"request-completed:" + run.Values["requestId"]}"));
+            await foreach (var n in outbox) run.Values["ratingToken"] = n.Data["ratingToken"];
+            return await run.Host.SendAsync(HttpMethod.Post, "/api/ratings",
+                new { token = run.Values["ratingToken"], score = 2, comment = $"من {Known.Name2} هستم، با {Known.Email2} یا {Known.Mobile2} تماس بگیرید." }, key: null);
+        }, HttpStatusCode.Created);
+        yield return new Step("the token again", run => run.Host.SendAsync(HttpMethod.Post, "/api/ratings", new { token = run.Values["ratingToken"], score = 5 }, key: null),
+            HttpStatusCode.Conflict);
+        yield return Step.Json("the agency's webhook secret", HttpMethod.Post, $"/api/agencies/{tag}-post/webhook-secret", new { }, HttpStatusCode.OK);
+        // Inspections, notifications: add their steps here (bodies with citizen national IDs, mobiles and
+        // emails), keeping to the values in Known.
+    }
+
+    private static Task<HttpResponseMessage> PostRequestAsync(ScenarioRun run, string tag, object citizen, string idempotencyKey)
+    {
+        var request = run.Host.Request(HttpMethod.Post, "/api/requests", run.Values["agencyKey"],
+            new { contractId = $"{tag}-k1", serviceCode = "parcel", officeCode = $"{tag}-o1", externalRef = "P-1405-77", citizen });
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return run.Host.Http.SendAsync(request);
     }
 
     /// <summary>Repeats a GET until it answers 200 (background work done) or 30 s pass; returns the last answer.</summary>

@@ -1,0 +1,333 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Pishkhan.Auth;
+using Pishkhan.Calendar;
+using Pishkhan.Http;
+using Pishkhan.Notifications;
+using Pishkhan.Problems;
+using Pishkhan.Stats;
+using Pishkhan.Storage;
+
+namespace Pishkhan.Requests;
+
+/// <summary>
+/// Every write to an office's partition of the Requests table goes through here, as units of the
+/// office's <see cref="PartitionCommitter"/>: a request's row, its SLA index row, the office's open-work
+/// counter, the statistics delta and the outbox rows of one change are one transaction.
+/// </summary>
+public sealed class RequestBook(Store store, Committers committers, RequestStats stats, RequestOutbox outbox)
+{
+    public TableClient Table { get; } = store.Table(Tables.Requests);
+
+    public PartitionCommitter Committer(string officeCode) => committers.For(Table, officeCode);
+
+    public Task<RequestRow?> FindAsync(RequestKey key, CancellationToken cancellationToken) =>
+        Table.GetOrNullAsync<RequestRow>(key.OfficeCode, key.RowKey, cancellationToken);
+
+    /// <summary>Writes the request if it is not there yet; false when it already was (a retried intake).</summary>
+    public async Task<bool> CreateAsync(RequestDraft draft, bool mayExist, CancellationToken cancellationToken)
+    {
+        var period = JalaliPeriod.Containing(draft.CreatedAt).ToString();
+        var created = await Committer(draft.OfficeCode).SubmitAsync(new CreateUnit(draft, period, mayExist), cancellationToken);
+        if (created) stats.MarkDirty(draft.OfficeCode, period);
+        return created;
+    }
+
+    /// <summary>Applies an office's event; 409 for a transition the lifecycle does not allow.</summary>
+    public async Task<RequestRow> ApplyEventAsync(RequestRow known, EventChange change, CancellationToken cancellationToken)
+    {
+        var result = await Committer(known.OfficeCode).SubmitAsync(new EventUnit(known, change), cancellationToken);
+        stats.MarkDirty(known.OfficeCode, result.Periods);
+        await outbox.DispatchAsync(known.OfficeCode, result.Outbox, cancellationToken);
+        return result.Row;
+    }
+
+    /// <summary>Marks an overdue open request breached (once); false when there was nothing to do.</summary>
+    public async Task<bool> BreachAsync(string officeCode, DueRow due, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var result = await Committer(officeCode).SubmitAsync(new BreachUnit(due, now), cancellationToken);
+        if (result.Period is not null) stats.MarkDirty(officeCode, result.Period);
+        await outbox.DispatchAsync(officeCode, result.Outbox, cancellationToken);
+        return result.Period is not null;
+    }
+
+    public async Task<RequestRow> RateAsync(RequestKey key, string tokenHash, int score, string? comment, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var period = JalaliPeriod.Containing(now).ToString();
+        var row = await Committer(key.OfficeCode).SubmitAsync(new RateUnit(key, tokenHash, score, comment, now, period), cancellationToken);
+        stats.MarkDirty(key.OfficeCode, period);
+        return row;
+    }
+
+    /// <summary>Open requests of an office whose dueAt has passed and that are not yet marked breached.</summary>
+    public Task<List<DueRow>> OverdueAsync(string officeCode, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Table.ListAsync<DueRow>(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {officeCode} and RowKey ge {"d_"} and RowKey lt {RequestIds.DueUpperBound(now)}"), cancellationToken);
+
+    /// <summary>The office's bookkeeping rows: counter, deltas, sealed deltas, unsent outbox rows.</summary>
+    public Task<List<TableEntity>> BookkeepingRowsAsync(string officeCode, CancellationToken cancellationToken) =>
+        Table.ListAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {officeCode} and RowKey ge {"~"}"), cancellationToken);
+
+    // ---- units -------------------------------------------------------------------------------------
+
+    private static RowRef Ledger => RowRef.For<LedgerRow>(RequestIds.LedgerRowKey, pinned: true);
+    private static RowRef Delta(string period) => RowRef.For<DeltaRow>(RequestIds.DeltaRowKey(period), pinned: true);
+
+    private static DeltaRow DeltaOf(WorkingSet ws, RequestRow row, string period)
+    {
+        var delta = ws.Get<DeltaRow>(RequestIds.DeltaRowKey(period))
+            ?? new DeltaRow { PartitionKey = row.OfficeCode, RowKey = RequestIds.DeltaRowKey(period), Period = period };
+        (delta.Province, delta.CountyCode) = (row.Province, row.CountyCode);
+        return delta;
+    }
+
+    private static LedgerRow LedgerOf(WorkingSet ws, RequestRow row)
+    {
+        var ledger = ws.Get<LedgerRow>(RequestIds.LedgerRowKey) ?? new LedgerRow { PartitionKey = row.OfficeCode };
+        (ledger.Province, ledger.CountyCode) = (row.Province, row.CountyCode);
+        return ledger;
+    }
+
+    private sealed class CreateUnit(RequestDraft d, string period, bool mayExist) : Unit<bool>
+    {
+        private readonly string _suffix = RequestIds.TryParse(d.RequestId, out var key) ? key.Suffix : throw new ArgumentException("Bad request id.");
+
+        public override IEnumerable<RowRef> Rows =>
+        [
+            RowRef.For<RequestRow>(RequestIds.RequestRowKey(_suffix), mayExist ? RowLoad.Read : RowLoad.AssumeAbsent),
+            RowRef.For<DueRow>(RequestIds.DueRowKey(d.DueAt, _suffix), mayExist ? RowLoad.Read : RowLoad.AssumeAbsent),
+            Ledger,
+            Delta(period),
+        ];
+
+        public override bool Decide(WorkingSet ws)
+        {
+            var rk = RequestIds.RequestRowKey(_suffix);
+            if (ws.Exists(rk)) return false;
+            var row = new RequestRow
+            {
+                PartitionKey = d.OfficeCode, RowKey = rk, CountyCode = d.CountyCode, RequestId = d.RequestId, AgencyId = d.AgencyId,
+                ContractId = d.ContractId, ServiceCode = d.ServiceCode, ServiceName = d.ServiceName, SlaHours = d.SlaHours, ExternalRef = d.ExternalRef,
+                Province = d.Province, Status = RequestStatus.Submitted, DueIndexed = true, CreatedAt = d.CreatedAt,
+                DueAt = d.DueAt, NationalId = d.NationalId, Mobile = d.Mobile, Email = d.Email,
+            };
+            row.Append(new StatusChange(RequestStatus.Submitted, d.CreatedAt, "agency", d.AgencyId, null, d.CreatedAt));
+            ws.Put(row);
+            ws.Put(new DueRow { PartitionKey = d.OfficeCode, RowKey = RequestIds.DueRowKey(d.DueAt, _suffix), RequestRowKey = rk });
+            var ledger = LedgerOf(ws, row);
+            ledger.Open++;
+            ws.Put(ledger);
+            var delta = DeltaOf(ws, row, period);
+            delta.Received++;
+            ws.Put(delta);
+            return true;
+        }
+    }
+
+    /// <summary>An office event as validated by the handler (time resolved, token generated).</summary>
+    public sealed record EventChange(RequestEventType Type, DateTimeOffset At, string? Note, Caller By, DateTimeOffset Now, WorkingCalendar Calendar,
+        bool Callback, string? RatingToken, string RatingLink, string? OfficeName);
+
+    public sealed record EventResult(RequestRow Row, string[] Periods, IReadOnlyList<OutboxRow> Outbox);
+
+    private sealed class EventUnit(RequestRow known, EventChange c) : Unit<EventResult>
+    {
+        private readonly string _atPeriod = JalaliPeriod.Containing(c.At).ToString();
+        private readonly string _duePeriod = JalaliPeriod.Containing(known.DueAt).ToString();
+        private string What => Transitions.StatusAfter(c.Type);
+
+        public override IEnumerable<RowRef> Rows =>
+        [
+            RowRef.For<RequestRow>(known.RowKey),
+            RowRef.For<DueRow>(RequestIds.DueRowKey(known.DueAt, known.Suffix), RowLoad.AssumePresent),
+            Ledger,
+            Delta(_atPeriod),
+            Delta(_duePeriod),
+            RowRef.For<OutboxRow>(RequestIds.OutboxRowKey(known.Suffix, What, OutboxKinds.Callback), RowLoad.AssumeAbsent),
+            RowRef.For<OutboxRow>(RequestIds.OutboxRowKey(known.Suffix, What, OutboxKinds.Notification), RowLoad.AssumeAbsent),
+        ];
+
+        public override EventResult Decide(WorkingSet ws)
+        {
+            var row = ws.Get<RequestRow>(known.RowKey) ?? throw Problem.NotFound("request");
+            if (!Transitions.IsAllowed(row.Status, c.Type))
+                throw Problem.Conflict($"A {row.Status} request cannot be {What}.");
+            var last = row.History()[^1].At;
+            if (c.At < last) throw Problem.Field("at", $"The event cannot be earlier than the previous one ({last:O}).");
+
+            var outboxRows = new List<OutboxRow>();
+            var periods = new HashSet<string>();
+            row.Status = Transitions.StatusAfter(c.Type);
+            var seq = row.Append(new StatusChange(What, c.At, RoleName(c.By.Role), c.By.Subject, c.Note, c.Now));
+
+            if (!RequestStatus.IsOpen(row.Status))
+            {
+                row.ClosedAt = c.At;
+                var ledger = LedgerOf(ws, row);
+                ledger.Open = Math.Max(0, ledger.Open - 1);
+                ws.Put(ledger);
+                if (row.DueIndexed)
+                {
+                    ws.Delete(RequestIds.DueRowKey(row.DueAt, row.Suffix));
+                    row.DueIndexed = false;
+                }
+
+                // Closing after dueAt counts as a breach, once (the sweep may have counted it already).
+                if (!row.Breached && c.At > row.DueAt)
+                {
+                    row.Breached = true;
+                    var late = DeltaOf(ws, row, _duePeriod);
+                    late.Breached++;
+                    ws.Put(late);
+                    periods.Add(_duePeriod);
+                }
+
+                var delta = DeltaOf(ws, row, _atPeriod);
+                if (row.Status == RequestStatus.Completed)
+                {
+                    delta.Completed++;
+                    if (!row.Breached) delta.CompletedWithinSla++;
+                    delta.TurnaroundHistogram = Histogram.Add(delta.TurnaroundHistogram, WorkingTime.HoursBetween(c.Calendar, row.CreatedAt, c.At));
+                    if (c.RatingToken is not null)
+                    {
+                        row.RatingTokenHash = RatingTokens.Hash(c.RatingToken);
+                        if (row.Email is not null || row.Mobile is not null)
+                            outboxRows.Add(Notification(row, c));
+                    }
+                }
+                else
+                {
+                    delta.Rejected++;
+                }
+                ws.Put(delta);
+                periods.Add(_atPeriod);
+            }
+
+            if (c.Callback) outboxRows.Add(Callback(row, seq, What));
+            foreach (var o in outboxRows) ws.Put(o);
+            ws.Put(row);
+            return new EventResult((RequestRow)row.Copy(), [.. periods], outboxRows);
+        }
+
+        private static OutboxRow Notification(RequestRow row, EventChange c)
+        {
+            var data = new Dictionary<string, string>
+            {
+                ["requestId"] = row.RequestId,
+                ["externalRef"] = row.ExternalRef,
+                ["officeCode"] = row.OfficeCode,
+                ["officeName"] = c.OfficeName ?? row.OfficeCode,
+                ["serviceName"] = row.ServiceName,
+                ["completedAt"] = c.At.ToString("O"),
+                ["completedOnFa"] = JalaliDate.Format(Tehran.DateOf(c.At)),
+                ["ratingToken"] = c.RatingToken!,
+                ["ratingLink"] = RatingTokens.Link(c.RatingLink, c.RatingToken!),
+            };
+            var n = new NotificationRequest($"request-completed:{row.RequestId}", NotificationKinds.RequestCompleted, row.Province,
+                row.Email, row.Mobile, null, data);
+            return new OutboxRow
+            {
+                PartitionKey = row.OfficeCode, RowKey = RequestIds.OutboxRowKey(row.Suffix, RequestStatus.Completed, OutboxKinds.Notification),
+                Kind = OutboxKinds.Notification, PayloadJson = JsonSerializer.Serialize(n, Json.Stored),
+            };
+        }
+    }
+
+    internal static OutboxRow Callback(RequestRow row, int seq, string what) => new()
+    {
+        PartitionKey = row.OfficeCode, RowKey = RequestIds.OutboxRowKey(row.Suffix, what, OutboxKinds.Callback),
+        Kind = OutboxKinds.Callback, PayloadJson = JsonSerializer.Serialize(new CallbackMessage(row.RequestId, seq), Json.Stored),
+    };
+
+    internal static string RoleName(Role role) => role.ToString().ToLowerInvariant();
+
+    public sealed record BreachResult(string? Period, IReadOnlyList<OutboxRow> Outbox);
+
+    private sealed class BreachUnit(DueRow due, DateTimeOffset now) : Unit<BreachResult>
+    {
+        // d_{ticks:D19}_{suffix}: dueAt (so its period) and the request are known before reading it.
+        private readonly DateTimeOffset _dueAt = new(long.Parse(due.RowKey.AsSpan(2, 19), System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero);
+        private readonly string _suffix = due.RowKey[^RequestIds.SuffixLength..];
+
+        public override IEnumerable<RowRef> Rows =>
+        [
+            RowRef.For<RequestRow>(due.RequestRowKey),
+            RowRef.For<DueRow>(due.RowKey, RowLoad.AssumePresent),
+            Delta(JalaliPeriod.Containing(_dueAt).ToString()),
+            RowRef.For<OutboxRow>(RequestIds.OutboxRowKey(_suffix, "breached", OutboxKinds.Callback), RowLoad.AssumeAbsent),
+        ];
+
+        public override BreachResult Decide(WorkingSet ws)
+        {
+            var row = ws.Get<RequestRow>(due.RequestRowKey);
+            if (row is null)
+            {
+                ws.Delete(due.RowKey); // left behind by a request that no longer exists
+                return new BreachResult(null, []);
+            }
+            if (row.DueAt >= now) return new BreachResult(null, []); // not overdue yet
+            ws.Delete(due.RowKey);
+            row.DueIndexed = false;
+            if (!RequestStatus.IsOpen(row.Status) || row.Breached)
+            {
+                ws.Put(row);
+                return new BreachResult(null, []);
+            }
+            row.Breached = true;
+            var seq = row.Append(new StatusChange("breached", row.DueAt, "system", null, null, now));
+            var period = JalaliPeriod.Containing(row.DueAt).ToString();
+            var delta = DeltaOf(ws, row, period);
+            delta.Breached++;
+            ws.Put(delta);
+            ws.Put(row);
+            // Always queued: the sender checks the agency's webhook when it runs (the sweep does not read agencies).
+            var callback = Callback(row, seq, "breached");
+            ws.Put(callback);
+            return new BreachResult(period, [callback]);
+        }
+    }
+
+    private sealed class RateUnit(RequestKey key, string tokenHash, int score, string? comment, DateTimeOffset now, string period) : Unit<RequestRow>
+    {
+        public override IEnumerable<RowRef> Rows => [RowRef.For<RequestRow>(key.RowKey), Delta(period)];
+
+        public override RequestRow Decide(WorkingSet ws)
+        {
+            var row = ws.Get<RequestRow>(key.RowKey);
+            if (row?.RatingTokenHash is null
+                || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(row.RatingTokenHash), Encoding.ASCII.GetBytes(tokenHash)))
+                throw Problem.NotFound("rating token");
+            if (row.RatedAt is not null) throw Problem.Conflict("This rating token was already used.");
+            (row.RatingScore, row.RatingComment, row.RatedAt) = (score, comment, now);
+            ws.Put(row);
+            var delta = DeltaOf(ws, row, period);
+            delta.RatingCount++;
+            delta.RatingSum += score;
+            ws.Put(delta);
+            return (RequestRow)row.Copy();
+        }
+    }
+}
+
+/// <summary>The one-time rating token: "{requestId}.{secret}"; only SHA-256 of the whole token is stored.</summary>
+public static class RatingTokens
+{
+    public static string New(string requestId) =>
+        requestId + "." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    public static bool TryParse(string token, out RequestKey key)
+    {
+        key = default;
+        var dot = token.IndexOf('.');
+        return dot > 0 && token.Length - dot - 1 == 43 && RequestIds.TryParse(token[..dot], out key)
+               && token[(dot + 1)..].All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+    }
+
+    public static string Link(string linkBase, string token) =>
+        linkBase + (linkBase.Contains('?') ? "&" : "?") + "token=" + Uri.EscapeDataString(token);
+}

@@ -1,0 +1,269 @@
+using System.Globalization;
+using System.Runtime.Serialization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Azure;
+using Pishkhan.Http;
+
+namespace Pishkhan.Requests;
+
+// Requests table, PK = officeCode: each office's partition is a small aggregate store, so a status change,
+// the office's open-work counter, the request's SLA index row, the statistics delta and the outgoing
+// messages of one change are ONE entity-group transaction (see README "Storage"). Row kinds by key prefix:
+//   r_{suffix}                     the request (authoritative)           RequestRow
+//   d_{dueTicks:D19}_{suffix}      open and not yet breached, by dueAt   DueRow
+//   ~office                        the office's open-work counter        LedgerRow
+//   ~delta_{period}                counts not yet in OfficeStats         DeltaRow
+//   ~sealed_{period}_{guid}        a delta being applied to OfficeStats  DeltaRow
+//   ~outbox_{suffix}_{what}-{kind} a notification / callback to send     OutboxRow
+// '~' sorts after every letter, so "RowKey ge '~'" reads only the bookkeeping rows.
+
+public static class RequestStatus
+{
+    public const string Submitted = "submitted";
+    public const string Accepted = "accepted";
+    public const string Completed = "completed";
+    public const string Rejected = "rejected";
+    public static readonly string[] All = [Submitted, Accepted, Completed, Rejected];
+
+    public static bool IsOpen(string status) => status is Submitted or Accepted;
+}
+
+/// <summary>Request ids are "{officeCode}_{suffix}": the partition and row are found from the id alone.</summary>
+public static class RequestIds
+{
+    private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz"; // ascending in ASCII, so ids sort like their numbers
+    private const long MaxMillis = 1L << 50;                               // year ~37,600
+    public const int SuffixLength = 16;
+
+    /// <summary>Newest first inside an office's partition: 10 characters of inverted milliseconds, then 6 random.</summary>
+    public static string NewSuffix(DateTimeOffset now)
+    {
+        var inverted = MaxMillis - 1 - now.ToUnixTimeMilliseconds();
+        Span<char> s = stackalloc char[SuffixLength];
+        for (var i = 9; i >= 0; i--) { s[i] = Alphabet[(int)(inverted & 31)]; inverted >>= 5; }
+        Span<byte> random = stackalloc byte[6];
+        RandomNumberGenerator.Fill(random);
+        for (var i = 0; i < 6; i++) s[10 + i] = Alphabet[random[i] & 31];
+        return new string(s);
+    }
+
+    public static string Id(string officeCode, string suffix) => $"{officeCode}_{suffix}";
+
+    public static bool TryParse(string? id, out RequestKey key)
+    {
+        key = default;
+        if (id is null || id.Length > 60) return false;
+        var parts = id.Split('_');
+        if (parts.Length != 2 || parts[1].Length != SuffixLength || !parts[1].All(c => Alphabet.Contains(c))) return false;
+        if (!Text.Codes.TryNormalize(parts[0], out var office) || office != parts[0]) return false;
+        key = new RequestKey(office, parts[1]);
+        return true;
+    }
+
+    public static string RequestRowKey(string suffix) => "r_" + suffix;
+    public const string RequestPrefix = "r_";
+    public const string RequestPrefixEnd = "r`";   // '`' follows '_'
+    public static string DueRowKey(DateTimeOffset dueAt, string suffix) => $"d_{dueAt.UtcTicks:D19}_{suffix}";
+    /// <summary>Due rows strictly before <paramref name="now"/> sort below this key.</summary>
+    public static string DueUpperBound(DateTimeOffset now) => $"d_{now.UtcTicks:D19}";
+    public const string LedgerRowKey = "~office";
+    public static string DeltaRowKey(string period) => "~delta_" + period;
+    public static string SealedRowKey(string period) => $"~sealed_{period}_{Guid.NewGuid():N}";
+    public static string OutboxRowKey(string suffix, string what, string kind) => $"~outbox_{suffix}_{what}-{kind}";
+    public const string SealedPrefix = "~sealed_";
+    public const string DeltaPrefix = "~delta_";
+    public const string OutboxPrefix = "~outbox_";
+}
+
+/// <summary>Where a request lives: partition (office) and row.</summary>
+public readonly record struct RequestKey(string OfficeCode, string Suffix)
+{
+    public string RowKey => RequestIds.RequestRowKey(Suffix);
+    public string Id => RequestIds.Id(OfficeCode, Suffix);
+}
+
+/// <summary>One entry of the immutable status history: what happened, when, and who did it.</summary>
+public sealed record StatusChange(string What, DateTimeOffset At, string ByRole, string? BySubject, string? Note, DateTimeOffset RecordedAt);
+
+public sealed class RequestRow : IRow
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    [IgnoreDataMember] public string OfficeCode => PartitionKey;
+    public string CountyCode { get; set; } = "";
+    public string RequestId { get; set; } = "";
+    public string AgencyId { get; set; } = "";
+    public string ContractId { get; set; } = "";
+    public string ServiceCode { get; set; } = "";
+    public string ServiceName { get; set; } = "";
+    public int SlaHours { get; set; }
+    public string ExternalRef { get; set; } = "";
+    public string Province { get; set; } = "";
+    public string Status { get; set; } = RequestStatus.Submitted;
+    public bool Breached { get; set; }
+    /// <summary>True while the d_ row exists (open and not yet marked breached).</summary>
+    public bool DueIndexed { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset DueAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public string? NationalId { get; set; }
+    public string? Mobile { get; set; }
+    public string? Email { get; set; }
+    public string HistoryJson { get; set; } = "[]";
+    public string? RatingTokenHash { get; set; }
+    public int? RatingScore { get; set; }
+    public string? RatingComment { get; set; }
+    public DateTimeOffset? RatedAt { get; set; }
+
+    [IgnoreDataMember] public string Suffix => RowKey[^RequestIds.SuffixLength..];
+    [IgnoreDataMember] public RequestKey Key => new(OfficeCode, Suffix);
+
+    public IReadOnlyList<StatusChange> History() => JsonSerializer.Deserialize<List<StatusChange>>(HistoryJson, Json.Stored)!;
+
+    /// <summary>Appends to the history (never rewrites it); returns the new entry's index.</summary>
+    public int Append(StatusChange change)
+    {
+        var history = JsonSerializer.Deserialize<List<StatusChange>>(HistoryJson, Json.Stored)!;
+        history.Add(change);
+        HistoryJson = JsonSerializer.Serialize(history, Json.Stored);
+        return history.Count - 1;
+    }
+
+    public IRow Copy() => (IRow)MemberwiseClone();
+}
+
+public sealed class DueRow : IRow
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string RequestRowKey { get; set; } = "";
+    public IRow Copy() => (IRow)MemberwiseClone();
+}
+
+/// <summary>The office's open work (submitted + accepted requests), read by routing without scanning requests.</summary>
+public sealed class LedgerRow : IRow
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = RequestIds.LedgerRowKey;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public int Open { get; set; }
+    public string Province { get; set; } = "";
+    public string CountyCode { get; set; } = "";
+    public IRow Copy() => (IRow)MemberwiseClone();
+}
+
+/// <summary>Counts for OfficeStats that happened in one Jalali period and are not yet applied there.</summary>
+public sealed class DeltaRow : IRow
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string Province { get; set; } = "";
+    public string CountyCode { get; set; } = "";
+    public string Period { get; set; } = "";
+    public long Received { get; set; }
+    public long Completed { get; set; }
+    public long Rejected { get; set; }
+    public long CompletedWithinSla { get; set; }
+    public long Breached { get; set; }
+    public long RatingCount { get; set; }
+    public long RatingSum { get; set; }
+    public string TurnaroundHistogram { get; set; } = "";
+
+    [IgnoreDataMember]
+    public bool IsEmpty => Received == 0 && Completed == 0 && Rejected == 0 && CompletedWithinSla == 0 && Breached == 0 && RatingCount == 0 && RatingSum == 0;
+
+    public IRow Copy() => (IRow)MemberwiseClone();
+
+    public void ApplyTo(Stats.OfficeStatsEntity s)
+    {
+        s.RequestsReceived += Received;
+        s.RequestsCompleted += Completed;
+        s.RequestsRejected += Rejected;
+        s.CompletedWithinSla += CompletedWithinSla;
+        s.SlaBreached += Breached;
+        s.RatingCount += RatingCount;
+        s.RatingSum += RatingSum;
+        if (!string.IsNullOrEmpty(TurnaroundHistogram))
+            s.TurnaroundHistogram = Stats.Histogram.Format(Stats.Histogram.Merge([s.TurnaroundHistogram, TurnaroundHistogram]));
+    }
+}
+
+public static class OutboxKinds
+{
+    public const string Notification = "notification";
+    public const string Callback = "callback";
+}
+
+/// <summary>A message to send once the change that caused it is committed (transactional outbox).</summary>
+public sealed class OutboxRow : IRow
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string Kind { get; set; } = "";
+    public string PayloadJson { get; set; } = "{}";
+    public IRow Copy() => (IRow)MemberwiseClone();
+}
+
+// RequestKeys table, PK = "{agencyId}~{first hex digit of the key hash}" (16 shards): the idempotency claims
+// and the agency's own index, written together. Sharded because one ever-growing partition per agency
+// makes every insert slower (Azurite scans a partition on insert) and caps a busy agency at one
+// partition's throughput in Azure; the agency's list merges the 16 shards by row key.
+//   k_{sha256(Idempotency-Key)}            the claim: body hash, the request as first accepted   ClaimRow
+//   t_{invertedTicks:D19}_{requestId}      newest-first list of the agency's requests          AgencyIndexRow
+
+public sealed class ClaimRow : IRow
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string BodyHash { get; set; } = "";
+    public string RequestId { get; set; } = "";
+    public string OfficeCode { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset DueAt { get; set; }
+    /// <summary>The request as accepted (RequestDraft JSON): a retry completes an intake interrupted after the claim.</summary>
+    public string DraftJson { get; set; } = "{}";
+    public IRow Copy() => (IRow)MemberwiseClone();
+
+    public static string KeyFor(string idempotencyKey) =>
+        "k_" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(idempotencyKey)));
+
+    /// <summary>The partition of a claim: the agency and the first hex digit of the key's hash.</summary>
+    public static string PartitionFor(string agencyId, string claimKey) => $"{agencyId}~{claimKey[2]}";
+
+    public static IEnumerable<string> AllPartitions(string agencyId) => "0123456789abcdef".Select(c => $"{agencyId}~{c}");
+}
+
+public sealed class AgencyIndexRow : IRow
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string RequestId { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public IRow Copy() => (IRow)MemberwiseClone();
+
+    /// <summary>Newest first, and equally in every shard, so the agency's list merges shards by row key.</summary>
+    public static string KeyFor(DateTimeOffset createdAt, string requestId) =>
+        string.Create(CultureInfo.InvariantCulture, $"t_{DateTimeOffset.MaxValue.UtcTicks - createdAt.UtcTicks:D19}_{requestId}");
+    public const string Prefix = "t_";
+    public const string PrefixEnd = "t`";
+}
+
+/// <summary>Everything needed to write the request row; kept in the claim so a retry can finish the intake.</summary>
+public sealed record RequestDraft(string RequestId, string AgencyId, string ContractId, string ServiceCode, string ServiceName, int SlaHours,
+    string ExternalRef, string Province, string CountyCode, string OfficeCode, DateTimeOffset CreatedAt, DateTimeOffset DueAt,
+    string? NationalId, string? Mobile, string? Email, string CreatedByKeyId);

@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Pishkhan.Calendar;
+using Pishkhan.Requests;
+using Pishkhan.Stats;
+
+namespace Pishkhan.Bench;
+
+/// <summary>
+/// ./bench.sh intake [--n 20000] [--concurrency 16]: N POST /api/requests through the local host (agency
+/// key, a fresh Idempotency-Key each, routed by county over 4 counties × 5 offices) against an in-memory
+/// Azurite, and in the same run the floor: N raw single-entity inserts (an entity shaped like a request
+/// row) with Azure.Data.Tables at the same concurrency against the same Azurite. Prints both, a check
+/// that every request was counted exactly once, and last "ratio=intake/floor" (throughput).
+/// </summary>
+public sealed class IntakeBench : IBenchmark
+{
+    public string Name => "intake";
+
+    private const string Province = "lorestan";
+    private const int Counties = 4;
+    private const int OfficesPerCounty = 5;
+
+    public async Task<int> RunAsync(BenchOptions options)
+    {
+        var n = options.Int("n", 20_000);
+        var concurrency = options.Int("concurrency", 16);
+        var warmup = Math.Min(1000, Math.Max(100, n / 20));
+        await using var env = await BenchEnvironment.StartAsync();
+        var agencyKey = await SeedAsync(env.Http);
+        using var agency = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = env.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        agency.DefaultRequestHeaders.Add("X-Api-Key", agencyKey);
+
+        var floorTable = new TableServiceClient(env.Azurite.ConnectionString).GetTableClient("FloorInserts");
+        await floorTable.CreateIfNotExistsAsync();
+
+        Console.WriteLine($"intake benchmark: n={n} concurrency={concurrency} warmup={warmup} (Azurite in memory, {Environment.ProcessorCount} cores)");
+        // Warm both paths (JIT, connection pools, Azurite collections), then measure the floor first: the
+        // intake then runs on an Azurite already holding the floor's entities, which only makes it harder.
+        await new Measurement("warmup floor").RunAsync(warmup, concurrency, i => InsertFloorAsync(floorTable, "w" + i));
+        await new Measurement("warmup intake").RunAsync(warmup, concurrency, i => PostAsync(agency, "w" + i));
+
+        var cpu = new CpuMeter(env.Azurite.TablePort);
+
+        var floor = new Measurement("floor (raw inserts)");
+        cpu.Start();
+        await floor.RunAsync(n, concurrency, i => InsertFloorAsync(floorTable, "m" + i));
+        Console.WriteLine(floor + cpu.Stop(n));
+
+        var intake = new Measurement("intake (POST /api/requests)");
+        cpu.Start();
+        await intake.RunAsync(n, concurrency, i => PostAsync(agency, "m" + i));
+        Console.WriteLine(intake + cpu.Stop(n));
+
+        await CheckAsync(env, n + warmup);
+        Console.WriteLine($"peak working set {BenchEnvironment.PeakWorkingSetMb()} MB");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio={intake.Throughput / floor.Throughput:F2}"));
+        return intake.Errors == 0 && floor.Errors == 0 ? 0 : 1;
+    }
+
+    private static async Task<string> SeedAsync(HttpClient admin)
+    {
+        var counties = Enumerable.Range(1, Counties).Select(c => $"bc{c}").ToList();
+        foreach (var county in counties)
+        {
+            await PutAsync(admin, $"/api/counties/{county}", new { name = "شهرستان " + county, province = Province });
+            for (var o = 1; o <= OfficesPerCounty; o++)
+                await PutAsync(admin, $"/api/offices/{county}-o{o}", new { name = $"دفتر {o}", countyCode = county, openingHours = new { regular = "07:30-14:30" } });
+        }
+        await PutAsync(admin, "/api/agencies/bench-post", new { name = "اداره پست", province = Province });
+        await PutAsync(admin, "/api/contracts/bench-k1", new
+        {
+            agencyId = "bench-post",
+            services = new[] { new { serviceCode = "parcel", name = "مرسوله", slaHours = 16, fee = 150000 }, new { serviceCode = "bill", name = "قبض", slaHours = 8, fee = 20000 } },
+            countyCodes = counties, validFrom = "2020-01-01", validTo = "2099-12-31",
+        });
+        var key = await admin.PostAsJsonAsync("/api/keys", new { role = "agency", scope = "bench-post" });
+        key.EnsureSuccessStatusCode();
+        return JsonNode.Parse(await key.Content.ReadAsStringAsync())!["key"]!.GetValue<string>();
+    }
+
+    private static async Task PutAsync(HttpClient admin, string path, object body)
+    {
+        var response = await admin.PutAsJsonAsync(path, body);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"PUT {path} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static int _reported;
+
+    private static async Task<bool> PostAsync(HttpClient agency, string tag)
+    {
+        var i = int.Parse(tag.AsSpan(1), CultureInfo.InvariantCulture);
+        var body = $$$"""{"contractId":"bench-k1","serviceCode":"{{{(i % 3 == 0 ? "bill" : "parcel")}}}","countyCode":"bc{{{i % Counties + 1}}}","externalRef":"ext-{{{tag}}}","citizen":{"nationalId":"0013542419","mobile":"0912{{{i % 10_000_000:D7}}}","email":"c{{{i}}}@example.ir"}}""";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/requests") { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("Idempotency-Key", "bench-" + tag);
+        using var response = await agency.SendAsync(request);
+        if (response.StatusCode == HttpStatusCode.Created) return true;
+        if (Interlocked.Increment(ref _reported) <= 5) Console.Error.WriteLine($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return false;
+    }
+
+    private static async Task<bool> InsertFloorAsync(TableClient table, string tag)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var entity = new TableEntity($"bc{tag.GetHashCode() & 3}-o{(tag.GetHashCode() >> 2 & 3) + 1}", "r_" + tag + Guid.NewGuid().ToString("N")[..8])
+        {
+            ["RequestId"] = tag, ["AgencyId"] = "bench-post", ["ContractId"] = "bench-k1", ["ServiceCode"] = "parcel", ["ServiceName"] = "مرسوله",
+            ["SlaHours"] = 16, ["ExternalRef"] = "ext-" + tag, ["Province"] = Province, ["CountyCode"] = "bc1", ["Status"] = "submitted",
+            ["CreatedAt"] = now, ["DueAt"] = now.AddHours(16), ["NationalId"] = "0013542419", ["Mobile"] = "09121234567", ["Email"] = "c@example.ir",
+            ["HistoryJson"] = """[{"what":"submitted","at":"2026-11-24T10:00:00+00:00","byRole":"agency","bySubject":"bench-post","note":null}]""",
+        };
+        await table.AddEntityAsync(entity);
+        return true;
+    }
+
+    /// <summary>Every accepted request counted exactly once: OfficeStats received and the open-work counters sum to the 201s.</summary>
+    private static async Task CheckAsync(BenchEnvironment env, int expected)
+    {
+        var stats = env.App.Services.GetRequiredService<RequestStats>();
+        var router = env.App.Services.GetRequiredService<OfficeRouter>();
+        var offices = Enumerable.Range(1, Counties).SelectMany(c => Enumerable.Range(1, OfficesPerCounty).Select(o => $"bc{c}-o{o}")).ToList();
+        foreach (var office in offices) await stats.FlushNowAsync(office);
+        var period = JalaliPeriod.Containing(DateTimeOffset.UtcNow).ToString();
+        var rows = await env.App.Services.GetRequiredService<OfficeStatsStore>().ListAsync(period, Province);
+        var received = rows.Sum(r => r.RequestsReceived);
+        var open = 0;
+        foreach (var office in offices) open += await router.OpenWorkAsync(office, default);
+        var perOffice = string.Join(' ', rows.OrderBy(r => r.OfficeCode).Select(r => r.RequestsReceived));
+        Console.WriteLine($"check: 201s={expected} OfficeStats.received={received} open-work={open} {(received == expected && open == expected ? "OK" : "MISMATCH")}");
+        Console.WriteLine($"per office received: {perOffice}");
+    }
+
+    /// <summary>CPU time per operation of Azurite (node) and of this process (client + local host), from /proc: independent of other load on the machine.</summary>
+    internal sealed class CpuMeter(int tablePort)
+    {
+        private readonly int? _azuritePid = FindAzurite(tablePort);
+        private (double Node, double Self) _start;
+
+        public void Start() => _start = (Ticks(_azuritePid), Ticks(Environment.ProcessId));
+
+        public string Stop(int operations)
+        {
+            var node = (Ticks(_azuritePid) - _start.Node) * 10.0 / operations;   // clock ticks are 10 ms
+            var self = (Ticks(Environment.ProcessId) - _start.Self) * 10.0 / operations;
+            return string.Create(CultureInfo.InvariantCulture, $"  cpu/op: azurite={node:F2} ms dotnet={self:F2} ms");
+        }
+
+        private static double Ticks(int? pid)
+        {
+            if (pid is null || !File.Exists($"/proc/{pid}/stat")) return double.NaN;
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+
+        private static int? FindAzurite(int port)
+        {
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+                try
+                {
+                    var cmd = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                    if (cmd.Contains("azurite", StringComparison.Ordinal) && cmd.Contains($"--tablePort {port} ", StringComparison.Ordinal)) return pid;
+                }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+            return null;
+        }
+    }
+}
