@@ -36,8 +36,10 @@ public sealed record MatrixCaller(string Name, Role? Role, Scope? Scope)
 /// <param name="ScopedToCaller">A caller outside <paramref name="Target"/> may get 2xx, but only with data of its own scope.</param>
 /// <param name="Query">Query string pointing at the target (list routes).</param>
 /// <param name="ForeignCheck">For a 2xx to a caller outside the target: returns why the answer is wrong, or null.</param>
+/// <param name="NamedInBody">The target is named in the body: a caller outside it may also get the 400 field error an unknown reference gets
+/// ("no such contract of your agency"), which tells it no more than a 404.</param>
 public sealed record RouteSpec(Func<MatrixWorld, Scope?> Target, bool ScopedToCaller = false, string? Query = null,
-    Func<JsonNode?, string?>? ForeignCheck = null);
+    Func<JsonNode?, string?>? ForeignCheck = null, bool NamedInBody = false);
 
 public enum Expectation
 {
@@ -73,6 +75,8 @@ public static partial class AuthorizationMatrix
     public static readonly Scope CountyA1 = new(ProvinceA, "ma-c1");
     public static readonly Scope OfficeA1 = new(ProvinceA, "ma-c1", "ma-o1");
     public static readonly Scope AgencyA = new(ProvinceA, Agency: "ma-post");
+    /// <summary>A service request: the sending agency's and the handling office's (and its county's).</summary>
+    public static readonly Scope RequestA = new(ProvinceA, "ma-c1", "ma-o1", "ma-post");
 
     public static readonly IReadOnlyList<MatrixCaller> Callers =
     [
@@ -109,11 +113,11 @@ public static partial class AuthorizationMatrix
             ["decisionId"] = (w, _) => w.DecisionId,
             ["trackingCode"] = (w, b) => w.ComplaintFor(b.Function),
             ["version"] = (_, b) => b.Method == "GET" ? "current" : "2",
+            ["requestId"] = (w, _) => w.RequestId,
             ["id"] = (w, b) => b.Route.Split('/')[0] switch
             {
                 "inspections" => w.InspectionId,
                 "sanctions" => w.SanctionId,
-                "requests" => w.RequestId ?? throw new InvalidOperationException("The world has no service request (requests capability missing?)."),
                 var other => throw new InvalidOperationException($"The matrix does not know what {{id}} of '{other}/…' is: add it to AuthorizationMatrix.Parameters."),
             },
         };
@@ -188,6 +192,13 @@ public static partial class AuthorizationMatrix
         [FunctionNames.GetSanctionPolicy] = new(_ => A, Query: "province=" + ProvinceA),
         [FunctionNames.PutSanctionPolicy] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
         [FunctionNames.SendDigests] = new(_ => A),
+        [FunctionNames.RotateWebhookSecret] = new(_ => A),
+        [FunctionNames.PostRequest] = new(_ => AgencyA, NamedInBody: true),
+        [FunctionNames.GetRequest] = new(_ => RequestA),
+        // An agency or office key lists its own requests whatever the query says (an office naming another office is 403).
+        [FunctionNames.ListRequests] = new(_ => RequestA, ScopedToCaller: true, Query: "officeCode=ma-o1"),
+        [FunctionNames.PostRequestEvent] = new(_ => RequestA),
+        [FunctionNames.PostRating] = new(_ => null),
         // A forged token: the routes are public, the signature is what protects a member's setting.
         [FunctionNames.GetUnsubscribe] = new(_ => null, Query: $"t={ProvinceA}.m-chair.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
         [FunctionNames.PostUnsubscribe] = new(_ => null, Query: $"t={ProvinceA}.m-chair.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
@@ -209,7 +220,7 @@ public static partial class AuthorizationMatrix
     /// <summary>The OpenAPI examples use the docs' sample province; these rewrite them to the seeded one.</summary>
     private static readonly (string From, string To)[] ExampleRewrites =
     [
-        ("lorestan-post", "ma-post"), ("kh-0012", "ma-o1"), ("khorramabad", "ma-c1"), ("borujerd", "ma-c2"),
+        ("lr-post-1405", "ma-k1"), ("lorestan-post", "ma-post"), ("kh-0012", "ma-o1"), ("khorramabad", "ma-c1"), ("borujerd", "ma-c2"),
     ];
 
     /// <summary>Per-route edits after the rewrite, where an example's date would be refused today (a future meeting).</summary>

@@ -14,8 +14,18 @@ namespace Pishkhan.Tests.Reliability;
 /// </summary>
 public sealed class MatrixWorld
 {
-    /// <summary>Personal data of the seeded complainants: must never appear outside the complaint case view.</summary>
-    public static readonly string[] PersonalData = ["شاکی‌نشانگر", "09127654321", "pii-marker@example.ir", "0499370899"];
+    private static readonly string[] ComplainantData = ["شاکی‌نشانگر", "09127654321", "pii-marker@example.ir", "0499370899"];
+    private static readonly string[] CitizenData = ["09351112233", "req-pii@example.ir", "0084575948"];
+    /// <summary>The ilam request's citizen: its own agency sees it in full, so it is not among the markers above.</summary>
+    private static readonly string[] OtherCitizenData = ["09131112233", "other-citizen@example.ir", "0013542419"];
+
+    /// <summary>Personal data of the seeded complainants and citizens, with who may see it in full (static fields initialise in order: keep these below the arrays).</summary>
+    public static readonly (string Value, Func<string, MatrixCaller, bool> MaySee)[] PersonalData =
+    [
+        .. ComplainantData.Select(v => (v, (Func<string, MatrixCaller, bool>)((function, _) => function == FunctionNames.GetComplaintCase))),
+        .. CitizenData.Select(v => (v, (Func<string, MatrixCaller, bool>)((_, caller) => caller.Name == "agency-own"))),
+    ];
+
 
     public required TestHost Host { get; init; }
     public Dictionary<string, string?> Keys { get; } = new();
@@ -24,7 +34,7 @@ public sealed class MatrixWorld
     public string DecisionId { get; private set; } = "";
     public string InspectionId { get; private set; } = "";
     public string SanctionId => InspectionId;
-    public string? RequestId { get; set; }
+    public string RequestId { get; private set; } = "";
     private readonly Dictionary<string, string> _complaints = new();
     private string _mainComplaint = "";
 
@@ -32,7 +42,19 @@ public sealed class MatrixWorld
     /// Identifiers of seeded data with the scope they belong to: a 2xx answer to a caller whose scope does not cover
     /// one of them (and whose request did not name it) is a leak.
     /// </summary>
-    public List<(string Marker, Scope Scope)> Markers { get; } = [];
+    public List<Marker> Markers { get; } = [];
+
+    /// <summary>A seeded identifier, visible to callers covering <paramref name="Scope"/> and to those <paramref name="Also"/> admits.</summary>
+    public sealed record Marker(string Value, Scope Scope, Func<MatrixCaller, bool>? Also = null)
+    {
+        public bool VisibleTo(MatrixCaller caller) => caller.Covers(Scope) || Also?.Invoke(caller) == true;
+    }
+
+    /// <summary>An agency sees the codes of the offices its requests go to (any of its province's).</summary>
+    private static Func<MatrixCaller, bool> AgencyOfProvince(string province) => c => c.Role == Pishkhan.Auth.Role.Agency && c.Scope!.Province == province;
+
+    /// <summary>An office sees the agency and contract ids of the requests it handles (any agency of its province).</summary>
+    private static Func<MatrixCaller, bool> OfficeOfProvince(string province) => c => c.Role == Pishkhan.Auth.Role.Office && c.Scope!.Province == province;
 
     public string ComplaintFor(string function) => _complaints.GetValueOrDefault(function, _mainComplaint);
 
@@ -46,7 +68,7 @@ public sealed class MatrixWorld
         Assert.Equal(HttpStatusCode.NoContent, (await host.SendAsync(HttpMethod.Delete, $"/api/keys/{revoked.Split('_')[1]}")).StatusCode);
         var victim = await host.IssueKeyAsync("member", ProvinceA);
         world.VictimKeyId = victim.Split('_')[1];
-        world.Markers.Add((world.VictimKeyId, A));
+        world.Markers.Add(new Marker(world.VictimKeyId, A));
 
         foreach (var caller in Callers)
         {
@@ -66,9 +88,9 @@ public sealed class MatrixWorld
             var code = await world.FileComplaintAsync("ma-o1");
             if (function.Length == 0) world._mainComplaint = code;
             else world._complaints[function] = code;
-            world.Markers.Add((code, OfficeA1));
+            world.Markers.Add(new Marker(code, OfficeA1));
         }
-        world.Markers.Add((await world.FileComplaintAsync("mb-o1"), new Scope(ProvinceB, "mb-c1", "mb-o1")));
+        world.Markers.Add(new Marker(await world.FileComplaintAsync("mb-o1"), new Scope(ProvinceB, "mb-c1", "mb-o1")));
         // The case view logs its reads: one read so the access log has a row.
         Assert.True((await host.SendAsync(HttpMethod.Get, $"/api/complaints/{world._mainComplaint}/case")).IsSuccessStatusCode);
 
@@ -77,7 +99,7 @@ public sealed class MatrixWorld
         await InspectionTestKit.WaitProcessedAsync(host, world.InspectionId);
         Assert.True((await host.SendAsync(HttpMethod.Get, $"/api/sanctions/{world.SanctionId}")).IsSuccessStatusCode, "no sanction was proposed");
         var foreignInspection = await InspectionTestKit.PostAsync(host, InspectionTestKit.Body("mb-o1"));
-        world.Markers.Add((foreignInspection, new Scope(ProvinceB, "mb-c1", "mb-o1")));
+        world.Markers.Add(new Marker(foreignInspection, new Scope(ProvinceB, "mb-c1", "mb-o1")));
 
         var posted = await host.SendAsync(HttpMethod.Post, "/api/meetings", JsonNode.Parse(BodyFor(
             BindingTable.Http.Single(b => b.Function == FunctionNames.PostMeeting), world)!.Text));
@@ -85,9 +107,13 @@ public sealed class MatrixWorld
         Assert.True(posted.StatusCode == HttpStatusCode.Created, $"POST /api/meetings → {(int)posted.StatusCode}: {meeting.ToJsonString()}");
         world.MeetingId = meeting["id"]!.GetValue<string>();
         world.DecisionId = meeting["decisions"]![0]!["id"]!.GetValue<string>();
-        world.Markers.Add((world.MeetingId, A));
+        world.Markers.Add(new Marker(world.MeetingId, A));
 
         await host.PutOkAsync($"/api/targets/{ProvinceA}/1405-08/slaCompliance", new { planned = 0.9 });
+
+        // A service request of ma-post handled by ma-o1 (and one in ilam), with a citizen's contact.
+        world.RequestId = await world.PostRequestAsync(world.Keys["agency-own"]!, "ma-k1", "ma-o1");
+        world.Markers.Add(new Marker(await world.PostRequestAsync(world.Keys["agency-foreign"]!, "mb-k1", "mb-o1", OtherCitizenData), new Scope(ProvinceB, "mb-c1", "mb-o1", "mb-post")));
         return world;
     }
 
@@ -102,13 +128,28 @@ public sealed class MatrixWorld
         var p = province;
         Markers.AddRange(
         [
-            ($"{tag}-o1", new Scope(p, $"{tag}-c1", $"{tag}-o1")),
-            ($"{tag}-o2", new Scope(p, $"{tag}-c1", $"{tag}-o2")),
-            ($"{tag}-o3", new Scope(p, $"{tag}-c2", $"{tag}-o3")),
-            ($"{tag}-post", new Scope(p, Agency: $"{tag}-post")),
-            ($"{tag}-k1", new Scope(p, Agency: $"{tag}-post")),
-            ($"chair.{tag}@example.ir", new Scope(p)),
+            new($"{tag}-o1", new Scope(p, $"{tag}-c1", $"{tag}-o1"), AgencyOfProvince(p)),
+            new($"{tag}-o2", new Scope(p, $"{tag}-c1", $"{tag}-o2"), AgencyOfProvince(p)),
+            new($"{tag}-o3", new Scope(p, $"{tag}-c2", $"{tag}-o3"), AgencyOfProvince(p)),
+            new($"{tag}-post", new Scope(p, Agency: $"{tag}-post"), OfficeOfProvince(p)),
+            new($"{tag}-k1", new Scope(p, Agency: $"{tag}-post"), OfficeOfProvince(p)),
+            new($"chair.{tag}@example.ir", new Scope(p)),
         ]);
+    }
+
+    private async Task<string> PostRequestAsync(string agencyKey, string contract, string office, string[]? citizen = null)
+    {
+        citizen ??= CitizenData;
+        using var request = Host.Request(HttpMethod.Post, "/api/requests", agencyKey, new
+        {
+            contractId = contract, serviceCode = "parcel", officeCode = office, externalRef = "matrix-" + Guid.NewGuid().ToString("N")[..12],
+            citizen = new { mobile = citizen[0], email = citizen[1], nationalId = citizen[2] },
+        });
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var response = await Host.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /api/requests → {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!["id"]!.GetValue<string>();
     }
 
     private async Task<string> FileComplaintAsync(string office)
@@ -117,7 +158,7 @@ public sealed class MatrixWorld
         {
             officeCode = office, category = "overcharging",
             description = "دفتر پیشخوان برای خدمت ساده وجه اضافه دریافت کرد. " + Guid.NewGuid().ToString("N"),
-            complainant = new { name = PersonalData[0], mobile = PersonalData[1], email = PersonalData[2], nationalId = PersonalData[3] },
+            complainant = new { name = ComplainantData[0], mobile = ComplainantData[1], email = ComplainantData[2], nationalId = ComplainantData[3] },
         }, key: null);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /api/complaints → {(int)response.StatusCode}: {text}");
