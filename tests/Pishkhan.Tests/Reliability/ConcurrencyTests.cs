@@ -88,6 +88,56 @@ public sealed class ConcurrencyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FiftyRequestsAcceptedCompletedAndRatedAtOnceOnOneOfficeCountExactly()
+    {
+        var office = $"{Tag}-o3";
+        var agency = await _host.IssueKeyAsync("agency", $"{Tag}-post");
+        var officeKey = await _host.IssueKeyAsync("office", office);
+        var ids = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i =>
+        {
+            using var post = _host.Request(HttpMethod.Post, "/api/requests", agency, new
+            {
+                contractId = $"{Tag}-k1", serviceCode = "parcel", officeCode = office, externalRef = $"cc-{i}",
+                citizen = new { email = $"citizen.{i}@example.ir" },
+            });
+            post.Headers.Add("Idempotency-Key", $"cc-request-{i}");
+            using var response = await _host.Http.SendAsync(post);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            return (await _host.ReadJsonAsync(response))["id"]!.GetValue<string>();
+        }));
+        // Every step at once for all 50 (plus a duplicate of each step racing it: exactly one of the two is applied).
+        foreach (var type in new[] { "accepted", "completed" })
+        {
+            var answers = await Task.WhenAll(ids.Concat(ids).Select(id => _host.SendAsync(HttpMethod.Post, $"/api/requests/{id}/events", new { type }, officeKey)));
+            Assert.Equal(50, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+            Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+        }
+        var completions = await EventuallyAsync(async () =>
+        {
+            var rows = (await _host.Table(Tables.Outbox).ListAsync<OutboxEntity>(null)).Where(o => o.Kind == NotificationKinds.RequestCompleted && ids.Contains(o.Data["requestId"])).ToList();
+            return rows.Count == 50 ? rows : null;
+        });
+        // 50 ratings at once, each token also used a second time at once: 50 count, 50 are 409.
+        var tokens = completions.Select(o => o.Data["ratingToken"]).ToList();
+        var ratings = await Task.WhenAll(tokens.Concat(tokens).Select((t, i) => _host.SendAsync(HttpMethod.Post, "/api/ratings", new { token = t, score = 1 + i % 5 }, key: null)));
+        Assert.Equal(50, ratings.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.All(ratings.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+
+        await _host.Services.GetRequiredService<Pishkhan.Requests.RequestStats>().FlushNowAsync(office);
+        var stats = (await _host.Services.GetRequiredService<OfficeStatsStore>().GetAsync(Period, office))!;
+        Assert.Equal((50, 50, 50), (stats.RequestsReceived, stats.RequestsCompleted, stats.RatingCount));
+        var view = await _host.ReadJsonAsync(await _host.SendAsync(HttpMethod.Get, $"/api/requests?officeCode={office}&pageSize=200", key: officeKey));
+        Assert.All(view["items"]!.AsArray(), r => Assert.Equal("completed", r!["status"]!.GetValue<string>()));
+
+        ReliabilityFigures.Write("concurrency-requests", new
+        {
+            requestsPostedAtOnce = 50, eventsAtOnce = "2 steps × (50 + 50 racing duplicates)", ratingsAtOnce = "50 tokens, each used twice at once",
+            stats = new { stats.RequestsReceived, stats.RequestsCompleted, stats.RatingCount, stats.RatingSum },
+            ratingsAccepted = ratings.Count(r => r.StatusCode == HttpStatusCode.Created), ratingsRefused409 = ratings.Count(r => r.StatusCode == HttpStatusCode.Conflict),
+        });
+    }
+
+    [Fact]
     public async Task RacingDecisionsWithdrawalsAndExtensionsOnOneComplaintHaveOneWinnerAndAValidState()
     {
         var office = $"{Tag}-o2";

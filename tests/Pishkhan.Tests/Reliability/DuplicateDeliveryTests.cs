@@ -166,6 +166,37 @@ public sealed class DuplicateDeliveryTests
         foreach (var id in failing.Concat(passing)) await WaitProcessedAsync(host, id);
         await DrainAsync(host);
 
+        // Service requests: five posted, four accepted and completed (each mails a one-time rating link), three rated.
+        var agencyKey = await host.IssueKeyAsync("agency", $"{Tag}-post");
+        var officeKey = await host.IssueKeyAsync("office", $"{Tag}-o1");
+        var requests = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var post = host.Request(HttpMethod.Post, "/api/requests", agencyKey, new
+            {
+                contractId = $"{Tag}-k1", serviceCode = "parcel", officeCode = $"{Tag}-o1", externalRef = $"dd-{i}",
+                citizen = new { mobile = "09121234567", email = $"citizen.r{i}@example.ir" },
+            });
+            post.Headers.Add("Idempotency-Key", $"dd-request-{i}");
+            var created = await host.Http.SendAsync(post);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            requests.Add((await host.ReadJsonAsync(created))["id"]!.GetValue<string>());
+        }
+        foreach (var id in requests.Take(4))
+            foreach (var type in new[] { "accepted", "completed" })
+                Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(HttpMethod.Post, $"/api/requests/{id}/events", new { type }, officeKey)).StatusCode);
+        var completions = await EventuallyAsync(async () =>
+        {
+            var rows = await host.Table(Tables.Outbox).ListAsync<OutboxEntity>(TableClient.CreateQueryFilter($"Kind eq {NotificationKinds.RequestCompleted}"));
+            return rows.Count == 4 ? rows : null;
+        });
+        var scores = new[] { 5, 4, 2 };
+        var tokens = completions.Select(o => o.Data["ratingToken"]).Order(StringComparer.Ordinal).Take(3).ToList();
+        for (var i = 0; i < tokens.Count; i++)
+            Assert.Equal(HttpStatusCode.Created, (await host.SendAsync(HttpMethod.Post, "/api/ratings", new { token = tokens[i], score = scores[i] }, key: null)).StatusCode);
+        await host.Services.GetRequiredService<Pishkhan.Requests.RequestStats>().FlushNowAsync($"{Tag}-o1");
+        await DrainAsync(host);
+
         // The month closes; one recompute through the queue.
         clock.SetUtcNow(Tehran.AtUtc(new DateOnly(2026, 11, 23), new TimeOnly(10, 0)));
         Assert.Equal(HttpStatusCode.Accepted, (await host.SendAsync(HttpMethod.Post, $"/api/rankings/{Closed}:recompute?province={Province}")).StatusCode);
@@ -185,6 +216,7 @@ public sealed class DuplicateDeliveryTests
         var o1 = (await statsStore.GetAsync(Closed, $"{Tag}-o1"))!;
         Assert.Equal((6, 4, 2), (o1.ComplaintsReceived, o1.ComplaintsDecided, o1.ComplaintsUpheld));
         Assert.Equal(2, o1.InspectionCount);
+        Assert.Equal((5, 4, 3, 11), (o1.RequestsReceived, o1.RequestsCompleted, o1.RatingCount, o1.RatingSum));
         Assert.Equal(1, (await statsStore.GetAsync(Closed, $"{Tag}-o2"))!.InspectionCount);
         Assert.Equal(1, (await statsStore.GetAsync(Closed, $"{Tag}-o3"))!.InspectionCount);
 

@@ -11,6 +11,7 @@ public sealed class CorpusFixture : IAsyncLifetime
 {
     public TestHost Host { get; private set; } = null!;
     public string Complaint { get; private set; } = "";
+    public string AgencyKey { get; private set; } = "";
     private readonly string _pickup = ReliabilitySettings.NewPickupDirectory();
 
     /// <summary>The entity count after the last case: nothing else writes here, so it is the next case's "before".</summary>
@@ -29,6 +30,7 @@ public sealed class CorpusFixture : IAsyncLifetime
         }, key: null);
         Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
         Complaint = (await Host.ReadJsonAsync(filed))["trackingCode"]!.GetValue<string>();
+        AgencyKey = await Host.IssueKeyAsync("agency", "uc-post");
     }
 
     public async Task DisposeAsync()
@@ -45,7 +47,7 @@ public sealed class CorpusFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// Unicode edge cases and hostile shapes across the write routes: bidi controls (embeddings, overrides, isolates),
+/// Unicode edge cases and hostile shapes across 13 write routes: bidi controls (embeddings, overrides, isolates),
 /// RTL/LTR marks and zero-width characters where only ASCII codes are allowed, Arabic and Persian letters and digits
 /// mixed into codes, NUL and other controls, lone and reversed surrogates, CR/LF in one-line fields, invalid UTF-8,
 /// UTF-16 bytes, huge arrays, deep nesting, number overflow. Each is a 4xx problem and writes nothing.
@@ -82,7 +84,12 @@ public sealed class UnicodeAndShapeCorpusTests(CorpusFixture fixture) : IClassFi
         new("meeting", "POST", "/api/meetings", """{"date":"1405-08-20","scope":"markazi","title":"جلسه ماهانه","participants":["uc-chair"]}""",
             Text: "title", Code: "scope", Array: "participants"),
         new("inspection", "POST", "/api/inspections", InspectionBody(), Text: "summary", Multiline: true, Code: "officeCode", Array: "items"),
+        new("request", "POST", "/api/requests",
+            """{"contractId":"uc-k1","serviceCode":"parcel","officeCode":"uc-o1","externalRef":"P-1405-000123","citizen":{"mobile":"09121234567"}}""",
+            Text: "externalRef", Code: "contractId"),
     ];
+
+    private string? KeyFor(Route route) => route.Name switch { "complaint" => null, "request" => fixture.AgencyKey, _ => TestHost.BootstrapKey };
 
     private static string InspectionBody() => new JsonObject
     {
@@ -181,8 +188,8 @@ public sealed class UnicodeAndShapeCorpusTests(CorpusFixture fixture) : IClassFi
         var c = Cases[name];
         var host = fixture.Host;
         var before = fixture.KnownCount ?? await host.CountEntitiesAsync();
-        var key = c.Route.Name == "complaint" ? null : TestHost.BootstrapKey;
-        using var request = host.Request(new HttpMethod(c.Route.Method), c.Route.Path.Replace("{complaint}", fixture.Complaint), key);
+        using var request = host.Request(new HttpMethod(c.Route.Method), c.Route.Path.Replace("{complaint}", fixture.Complaint), KeyFor(c.Route));
+        if (c.Route.Method == "POST") request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
         request.Content = new ByteArrayContent(c.Body(fixture.Complaint));
         request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-8");
         using var response = await host.Http.SendAsync(request);
@@ -218,8 +225,11 @@ public sealed class UnicodeAndShapeCorpusTests(CorpusFixture fixture) : IClassFi
         {
             foreach (var r in Routes)
             {
-                var response = await own.Host.SendRawAsync(new HttpMethod(r.Method), r.Path.Replace("{complaint}", own.Complaint), r.ValidBody,
-                    key: r.Name == "complaint" ? null : TestHost.BootstrapKey);
+                using var request = own.Host.Request(new HttpMethod(r.Method), r.Path.Replace("{complaint}", own.Complaint),
+                    r.Name switch { "complaint" => null, "request" => own.AgencyKey, _ => TestHost.BootstrapKey });
+                request.Content = new StringContent(r.ValidBody, System.Text.Encoding.UTF8, "application/json");
+                if (r.Method == "POST") request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+                using var response = await own.Host.Http.SendAsync(request);
                 Assert.True(response.IsSuccessStatusCode, $"{r.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             }
         }
