@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Pishkhan.Inspections;
 
 namespace Pishkhan.Bench;
@@ -33,6 +34,8 @@ public sealed class SoakBench : IBenchmark
     private readonly ConcurrentQueue<string> _complaints = new();
     private readonly ConcurrentQueue<string> _inspections = new();
     private readonly ConcurrentQueue<(string Id, string Office)> _requests = new();
+    private readonly ConcurrentQueue<string> _toRate = new();
+    private Azure.Data.Tables.TableClient _outbox = null!;
     private readonly Dictionary<string, string> _keys = new();
     private long _total;
     private long _failed;
@@ -53,6 +56,7 @@ public sealed class SoakBench : IBenchmark
             ["Pishkhan:Outbox:PickupDirectory"] = pickup,
         });
         var http = env.Http;
+        _outbox = env.App.Services.GetRequiredService<Storage.Store>().Table(Storage.Tables.Outbox);
         var hasRequests = Bindings.BindingTable.Http.Any(b => b.Route == "requests" && b.Method == "POST");
         Console.WriteLine($"soak: {minutes} min at ~{rate} ops/s with {workers} workers (max {maxOps} ops), samples every {sampleSeconds} s; " +
             $"requests lifecycle {(hasRequests ? "on" : "off (capability absent)")}");
@@ -211,6 +215,16 @@ public sealed class SoakBench : IBenchmark
     /// <summary>A service request's lifecycle, one step per operation: post, accept, complete (issues a rating token), rate.</summary>
     private async Task RequestStepAsync(HttpClient http, Random random, string office)
     {
+        if (random.Next(4) == 0 && _toRate.TryDequeue(out var completed))
+        {
+            // The citizen's link carries the token; here it is read from the notification the completion queued.
+            var id = Notifications.Outbox.IdFor($"request-completed:{completed}", "citizen@example.ir", "09121234567");
+            var notification = await _outbox.GetEntityIfExistsAsync<Notifications.OutboxEntity>(id, "");
+            if (!notification.HasValue) { _toRate.Enqueue(completed); return; }
+            await ExpectAsync("POST rating (public)", http.SendAsync(Send(HttpMethod.Post, "/api/ratings",
+                new { token = notification.Value!.Data["ratingToken"], score = 1 + random.Next(5) }, key: null)), HttpStatusCode.Created);
+            return;
+        }
         if (random.Next(3) == 0 || !_requests.TryDequeue(out var request))
         {
             var response = await ExpectAsync("POST request", http.SendAsync(Send(HttpMethod.Post, "/api/requests", new
@@ -228,6 +242,7 @@ public sealed class SoakBench : IBenchmark
         await ExpectAsync($"POST request event ({next})", http.SendAsync(Send(HttpMethod.Post, $"/api/requests/{request.Id}/events",
             new { type = next }, key: _keys["office:" + request.Office])), HttpStatusCode.OK, HttpStatusCode.Created, HttpStatusCode.Accepted);
         if (next == "accepted") _requests.Enqueue(request);
+        else _toRate.Enqueue(request.Id);
     }
 
     private static string OfficeCounty(string office) => $"sk-c{int.Parse(office[4..], CultureInfo.InvariantCulture) / OfficesPerCounty}";
