@@ -65,6 +65,11 @@ public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoC
         foreach (var (province, counties) in Geography)
         {
             _keys[$"admin:{province}"] = await IssueKeyAsync("admin", province, ct);
+            // The demo's month is small (about ten completed requests per office): a policy whose minimum volume
+            // fits it, so the ranking ranks instead of listing every office as "insufficient data".
+            var policy = Pishkhan.RankingPolicy.RankingPolicy.Default(province);
+            await PutAsync("/api/ranking-policy", System.Text.Json.JsonSerializer.SerializeToNode(new Pishkhan.RankingPolicy.RankingPolicyApi.PutRankingPolicy(
+                province, policy.Indicators, MinimumVolume: 5, policy.Tiers, policy.Normalisation), Http.Json.Options)!, ct);
             foreach (var (code, name) in counties)
             {
                 await PutAsync($"/api/counties/{code}", new { name, province }, ct);
@@ -137,9 +142,10 @@ public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoC
         for (var day = period.FirstDay; day <= period.LastDay; day = day.AddDays(1))
         {
             if (!calendar.IsWorkingDay(day)) continue;
-            clock.Set(Tehran.AtUtc(day, new TimeOnly(9, 0)));
             foreach (var (province, _) in Geography)
             {
+                // Each province's day starts at 09:00: the clock must not run backwards between a request and its events.
+                clock.Set(Tehran.AtUtc(day, new TimeOnly(9, 0)));
                 var provinceOffices = offices.Where(o => o.Province == province).ToList();
                 // Requests: each agency posts a few, routed by the system to the least-loaded active office.
                 var posted = new List<(string Id, DemoOffice Office)>();
