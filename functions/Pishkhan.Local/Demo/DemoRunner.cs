@@ -23,6 +23,7 @@ public static class DemoRunner
         else
         {
             text.AppendLine($"Demo seeded in {result.Took.TotalSeconds:F0} s: period {result.Period} ({result.Period.PersianName}) simulated, ranked and published.");
+            if (result.Counts is { } counts) text.AppendLine("  simulated      " + string.Join(", ", counts.Select(c => $"{c.Value} {c.Key}")));
             text.AppendLine($"  API base URL   {baseUrl}/api");
             foreach (var url in result.ReportUrls) text.AppendLine($"  report         {url}");
             text.AppendLine($"  outbox folder  {outbox}  (also GET {baseUrl}/dev/outbox)");

@@ -20,7 +20,8 @@ namespace Pishkhan.Local.Demo;
 /// </summary>
 public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoClock clock, ILogger<DemoSeeder> logger)
 {
-    public sealed record DemoResult(bool Seeded, JalaliPeriod Period, IReadOnlyDictionary<string, string> Keys, IReadOnlyList<string> ReportUrls, TimeSpan Took);
+    public sealed record DemoResult(bool Seeded, JalaliPeriod Period, IReadOnlyDictionary<string, string> Keys, IReadOnlyList<string> ReportUrls, TimeSpan Took,
+        IReadOnlyDictionary<string, int>? Counts = null);
 
     private static readonly (string Province, (string Code, string Name)[] Counties)[] Geography =
     [
@@ -36,7 +37,9 @@ public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoC
         ("civil-registry", "اداره کل ثبت احوال", [("id-card", "درخواست کارت ملی هوشمند", 24, 400_000), ("birth-cert", "المثنی شناسنامه", 32, 300_000)]),
     ];
 
+    private const int RequestsPerAgencyPerDay = 10;
     private readonly Random _random = new(1405);
+    private readonly Dictionary<string, int> _counts = new() { ["requests"] = 0, ["completed"] = 0, ["ratings"] = 0, ["complaints"] = 0, ["decisions"] = 0, ["inspections"] = 0 };
     private readonly Dictionary<string, string> _keys = [];
 
     public async Task<DemoResult> RunAsync(CancellationToken cancellationToken = default)
@@ -53,7 +56,7 @@ public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoC
         clock.Offset = TimeSpan.Zero;
         var reports = await RankAndPublishAsync(previous, cancellationToken);
         await SendDigestsAsync(cancellationToken);
-        return new DemoResult(true, previous, _keys, reports, watch.Elapsed);
+        return new DemoResult(true, previous, _keys, reports, watch.Elapsed, _counts);
     }
 
     private sealed record DemoOffice(string Code, string Province, string County, string Key, double Quality);
@@ -108,6 +111,18 @@ public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoC
             foreach (var (id, role, county) in members)
                 await PutAsync($"/api/members/{province[..3]}-{id}", new { name = MemberNames[(id.Length + province.Length) % MemberNames.Length], email = $"{id}@{province}.example.ir", role, province, countyCode = county, digest = true }, ct);
             _keys[$"member:{province}"] = await IssueKeyAsync("member", province, ct);
+            // The working group's policy for a small province: rank offices with 15 completed services or more.
+            await PutAsync("/api/ranking-policy", new
+            {
+                province, minimumVolume = 15, normalisation = "minMax",
+                indicators = new[]
+                {
+                    new { indicator = "slaCompliance", weight = 0.30, shrinkageStrength = 20.0 }, new { indicator = "satisfaction", weight = 0.25, shrinkageStrength = 10.0 },
+                    new { indicator = "upheldComplaintsPer1000", weight = 0.15, shrinkageStrength = 500.0 }, new { indicator = "inspectionScore", weight = 0.15, shrinkageStrength = 1.0 },
+                    new { indicator = "training", weight = 0.075, shrinkageStrength = 2.0 }, new { indicator = "afterHours", weight = 0.075, shrinkageStrength = 2.0 },
+                },
+                tiers = new[] { new { tier = "alef", minimumScore = 75.0 }, new { tier = "be", minimumScore = 60.0 }, new { tier = "jim", minimumScore = 40.0 }, new { tier = "dal", minimumScore = 0.0 } },
+            }, ct);
 
             foreach (var (indicator, planned) in new (string, double)[] { ("activeOffices", 40), ("afterHoursOffices", 15), ("servicesOutsourced", 450), ("slaCompliance", 0.9), ("meanSatisfaction", 4.2), ("medianComplaintDecisionDays", 7), ("routineInspectionCoverage", 0.8) })
             {
@@ -137,16 +152,17 @@ public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoC
         for (var day = period.FirstDay; day <= period.LastDay; day = day.AddDays(1))
         {
             if (!calendar.IsWorkingDay(day)) continue;
-            clock.Set(Tehran.AtUtc(day, new TimeOnly(9, 0)));
             foreach (var (province, _) in Geography)
             {
+                // Each province's day starts at 09:00: the clock must never run backwards between a request and its events.
+                clock.Set(Tehran.AtUtc(day, new TimeOnly(9, 0)));
                 var provinceOffices = offices.Where(o => o.Province == province).ToList();
                 // Requests: each agency posts a few, routed by the system to the least-loaded active office.
                 var posted = new List<(string Id, DemoOffice Office)>();
                 foreach (var (id, _, agencyServices) in Agencies)
                 {
                     var agencyId = $"{province[..3]}-{id}";
-                    for (var k = 0; k < 3; k++)
+                    for (var k = 0; k < RequestsPerAgencyPerDay; k++)
                     {
                         var county = Geography.First(g => g.Province == province).Counties[_random.Next(7)].Code;
                         var service = agencyServices[_random.Next(agencyServices.Length)];
@@ -157,6 +173,7 @@ public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoC
                             citizen = new { email = $"citizen{requestNumber}@mail.example.ir", mobile = $"0912{requestNumber:0000000}" },
                         }, _keys[$"agency:{agencyId}"], ct, idempotencyKey: $"demo-{requestNumber}");
                         if (created is null) continue;
+                        _counts["requests"]++;
                         var office = provinceOffices.First(o => o.Code == created["officeCode"]!.GetValue<string>());
                         posted.Add((created["id"]!.GetValue<string>(), office));
                     }
@@ -170,7 +187,9 @@ public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoC
                 {
                     if (_random.NextDouble() > office.Quality + 0.2) continue; // some stay open
                     var done = await PostAsync($"/api/requests/{id}/events", new { type = "completed" }, office.Key, ct);
-                    if (done is null || _random.NextDouble() > 0.6) continue;
+                    if (done is null) continue;
+                    _counts["completed"]++;
+                    if (_random.NextDouble() > 0.6) continue;
                     await RateAsync(id, office, ct);
                 }
                 // Citizens complain about the weakest offices more often.
@@ -184,7 +203,9 @@ public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoC
                         description = "برای دریافت خدمت بیش از تعرفهٔ اعلام‌شده پول گرفتند و رسید ندادند؛ متصدی هم پاسخگو نبود.",
                         complainant = new { name = "شهروند نمونه", mobile = $"0935{_random.Next(1_000_000, 9_999_999)}" },
                     }, null, ct);
-                    if (filed is not null) complaints.Add((filed["trackingCode"]!.GetValue<string>(), office));
+                    if (filed is null) continue;
+                    complaints.Add((filed["trackingCode"]!.GetValue<string>(), office));
+                    _counts["complaints"]++;
                 }
             }
             // County teams decide complaints filed a few days ago and inspect about one office in three this month.
@@ -197,11 +218,14 @@ public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoC
                     outcome, reasons = outcome == "upheld" ? "مستندات شاکی و رسیدها بررسی شد و تخلف احراز گردید." : "با بررسی سامانه، تخلفی احراز نشد.",
                     remedy = outcome == "upheld" ? "استرداد وجه اضافه به شهروند و تذکر کتبی به دفتر" : null,
                 }, _keys[$"inspector:{office.County}"], ct);
-                if (decided is not null) complaints.Remove((tracking, office));
+                if (decided is null) continue;
+                complaints.Remove((tracking, office));
+                _counts["decisions"]++;
             }
             foreach (var office in offices.Where(o => !inspected.Contains(o.Code) && _random.NextDouble() < 0.05))
             {
                 inspected.Add(office.Code);
+                _counts["inspections"]++;
                 await PostAsync("/api/inspections", new
                 {
                     officeCode = office.Code, type = "routine", visitedAt = clock.GetUtcNow().AddHours(-1),
@@ -223,7 +247,7 @@ public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoC
         {
             if (!entity.Data.TryGetValue("ratingToken", out var token)) return;
             var score = Math.Clamp((int)Math.Round(office.Quality * 5 + _random.NextDouble() * 1.5 - 0.5), 1, 5);
-            await PostAsync("/api/ratings", new { token, score, comment = score >= 4 ? "برخورد خوب و کار سریع" : "معطلی زیاد" }, null, ct);
+            if (await PostAsync("/api/ratings", new { token, score, comment = score >= 4 ? "برخورد خوب و کار سریع" : "معطلی زیاد" }, null, ct) is not null) _counts["ratings"]++;
             return;
         }
         logger.LogDebug("No rating token yet for {RequestId}", number);
