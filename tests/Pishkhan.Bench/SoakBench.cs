@@ -15,7 +15,8 @@ namespace Pishkhan.Bench;
 /// paced rate: reads, complaints filed and decided, inspections posted and processed from the queue, and (when the
 /// requests capability is present) service requests through their lifecycle with ratings. Every 30 s it samples the
 /// process's live GC heap (after a full collection), the GC heap size and the working set. Prints the error rate,
-/// throughput, memory at start / middle / end and a flatness verdict. Bounded by --minutes and --max-ops.
+/// throughput, memory at start / middle / end (medians of the thirds of the samples after a minute of warm-up) and a
+/// flatness verdict. Bounded by --minutes and --max-ops. The process holds the host and the client; Azurite is another process.
 /// </summary>
 public sealed class SoakBench : IBenchmark
 {
@@ -123,17 +124,27 @@ public sealed class SoakBench : IBenchmark
         Console.WriteLine("operation                         count   errors");
         foreach (var (name, count) in _ops.OrderBy(o => o.Key))
             Console.WriteLine($"  {name,-30} {count,7}  {_errors.GetValueOrDefault(name),6}{(_lastError.TryGetValue(name, out var e) ? "  last: " + e : "")}");
-        // Start = after warm-up (the first sample past one minute, or the second sample), middle and end.
-        var start = samples.FirstOrDefault(s => s.Minute >= 1) ?? samples[Math.Min(1, samples.Count - 1)];
-        var end = samples[^1];
-        var middle = samples.MinBy(s => Math.Abs(s.Minute - (start.Minute + end.Minute) / 2))!;
+        // One sample is noisy (a burst of work just before it): start, middle and end are the medians of the thirds of the
+        // samples taken after one minute of warm-up.
+        var steady = samples.Where(x => x.Minute >= 1).ToList();
+        if (steady.Count < 3) steady = samples;
+        var third = Math.Max(1, steady.Count / 3);
+        Sample Median(IEnumerable<Sample> part)
+        {
+            var p = part.ToList();
+            double M(Func<Sample, double> f) { var v = p.Select(f).Order().ToList(); return v[v.Count / 2]; }
+            return new Sample(M(x => x.Minute), M(x => x.LiveHeapMb), M(x => x.GcHeapMb), M(x => x.WorkingSetMb), 0, 0);
+        }
+        var start = Median(steady.Take(third));
+        var middle = Median(steady.Skip(third).Take(Math.Max(1, steady.Count - 2 * third)));
+        var end = Median(steady.Skip(steady.Count - third));
         var growthMb = end.LiveHeapMb - start.LiveHeapMb;
         var growthPct = start.LiveHeapMb > 0 ? 100 * growthMb / start.LiveHeapMb : 0;
         var wsGrowthMb = end.WorkingSetMb - start.WorkingSetMb;
-        // Flat: the live heap (after a full GC) at the end is within 10 % or 8 MB of the start, and not still climbing
-        // over the second half (end vs middle within 5 % or 4 MB).
-        var flat = (growthMb <= 8 || growthPct <= 10) && (end.LiveHeapMb - middle.LiveHeapMb <= 4 || end.LiveHeapMb <= middle.LiveHeapMb * 1.05);
-        string Mem(Sample s) => string.Create(CultureInfo.InvariantCulture, $"t={s.Minute:F1} min live heap {s.LiveHeapMb:F1} MB, GC heap {s.GcHeapMb:F1} MB, working set {s.WorkingSetMb:F1} MB");
+        // Flat: the live heap (after a full GC) of the last third is within 10 % or 4 MB of the first third's, and not
+        // still climbing over the second half (last third vs middle third within 5 % or 2 MB).
+        var flat = (growthMb <= 4 || growthPct <= 10) && (end.LiveHeapMb - middle.LiveHeapMb <= 2 || end.LiveHeapMb <= middle.LiveHeapMb * 1.05);
+        string Mem(Sample s) => string.Create(CultureInfo.InvariantCulture, $"around t={s.Minute:F1} min: live heap {s.LiveHeapMb:F1} MB, GC heap {s.GcHeapMb:F1} MB, working set {s.WorkingSetMb:F1} MB");
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"duration     {elapsed.TotalMinutes:F1} min"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"operations   {total}  ({total / elapsed.TotalSeconds:F1}/s)"));
@@ -141,6 +152,8 @@ public sealed class SoakBench : IBenchmark
         Console.WriteLine($"memory start  {Mem(start)}");
         Console.WriteLine($"memory middle {Mem(middle)}");
         Console.WriteLine($"memory end    {Mem(end)}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"live heap    min {steady.Min(x => x.LiveHeapMb):F1} MB, max {steady.Max(x => x.LiveHeapMb):F1} MB over {steady.Count} samples (medians of thirds above)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"verdict      {(flat ? "FLAT" : "GROWING")}: live heap {growthMb:+0.0;-0.0} MB ({growthPct:+0.0;-0.0} %) start→end, {end.LiveHeapMb - middle.LiveHeapMb:+0.0;-0.0} MB middle→end; working set {wsGrowthMb:+0.0;-0.0} MB"));
     }
@@ -219,7 +232,9 @@ public sealed class SoakBench : IBenchmark
         {
             // The citizen's link carries the token; here it is read from the notification the completion queued.
             var id = Notifications.Outbox.IdFor($"request-completed:{completed}", "citizen@example.ir", "09121234567");
-            var notification = await _outbox.GetEntityIfExistsAsync<Notifications.OutboxEntity>(id, "");
+            Azure.NullableResponse<Notifications.OutboxEntity> notification;
+            try { notification = await _outbox.GetEntityIfExistsAsync<Notifications.OutboxEntity>(id, ""); }
+            catch (Exception e) when (e is Azure.RequestFailedException or AggregateException) { _toRate.Enqueue(completed); return; }
             if (!notification.HasValue) { _toRate.Enqueue(completed); return; }
             await ExpectAsync("POST rating (public)", http.SendAsync(Send(HttpMethod.Post, "/api/ratings",
                 new { token = notification.Value!.Data["ratingToken"], score = 1 + random.Next(5) }, key: null)), HttpStatusCode.Created);
