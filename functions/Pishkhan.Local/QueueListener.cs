@@ -18,6 +18,13 @@ public sealed class QueueListenerOptions
     public TimeSpan LeaseTime { get; set; } = TimeSpan.FromMinutes(5);
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan MinPollingInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// Test mode for at-least-once delivery (default 1 = off). With N &gt; 1 every message is handled N times at once
+    /// (racing duplicates: a lease expired while the first delivery still ran) and then N − 1 more times one after
+    /// another (late duplicates: a redelivery after the message was handled but its delete was lost). Handlers must
+    /// come out the same as with one delivery; the reliability suite runs a full scenario with 2.
+    /// </summary>
+    public int DeliverEachMessageTimes { get; set; } = 1;
 }
 
 public sealed record QueueListenerBindings(IReadOnlyList<QueueBinding> Bindings);
@@ -79,7 +86,7 @@ public sealed class QueueListener(Store store, QueueListenerBindings bindings, I
         try
         {
             await PishkhanTelemetry.TrackQueueMessageAsync(binding.Function, binding.Queue, message.MessageId, message.DequeueCount,
-                () => binding.Handler(services, message.Body, stoppingToken));
+                () => DeliverAsync(binding, message.Body, stoppingToken));
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -99,6 +106,18 @@ public sealed class QueueListener(Store store, QueueListenerBindings bindings, I
                 // The lease simply expires and the message reappears: same outcome, later.
             }
         }
+    }
+
+    private async Task DeliverAsync(QueueBinding binding, BinaryData body, CancellationToken stoppingToken)
+    {
+        var times = Math.Max(1, _options.DeliverEachMessageTimes);
+        if (times == 1)
+        {
+            await binding.Handler(services, body, stoppingToken);
+            return;
+        }
+        await Task.WhenAll(Enumerable.Range(0, times).Select(_ => Task.Run(() => binding.Handler(services, body, stoppingToken), stoppingToken)));
+        for (var i = 1; i < times; i++) await binding.Handler(services, body, stoppingToken);
     }
 
     private async Task MoveToPoisonAsync(QueueBinding binding, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Pishkhan.Storage;
+using Pishkhan.Tests.Infrastructure;
+using static Pishkhan.Tests.Inspections.InspectionTestKit;
+
+namespace Pishkhan.Tests.Reliability;
+
+/// <summary>
+/// Storage goes away under load: agency clients keep posting service requests (each with its own Idempotency-Key,
+/// retrying on 503 after Retry-After) while the host's Azurite (persisted to disk) is stopped for about three seconds
+/// and started again on the same ports with the same data. While it is down every answer is a quick 503 with
+/// Retry-After — never a 500, never a hang; afterwards every request that got a 201 is there exactly once, and the
+/// queues are processed again.
+/// </summary>
+public sealed class StorageOutageTests
+{
+    private const string Province = "hormozgan";
+    private const string Tag = "so";
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan SlowestAllowed = TimeSpan.FromSeconds(8);
+
+    private sealed record Answer(int Client, string IdempotencyKey, int Status, bool RetryAfter, TimeSpan Latency, bool DuringOutage, string? RequestId);
+
+    [Fact]
+    public async Task RequestsPostedThroughAnOutageAre503ThenPresentExactlyOnceAndQueuesResume()
+    {
+        await using var azurite = await Azurite.StartNewAsync(inMemory: false);
+        var pickup = ReliabilitySettings.NewPickupDirectory();
+        await using var host = await TestHost.StartAsync(azurite, timers: [], settings: ReliabilitySettings.For(pickup));
+        await host.SeedProvinceAsync(Province, Tag);
+        var agency = await host.IssueKeyAsync("agency", $"{Tag}-post");
+        var inspector = await host.IssueKeyAsync("inspector", $"{Tag}-c1");
+
+        var answers = new ConcurrentQueue<Answer>();
+        var outageStarted = DateTime.MaxValue;
+        var outageEnded = DateTime.MaxValue;
+        using var stopPosting = new CancellationTokenSource();
+        var posted = 0;
+
+        async Task ClientAsync(int client)
+        {
+            for (var n = 0; !stopPosting.IsCancellationRequested; n++)
+            {
+                var key = $"outage-{client}-{n}-{Guid.NewGuid():N}";
+                var body = new
+                {
+                    contractId = $"{Tag}-k1", serviceCode = "parcel", countyCode = n % 2 == 0 ? $"{Tag}-c1" : $"{Tag}-c2",
+                    externalRef = key, citizen = new { mobile = "09121234567" },
+                };
+                Interlocked.Increment(ref posted);
+                // The same key until it is answered 201: the retry finds the first write if there was one.
+                for (var attempt = 0; ; attempt++)
+                {
+                    using var request = host.Request(HttpMethod.Post, "/api/requests", agency, body);
+                    request.Headers.Add("Idempotency-Key", key);
+                    var sent = DateTime.UtcNow;
+                    var watch = Stopwatch.StartNew();
+                    using var response = await host.Http.SendAsync(request);
+                    watch.Stop();
+                    var status = (int)response.StatusCode;
+                    var during = sent >= outageStarted && sent <= outageEnded;
+                    var retryAfter = response.Headers.RetryAfter?.Delta;
+                    var id = status == 201 ? (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>() : null;
+                    answers.Enqueue(new Answer(client, key, status, retryAfter is not null, watch.Elapsed, during, id));
+                    if (status != 503 || attempt >= 20) break;
+                    await Task.Delay(retryAfter ?? TimeSpan.FromSeconds(1));
+                }
+            }
+        }
+
+        var clients = Enumerable.Range(0, 8).Select(c => Task.Run(() => ClientAsync(c))).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        outageStarted = DateTime.UtcNow;
+        await azurite.StopAsync();
+        await Task.Delay(Outage);
+        await azurite.StartAsync();
+        outageEnded = DateTime.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        stopPosting.Cancel();
+        await Task.WhenAll(clients);
+
+        var all = answers.ToList();
+        var failures = all.Where(a => a.Status is not (201 or 503)).ToList();
+        Assert.True(failures.Count == 0, "unexpected answers: " + string.Join(", ", failures.Select(a => a.Status).Distinct()));
+        Assert.All(all.Where(a => a.Status == 503), a => Assert.True(a.RetryAfter, "a 503 without Retry-After"));
+        var slowest = all.Max(a => a.Latency);
+        Assert.True(slowest < SlowestAllowed, $"an answer took {slowest.TotalSeconds:F1} s");
+        Assert.Contains(all, a => a.Status == 503 && a.DuringOutage);
+
+        // Every key was answered 201 in the end, each with one request id, and each request is stored once.
+        var created = all.Where(a => a.Status == 201).GroupBy(a => a.IdempotencyKey).ToDictionary(g => g.Key, g => g.Select(a => a.RequestId).Distinct().ToList());
+        Assert.Equal(posted, created.Count);
+        Assert.All(created, c => Assert.Single(c.Value));
+        var ids = created.Values.Select(v => v[0]!).ToList();
+        var present = 0;
+        foreach (var id in ids)
+        {
+            var get = await host.SendAsync(HttpMethod.Get, $"/api/requests/{id}", key: agency);
+            Assert.True(get.StatusCode == HttpStatusCode.OK, $"GET /api/requests/{id} → {(int)get.StatusCode}");
+            present++;
+        }
+        var rows = await host.Table(Tables.Requests).ListAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {"r_"} and RowKey lt {"r`"}"));
+        Assert.Equal(ids.Count, rows.Count);
+        Assert.Equal(rows.Count, rows.Select(r => r.GetString("ExternalRef")).Distinct().Count());
+
+        // Queue processing resumes: an inspection posted now is processed by the listener.
+        var inspection = await PostAsync(host, Body($"{Tag}-o1"), inspector);
+        await WaitProcessedAsync(host, inspection, inspector, seconds: 30);
+
+        ReliabilityFigures.Write("storage-outage", new
+        {
+            clients = 8, outageSeconds = Outage.TotalSeconds, posted, answers = all.Count,
+            created201 = all.Count(a => a.Status == 201), unavailable503 = all.Count(a => a.Status == 503),
+            answersDuringOutage = all.Count(a => a.DuringOutage), retries = all.Count - posted, present, storedRows = rows.Count,
+            slowestAnswerMs = Math.Round(slowest.TotalMilliseconds), slowest503Ms = Math.Round(all.Where(a => a.Status == 503).Select(a => a.Latency.TotalMilliseconds).DefaultIfEmpty().Max()),
+            queueResumed = true,
+        });
+        Directory.Delete(pickup, recursive: true);
+    }
+}
