@@ -30,7 +30,9 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/10002) 2>/dev/null; then
 fi
 
 dotnet build functions/Pishkhan.Local/Pishkhan.Local.csproj -c Release -nologo -v quiet
-dotnet functions/Pishkhan.Local/bin/Release/net10.0/Pishkhan.Local.dll $demo "$@" &
+# Quiet console: warnings, plus the demo's own progress (command-line settings; "$@" may override them).
+dotnet functions/Pishkhan.Local/bin/Release/net10.0/Pishkhan.Local.dll $demo \
+  --Logging:LogLevel:Default=Warning --Logging:LogLevel:Pishkhan.Local.Demo=Information "$@" &
 pids+=($!)
 for _ in $(seq 1 100); do curl -fs http://127.0.0.1:7071/api/health >/dev/null 2>&1 && break; sleep 0.3; done
 # The demo (when seeding) prints its own summary: report URLs, outbox folder, keys.

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Pishkhan.Auth;
 
-[JsonConverter(typeof(RankingPolicy.CamelCaseEnumConverter<Role>))]
+[JsonConverter(typeof(Http.CamelCaseEnumConverter<Role>))]
 public enum Role { Admin, Member, Inspector, Agency, Office }
 
 /// <summary>

@@ -4,6 +4,10 @@ using System.Text.RegularExpressions;
 
 namespace Pishkhan.Http;
 
+/// <summary>Enums travel as camelCase names ("minMax"), never as numbers, in requests, responses and stored JSON.</summary>
+public sealed class CamelCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
+    where TEnum : struct, Enum;
+
 public static partial class Json
 {
     /// <summary>

@@ -20,11 +20,6 @@ public enum InspectionType { Routine, Complaint, FollowUp, Unannounced }
 [JsonConverter(typeof(CamelCaseEnumConverter<ItemResult>))]
 public enum ItemResult { Pass, Fail, Na }
 
-/// <summary>
-/// Enums read and written as camelCase strings whatever serializer options are in use (responses go through
-/// ASP.NET Core's own JSON options, requests through Json.Options).
-/// </summary>
-public sealed class CamelCaseEnumConverter<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.CamelCase, allowIntegerValues: false) where T : struct, Enum;
 
 public static class EnumText
 {

@@ -10,7 +10,7 @@ using Pishkhan.Targets;
 
 namespace Pishkhan.Meetings;
 
-[JsonConverter(typeof(RankingPolicy.CamelCaseEnumConverter<DecisionStatus>))]
+[JsonConverter(typeof(Http.CamelCaseEnumConverter<DecisionStatus>))]
 public enum DecisionStatus { Open, Done, Dropped }
 
 /// <summary>What a decision concerns: targets as "scope/period/indicator", office codes, complaint tracking codes.</summary>

@@ -1,3 +1,4 @@
+using Pishkhan.Http;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -24,9 +25,6 @@ public enum Normalisation { MinMax, ZScore }
 [JsonConverter(typeof(CamelCaseEnumConverter<Tier>))]
 public enum Tier { Alef, Be, Jim, Dal }
 
-/// <summary>Enums travel as camelCase names ("minMax"), never as numbers, in stored and published JSON.</summary>
-public sealed class CamelCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
-    where TEnum : struct, Enum;
 
 public sealed record IndicatorPolicy(Indicator Indicator, double Weight, double ShrinkageStrength)
 {

@@ -1,3 +1,4 @@
+using Pishkhan.Http;
 using System.Text.Json.Serialization;
 using Pishkhan.RankingPolicy;
 

@@ -23,8 +23,8 @@ public sealed record RankingMessage(string Period, IReadOnlyList<string> Provinc
 
 /// <summary>
 /// Ranks a province for a closed period: reads the period's OfficeStats (O(offices)), the policy in force,
-/// the previous ranking and five earlier scores per office; computes (a pure function); stores the rows;
-/// publishes HTML, JSON and CSV to Blob Storage; tells the members. Running it again for the same input
+/// the previous ranking (movement, and the recent scores its rows carry); computes (a pure function); stores the rows;
+/// publishes HTML, JSON and CSV (gzip-encoded) to Blob Storage; tells the members. Running it again for the same input
 /// writes the same rows and blobs, and the members' emails are deduplicated by the outbox (same cause).
 /// </summary>
 public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsStore stats, OfficeStore offices, CountyStore counties,
@@ -43,13 +43,13 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
 
     /// <summary>
     /// Ranks several provinces of one period. The period's stats are read once (one partition, O(offices));
-    /// provinces are then ranked, stored and published independently, four at a time.
+    /// provinces are then ranked, stored and published independently, eight at a time.
     /// </summary>
     public async Task RunAsync(JalaliPeriod period, IReadOnlyCollection<string> provinces, CancellationToken cancellationToken = default)
     {
         var all = await stats.ListAsync(period.ToString(), provinces.Count == 1 ? provinces.First() : null, cancellationToken);
         var byProvince = all.GroupBy(s => s.Province).ToDictionary(g => g.Key, g => g.ToList());
-        await Parallel.ForEachAsync(provinces.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(provinces.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (province, ct) => await RankProvinceAsync(province, period, byProvince.GetValueOrDefault(province) ?? [], ct));
     }
 
@@ -68,7 +68,10 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
             .ToList();
 
         var previous = await PreviousAsync(province, period, policy, cancellationToken);
-        var history = await HistoryAsync(province, period, cancellationToken);
+        // Each published row carries its last six scores, so the previous period's rows are the whole history
+        // the sparklines need: no read of older periods.
+        var history = (previous?.Rows ?? []).Where(r => r.RecentScores.Count > 0)
+            .ToDictionary(r => r.OfficeCode, r => r.RecentScores, StringComparer.Ordinal);
         var ranking = RankingCalculator.Compute(period.ToString(), input, previous, policy, history);
 
         var now = clock.GetUtcNow();
@@ -104,23 +107,6 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
             new RankUncertainty("", 0, 0, 0), policy);
     }
 
-    /// <summary>Up to five earlier scores per office, oldest first (the sparkline adds this period's).</summary>
-    private async Task<Dictionary<string, IReadOnlyList<double>>> HistoryAsync(string province, JalaliPeriod period, CancellationToken cancellationToken)
-    {
-        var periods = new List<JalaliPeriod>();
-        var p = period;
-        for (var i = 0; i < 5; i++) periods.Insert(0, p = p.Previous());
-        var scores = await Task.WhenAll(periods.Select(x => rankings.ScoresAsync(province, x.ToString(), cancellationToken)));
-        var history = new Dictionary<string, List<double>>(StringComparer.Ordinal);
-        foreach (var periodScores in scores)
-            foreach (var (office, score) in periodScores)
-            {
-                if (!history.TryGetValue(office, out var list)) history[office] = list = [];
-                list.Add(score);
-            }
-        return history.ToDictionary(h => h.Key, h => (IReadOnlyList<double>)h.Value, StringComparer.Ordinal);
-    }
-
     private string BlobPath(string path) => store.Names.NamePrefix.Length == 0 ? path : $"{store.Names.NamePrefix.ToLowerInvariant()}/{path}";
 
     private async Task PublishAsync(Ranking ranking, string province, JalaliPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
@@ -142,9 +128,18 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
     private async Task<bool> IsOlderThanLatestAsync(string province, JalaliPeriod period, CancellationToken cancellationToken) =>
         await rankings.GetLatestAsync(province, cancellationToken) is { } latest && string.CompareOrdinal(latest.Period, period.ToString()) > 0;
 
-    private static Task Upload(Azure.Storage.Blobs.BlobContainerClient container, string path, byte[] content, string contentType, CancellationToken cancellationToken) =>
-        container.GetBlobClient(path).UploadAsync(new BinaryData(content),
-            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType, CacheControl = "public, max-age=300" } }, cancellationToken);
+    /// <summary>
+    /// Stored gzip-compressed with Content-Encoding: gzip (browsers and HTTP clients decompress; Persian HTML
+    /// and JSON shrink about eightfold), which also keeps publication cheap for a province of hundreds of offices.
+    /// </summary>
+    private static Task Upload(Azure.Storage.Blobs.BlobContainerClient container, string path, byte[] content, string contentType, CancellationToken cancellationToken)
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            gzip.Write(content);
+        return container.GetBlobClient(path).UploadAsync(new BinaryData(compressed.ToArray()),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType, ContentEncoding = "gzip", CacheControl = "public, max-age=300" } }, cancellationToken);
+    }
 
     private async Task NotifyMembersAsync(Ranking ranking, string province, JalaliPeriod period, CancellationToken cancellationToken)
     {

@@ -71,16 +71,6 @@ public sealed class RankingStore(Store store)
         return rows.OrderBy(r => r.ProvinceRank ?? int.MaxValue).ThenBy(r => r.RowKey, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Scores of a ranking by office (for sparklines), reading only two columns.</summary>
-    public async Task<Dictionary<string, double>> ScoresAsync(string province, string period, CancellationToken cancellationToken = default)
-    {
-        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionFor(province, period)} and RowKey gt {RankingRunEntity.Key}");
-        await foreach (var e in Table.QueryAsync<TableEntity>(filter, select: ["RowKey", "Score"], cancellationToken: cancellationToken))
-            if (e.GetDouble("Score") is { } s) scores[e.RowKey] = s;
-        return scores;
-    }
-
     /// <summary>Writes every row with upserts in batches of 100 (one partition), then the run row last.</summary>
     public async Task SaveAsync(Ranking ranking, string province, RankingRunEntity run, CancellationToken cancellationToken = default)
     {

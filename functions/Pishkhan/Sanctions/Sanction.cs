@@ -1,3 +1,4 @@
+using Pishkhan.Http;
 using System.Runtime.Serialization;
 using System.Text.Json.Serialization;
 using Azure;

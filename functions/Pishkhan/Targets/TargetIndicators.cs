@@ -7,7 +7,7 @@ namespace Pishkhan.Targets;
 /// The indicators the working group plans. Serialised camelCase ("activeOffices") in bodies, routes and
 /// responses. Shares are fractions 0..1 (0.9 means 90 %), never percentages.
 /// </summary>
-[JsonConverter(typeof(RankingPolicy.CamelCaseEnumConverter<TargetIndicator>))]
+[JsonConverter(typeof(Http.CamelCaseEnumConverter<TargetIndicator>))]
 public enum TargetIndicator
 {
     ActiveOffices,
@@ -21,7 +21,7 @@ public enum TargetIndicator
 }
 
 /// <summary>Which way is better: "higher" (most indicators) or "lower" (complaint decision time).</summary>
-[JsonConverter(typeof(RankingPolicy.CamelCaseEnumConverter<TargetDirection>))]
+[JsonConverter(typeof(Http.CamelCaseEnumConverter<TargetDirection>))]
 public enum TargetDirection { Higher, Lower }
 
 /// <summary>

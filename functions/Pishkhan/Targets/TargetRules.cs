@@ -6,10 +6,10 @@ using Pishkhan.Stats;
 namespace Pishkhan.Targets;
 
 /// <summary>met (green), onTrack (amber), behind (red); noData / noTarget (grey) when there is nothing to compare.</summary>
-[JsonConverter(typeof(RankingPolicy.CamelCaseEnumConverter<TargetState>))]
+[JsonConverter(typeof(Http.CamelCaseEnumConverter<TargetState>))]
 public enum TargetState { Met, OnTrack, Behind, NoData, NoTarget }
 
-[JsonConverter(typeof(RankingPolicy.CamelCaseEnumConverter<Colour>))]
+[JsonConverter(typeof(Http.CamelCaseEnumConverter<Colour>))]
 public enum Colour { Green, Amber, Red, Grey }
 
 /// <summary>The verdict on one indicator: gap = actual − planned (signed; for "lower" indicators a positive gap is bad).</summary>

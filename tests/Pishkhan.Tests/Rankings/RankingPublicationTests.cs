@@ -73,11 +73,20 @@ public sealed class RankingPublicationTests : IAsyncLifetime
     {
         var first = await RankAsync();
         var blob = _host.Store.Blobs.GetBlobContainerClient("$web").GetBlobClient($"{_host.Prefix.ToLowerInvariant()}/rankings/{Period}/{Province}/ranking.json");
-        var json1 = (await blob.DownloadContentAsync()).Value.Content.ToString();
+        var download = (await blob.DownloadContentAsync()).Value;
+        Assert.Equal("gzip", download.Details.ContentEncoding);
+        var json1 = Gunzip(download.Content);
         var second = await RankAsync();
-        var json2 = (await blob.DownloadContentAsync()).Value.Content.ToString();
+        var json2 = Gunzip((await blob.DownloadContentAsync()).Value.Content);
         Assert.Equal(json1, json2);
         Assert.Equal(first.Rows.Select(r => (r.OfficeCode, r.Score, r.ProvinceRank)), second.Rows.Select(r => (r.OfficeCode, r.Score, r.ProvinceRank)));
+    }
+
+    private static string Gunzip(BinaryData data)
+    {
+        using var gzip = new System.IO.Compression.GZipStream(data.ToStream(), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        return reader.ReadToEnd();
     }
 
     [Fact]
