@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.Serialization;
 using System.Text.Json;
 using Azure;
@@ -97,6 +96,4 @@ public sealed class RankingStore(Store store)
                 Ranked = run.Ranked, InsufficientData = run.InsufficientData, ComputedAt = run.ComputedAt, PublishedAt = run.PublishedAt, ReportPath = run.ReportPath,
             };
         }, cancellationToken);
-
-    public static string Format(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 }
