@@ -8,6 +8,19 @@ public static class LocalHost
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
+    /// <summary>
+    /// The functions the Functions host would index: the SDK-generated functions.metadata of
+    /// Pishkhan.Functions, embedded at build. The local host serves exactly these, by function name.
+    /// </summary>
+    public static FunctionCatalog Catalog => LazyCatalog.Value;
+
+    private static readonly Lazy<FunctionCatalog> LazyCatalog = new(() =>
+    {
+        using var stream = typeof(LocalHost).Assembly.GetManifestResourceStream(FunctionCatalog.FileName)
+            ?? throw new InvalidOperationException("functions.metadata is not embedded: build Pishkhan.Local from the solution.");
+        return FunctionCatalog.Parse(stream);
+    });
+
     /// <summary>Builds the local host; tests call it with their own configuration and bindings.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null,
         IReadOnlyList<QueueBinding>? queues = null, IReadOnlyList<TimerBinding>? timers = null)
@@ -15,15 +28,18 @@ public static class LocalHost
         var builder = WebApplication.CreateBuilder(args);
         if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
             builder.WebHost.UseUrls(DefaultUrl);
+        builder.Services.AddSingleton(Catalog);
         builder.Services.AddPishkhan(builder.Configuration);
         // The local clock is real time plus an offset the demo uses to simulate last month (zero otherwise).
         builder.Services.AddSingleton<Demo.DemoClock>();
         builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<Demo.DemoClock>());
         builder.Services.AddProblemDetails();
         builder.Services.Configure<QueueListenerOptions>(builder.Configuration.GetSection("Pishkhan:Local:Queues"));
-        builder.Services.AddSingleton(new QueueListenerBindings(queues ?? BindingTable.Queues));
+        builder.Services.AddSingleton(sp => new QueueListenerBindings(queues ?? [.. Catalog.Queues.Select(q =>
+            new QueueBinding(q.Function, q.Queue, sp.GetRequiredService<Dispatch>().Queue(q.Function)))]));
         builder.Services.AddHostedService<QueueListener>();
-        builder.Services.AddSingleton(new SchedulerBindings(timers ?? BindingTable.Timers));
+        builder.Services.AddSingleton(sp => new SchedulerBindings(timers ?? [.. Catalog.Timers.Select(t =>
+            new TimerBinding(t.Function, t.Schedule, sp.GetRequiredService<Dispatch>().Timer(t.Function)))]));
         builder.Services.AddHostedService<Scheduler>();
         configure?.Invoke(builder);
         // After configure: a test's settings decide whether telemetry is exported.
@@ -31,7 +47,7 @@ public static class LocalHost
 
         var app = builder.Build();
         var gateway = app.Services.GetRequiredService<HttpGateway>();
-        foreach (var binding in BindingTable.Http)
+        foreach (var binding in Catalog.Http)
         {
             var function = binding.Function;
             app.MapMethods("/api/" + binding.Route, [binding.Method],

@@ -37,7 +37,7 @@ public sealed record QueueListenerBindings(IReadOnlyList<QueueBinding> Bindings)
 /// MaxPollingInterval while queues are empty.
 /// </summary>
 public sealed class QueueListener(Store store, QueueListenerBindings bindings, IOptions<QueueListenerOptions> options,
-    IServiceProvider services, ILogger<QueueListener> logger) : BackgroundService
+    ILogger<QueueListener> logger) : BackgroundService
 {
     private readonly QueueListenerOptions _options = options.Value;
 
@@ -113,11 +113,11 @@ public sealed class QueueListener(Store store, QueueListenerBindings bindings, I
         var times = Math.Max(1, _options.DeliverEachMessageTimes);
         if (times == 1)
         {
-            await binding.Handler(services, body, stoppingToken);
+            await binding.Handler(body, stoppingToken);
             return;
         }
-        await Task.WhenAll(Enumerable.Range(0, times).Select(_ => Task.Run(() => binding.Handler(services, body, stoppingToken), stoppingToken)));
-        for (var i = 1; i < times; i++) await binding.Handler(services, body, stoppingToken);
+        await Task.WhenAll(Enumerable.Range(0, times).Select(_ => Task.Run(() => binding.Handler(body, stoppingToken), stoppingToken)));
+        for (var i = 1; i < times; i++) await binding.Handler(body, stoppingToken);
     }
 
     private async Task MoveToPoisonAsync(QueueBinding binding, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)

@@ -11,7 +11,7 @@ public sealed record SchedulerBindings(IReadOnlyList<TimerBinding> Bindings);
 /// the Functions runtime on Linux does. Time comes from TimeProvider so tests drive it with a fake clock.
 /// Like the runtime, a failed run is logged and not retried; the next occurrence runs as usual.
 /// </summary>
-public sealed class Scheduler(SchedulerBindings bindings, TimeProvider clock, IServiceProvider services, ILogger<Scheduler> logger) : BackgroundService
+public sealed class Scheduler(SchedulerBindings bindings, TimeProvider clock, ILogger<Scheduler> logger) : BackgroundService
 {
     public static CrontabSchedule Parse(string schedule) =>
         CrontabSchedule.Parse(schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
@@ -36,7 +36,7 @@ public sealed class Scheduler(SchedulerBindings bindings, TimeProvider clock, IS
             }
             try
             {
-                await PishkhanTelemetry.TrackTimerAsync(binding.Function, () => binding.Handler(services, stoppingToken));
+                await PishkhanTelemetry.TrackTimerAsync(binding.Function, () => binding.Handler(stoppingToken));
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -64,6 +64,8 @@ public static class ServiceRegistration
         services.AddSingleton<Requests.RequestOutbox>();
         services.AddSingleton<Requests.RequestBook>();
         services.AddSingleton<Requests.CallbackSender>();
+        // The classes handlers live in: their constructors say what each handler touches.
+        foreach (var type in Bindings.BindingTable.HandlerTypes) services.TryAddSingleton(type);
         services.AddHostedService<StorageInitializer>();
         return services;
     }

@@ -147,7 +147,7 @@ public sealed class InspectionsBench : IBenchmark
 
     private static async Task ProcessAsync(WebApplication app, Store store, QueueClient queue, int n, IOptions<QueueListenerOptions> options, Measurement m)
     {
-        var listener = new QueueListener(store, new QueueListenerBindings(BindingTable.Queues), options, app.Services,
+        var listener = new QueueListener(store, app.Services.GetRequiredService<QueueListenerBindings>(), options,
             app.Services.GetRequiredService<ILogger<QueueListener>>());
         m.Start();
         await listener.StartAsync(CancellationToken.None);

@@ -1,3 +1,4 @@
+using Pishkhan.Local;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -58,7 +59,7 @@ public sealed class SoakBench : IBenchmark
         });
         var http = env.Http;
         _outbox = env.App.Services.GetRequiredService<Storage.Store>().Table(Storage.Tables.Outbox);
-        var hasRequests = Bindings.BindingTable.Http.Any(b => b.Route == "requests" && b.Method == "POST");
+        var hasRequests = LocalHost.Catalog.Http.Any(b => b.Route == "requests" && b.Method == "POST");
         Console.WriteLine($"soak: {minutes} min at ~{rate} ops/s with {workers} workers (max {maxOps} ops), samples every {sampleSeconds} s; " +
             $"requests lifecycle {(hasRequests ? "on" : "off (capability absent)")}");
         await SeedAsync(http, hasRequests);

@@ -7,15 +7,15 @@ namespace Pishkhan.Functions;
 
 public sealed class AgencyFunctions(HttpGateway gateway)
 {
-    [Function(FunctionNames.PutAgency)]
-    public Task<IResult> PutAgency([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.Agency)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.PutAgency, req, cancellationToken);
+    [Function(nameof(PutAgency))]
+    public Task<IResult> PutAgency([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "agencies/{agencyId}")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(PutAgency), req, cancellationToken);
 
-    [Function(FunctionNames.GetAgency)]
-    public Task<IResult> GetAgency([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Agency)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.GetAgency, req, cancellationToken);
+    [Function(nameof(GetAgency))]
+    public Task<IResult> GetAgency([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "agencies/{agencyId}")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(GetAgency), req, cancellationToken);
 
-    [Function(FunctionNames.ListAgencies)]
-    public Task<IResult> ListAgencies([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Agencies)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.ListAgencies, req, cancellationToken);
+    [Function(nameof(ListAgencies))]
+    public Task<IResult> ListAgencies([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "agencies")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(ListAgencies), req, cancellationToken);
 }

@@ -7,11 +7,11 @@ namespace Pishkhan.Functions;
 
 public sealed class ContractFunctions(HttpGateway gateway)
 {
-    [Function(FunctionNames.PutContract)]
-    public Task<IResult> PutContract([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.Contract)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.PutContract, req, cancellationToken);
+    [Function(nameof(PutContract))]
+    public Task<IResult> PutContract([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "contracts/{contractId}")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(PutContract), req, cancellationToken);
 
-    [Function(FunctionNames.GetContract)]
-    public Task<IResult> GetContract([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Contract)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.GetContract, req, cancellationToken);
+    [Function(nameof(GetContract))]
+    public Task<IResult> GetContract([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "contracts/{contractId}")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(GetContract), req, cancellationToken);
 }

@@ -7,15 +7,15 @@ namespace Pishkhan.Functions;
 
 public sealed class CountyFunctions(HttpGateway gateway)
 {
-    [Function(FunctionNames.PutCounty)]
-    public Task<IResult> PutCounty([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.County)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.PutCounty, req, cancellationToken);
+    [Function(nameof(PutCounty))]
+    public Task<IResult> PutCounty([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "counties/{countyCode}")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(PutCounty), req, cancellationToken);
 
-    [Function(FunctionNames.GetCounty)]
-    public Task<IResult> GetCounty([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.County)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.GetCounty, req, cancellationToken);
+    [Function(nameof(GetCounty))]
+    public Task<IResult> GetCounty([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "counties/{countyCode}")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(GetCounty), req, cancellationToken);
 
-    [Function(FunctionNames.ListCounties)]
-    public Task<IResult> ListCounties([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Counties)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.ListCounties, req, cancellationToken);
+    [Function(nameof(ListCounties))]
+    public Task<IResult> ListCounties([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "counties")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(ListCounties), req, cancellationToken);
 }

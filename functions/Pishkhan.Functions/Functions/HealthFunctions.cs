@@ -7,7 +7,7 @@ namespace Pishkhan.Functions;
 
 public sealed class HealthFunctions(HttpGateway gateway)
 {
-    [Function(FunctionNames.GetHealth)]
-    public Task<IResult> GetHealth([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.GetHealth, req, cancellationToken);
+    [Function(nameof(GetHealth))]
+    public Task<IResult> GetHealth([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(GetHealth), req, cancellationToken);
 }

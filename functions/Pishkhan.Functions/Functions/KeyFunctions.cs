@@ -7,15 +7,15 @@ namespace Pishkhan.Functions;
 
 public sealed class KeyFunctions(HttpGateway gateway)
 {
-    [Function(FunctionNames.PostKey)]
-    public Task<IResult> PostKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Keys)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.PostKey, req, cancellationToken);
+    [Function(nameof(PostKey))]
+    public Task<IResult> PostKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "keys")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(PostKey), req, cancellationToken);
 
-    [Function(FunctionNames.GetKey)]
-    public Task<IResult> GetKey([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Key)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.GetKey, req, cancellationToken);
+    [Function(nameof(GetKey))]
+    public Task<IResult> GetKey([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "keys/{keyId}")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(GetKey), req, cancellationToken);
 
-    [Function(FunctionNames.DeleteKey)]
-    public Task<IResult> DeleteKey([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Key)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.DeleteKey, req, cancellationToken);
+    [Function(nameof(DeleteKey))]
+    public Task<IResult> DeleteKey([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "keys/{keyId}")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(DeleteKey), req, cancellationToken);
 }

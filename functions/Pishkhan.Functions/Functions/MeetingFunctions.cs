@@ -7,19 +7,19 @@ namespace Pishkhan.Functions;
 
 public sealed class MeetingFunctions(HttpGateway gateway)
 {
-    [Function(FunctionNames.PostMeeting)]
-    public Task<IResult> PostMeeting([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Meetings)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.PostMeeting, req, cancellationToken);
+    [Function(nameof(PostMeeting))]
+    public Task<IResult> PostMeeting([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "meetings")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(PostMeeting), req, cancellationToken);
 
-    [Function(FunctionNames.ListMeetings)]
-    public Task<IResult> ListMeetings([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Meetings)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.ListMeetings, req, cancellationToken);
+    [Function(nameof(ListMeetings))]
+    public Task<IResult> ListMeetings([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "meetings")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(ListMeetings), req, cancellationToken);
 
-    [Function(FunctionNames.GetMeeting)]
-    public Task<IResult> GetMeeting([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Meeting)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.GetMeeting, req, cancellationToken);
+    [Function(nameof(GetMeeting))]
+    public Task<IResult> GetMeeting([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "meetings/{meetingId}")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(GetMeeting), req, cancellationToken);
 
-    [Function(FunctionNames.PostDecisionStatus)]
-    public Task<IResult> PostDecisionStatus([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.DecisionStatus)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.PostDecisionStatus, req, cancellationToken);
+    [Function(nameof(PostDecisionStatus))]
+    public Task<IResult> PostDecisionStatus([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "meetings/{meetingId}/decisions/{decisionId}/status")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(PostDecisionStatus), req, cancellationToken);
 }

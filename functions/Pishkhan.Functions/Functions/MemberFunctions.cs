@@ -7,11 +7,11 @@ namespace Pishkhan.Functions;
 
 public sealed class MemberFunctions(HttpGateway gateway)
 {
-    [Function(FunctionNames.PutMember)]
-    public Task<IResult> PutMember([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.Member)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.PutMember, req, cancellationToken);
+    [Function(nameof(PutMember))]
+    public Task<IResult> PutMember([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "members/{memberId}")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(PutMember), req, cancellationToken);
 
-    [Function(FunctionNames.ListMembers)]
-    public Task<IResult> ListMembers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Members)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.ListMembers, req, cancellationToken);
+    [Function(nameof(ListMembers))]
+    public Task<IResult> ListMembers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "members")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(ListMembers), req, cancellationToken);
 }

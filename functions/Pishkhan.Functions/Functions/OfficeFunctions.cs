@@ -7,19 +7,19 @@ namespace Pishkhan.Functions;
 
 public sealed class OfficeFunctions(HttpGateway gateway)
 {
-    [Function(FunctionNames.PutOffice)]
-    public Task<IResult> PutOffice([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.Office)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.PutOffice, req, cancellationToken);
+    [Function(nameof(PutOffice))]
+    public Task<IResult> PutOffice([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "offices/{officeCode}")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(PutOffice), req, cancellationToken);
 
-    [Function(FunctionNames.GetOffice)]
-    public Task<IResult> GetOffice([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Office)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.GetOffice, req, cancellationToken);
+    [Function(nameof(GetOffice))]
+    public Task<IResult> GetOffice([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "offices/{officeCode}")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(GetOffice), req, cancellationToken);
 
-    [Function(FunctionNames.ListOffices)]
-    public Task<IResult> ListOffices([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Offices)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.ListOffices, req, cancellationToken);
+    [Function(nameof(ListOffices))]
+    public Task<IResult> ListOffices([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "offices")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(ListOffices), req, cancellationToken);
 
-    [Function(FunctionNames.ImportOffices)]
-    public Task<IResult> ImportOffices([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.OfficesImport)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.ImportOffices, req, cancellationToken);
+    [Function(nameof(ImportOffices))]
+    public Task<IResult> ImportOffices([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "offices:import")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(ImportOffices), req, cancellationToken);
 }

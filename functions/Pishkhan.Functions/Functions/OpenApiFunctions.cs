@@ -7,7 +7,7 @@ namespace Pishkhan.Functions;
 
 public sealed class OpenApiFunctions(HttpGateway gateway)
 {
-    [Function(FunctionNames.GetOpenApi)]
-    public Task<IResult> GetOpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OpenApi)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.GetOpenApi, req, cancellationToken);
+    [Function(nameof(GetOpenApi))]
+    public Task<IResult> GetOpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(GetOpenApi), req, cancellationToken);
 }

@@ -7,11 +7,11 @@ namespace Pishkhan.Functions;
 
 public sealed class TargetFunctions(HttpGateway gateway)
 {
-    [Function(FunctionNames.PutTarget)]
-    public Task<IResult> PutTarget([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.Target)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.PutTarget, req, cancellationToken);
+    [Function(nameof(PutTarget))]
+    public Task<IResult> PutTarget([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "targets/{scope}/{period}/{indicator}")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(PutTarget), req, cancellationToken);
 
-    [Function(FunctionNames.GetTargets)]
-    public Task<IResult> GetTargets([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Targets)] HttpRequest req, CancellationToken cancellationToken)
-        => gateway.Run(FunctionNames.GetTargets, req, cancellationToken);
+    [Function(nameof(GetTargets))]
+    public Task<IResult> GetTargets([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "targets/{scope}/{period}")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(GetTargets), req, cancellationToken);
 }

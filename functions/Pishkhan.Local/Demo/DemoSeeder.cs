@@ -260,7 +260,7 @@ public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoC
     private async Task WaitForQueuesAsync(CancellationToken ct)
     {
         var store = services.GetRequiredService<Store>();
-        var queues = Bindings.BindingTable.Queues.Select(q => q.Queue).Distinct().ToList();
+        var queues = Bindings.QueueNames.All.ToList();
         var deadline = DateTime.UtcNow.AddMinutes(2);
         var last = -1;
         var stableSince = DateTime.UtcNow;

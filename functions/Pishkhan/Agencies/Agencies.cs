@@ -49,9 +49,9 @@ public sealed class AgencyStore(Store store, CodeDirectory directory)
     }
 }
 
-public static class AgenciesApi
+public sealed class AgenciesApi(CodeDirectory codeDirectory, TimeProvider clock, AgencyStore agencyStore, Requests.ReferenceCache referenceCache)
 {
-    public static async Task<IResult> Put(ApiRequest request)
+    public async Task<IResult> Put(ApiRequest request)
     {
         var id = request.Code("agencyId");
         var body = await request.ReadJsonAsync<PutAgency>();
@@ -64,34 +64,34 @@ public static class AgenciesApi
         request.Demand(new ResourceScope(province!));
 
         var ct = request.CancellationToken;
-        await request.Service<CodeDirectory>().ClaimAsync(DirectoryKinds.Agency, id, province!, null, null, ct);
+        await codeDirectory.ClaimAsync(DirectoryKinds.Agency, id, province!, null, null, ct);
         // Merge keeps the webhook secret; "" (not null) clears the URL, as a merge skips null columns.
         var entity = new AgencyEntity
         {
             PartitionKey = province!, RowKey = id, Name = name!, ContactEmail = email, WebhookUrl = webhookUrl ?? "",
-            UpdatedAt = request.Service<TimeProvider>().GetUtcNow(),
+            UpdatedAt = clock.GetUtcNow(),
         };
-        await request.Service<AgencyStore>().Table.UpsertEntityAsync(entity, TableUpdateMode.Merge, ct);
-        request.Service<Requests.ReferenceCache>().ForgetAgency(id);
-        var saved = await request.Service<AgencyStore>().Table.GetOrNullAsync<AgencyEntity>(province!, id, ct);
+        await agencyStore.Table.UpsertEntityAsync(entity, TableUpdateMode.Merge, ct);
+        referenceCache.ForgetAgency(id);
+        var saved = await agencyStore.Table.GetOrNullAsync<AgencyEntity>(province!, id, ct);
         return TypedResults.Ok(AgencyView.From(saved ?? entity));
     }
 
-    public static async Task<IResult> Get(ApiRequest request)
+    public async Task<IResult> Get(ApiRequest request)
     {
-        var agency = await request.Service<AgencyStore>().FindAsync(request.Code("agencyId"), request.CancellationToken);
+        var agency = await agencyStore.FindAsync(request.Code("agencyId"), request.CancellationToken);
         return agency is not null && request.CanSee(new ResourceScope(agency.Province, Agency: agency.AgencyId))
             ? TypedResults.Ok(AgencyView.From(agency))
             : throw Problem.NotFound("agency");
     }
 
-    public static async Task<IResult> List(ApiRequest request)
+    public async Task<IResult> List(ApiRequest request)
     {
         var errors = new FieldErrors();
         var province = request.Caller.Province ?? errors.Province("province", request.Query("province"));
         errors.ThrowIfAny();
         request.Demand(new ResourceScope(province!));
-        var (items, next) = await request.Service<AgencyStore>().Table.PageAsync<AgencyEntity>(
+        var (items, next) = await agencyStore.Table.PageAsync<AgencyEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {province}"), request.PageSize(), request.ContinuationToken(), request.CancellationToken);
         return TypedResults.Ok(new Http.Page<AgencyView>(items.Select(AgencyView.From).ToList(), Paging.Encode(next)));
     }

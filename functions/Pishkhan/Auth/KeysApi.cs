@@ -12,7 +12,7 @@ namespace Pishkhan.Auth;
 /// (inspector), an agency id (agency) or an office code (office). An admin issues keys only inside its
 /// province. The key is returned once; only its hash is stored.
 /// </summary>
-public static class KeysApi
+public sealed class KeysApi(CountyStore countyStore, AgencyStore agencyStore, OfficeStore officeStore, ApiKeys apiKeys)
 {
     public sealed record IssueKey(Role Role, string Scope, string? Label = null);
 
@@ -20,7 +20,7 @@ public static class KeysApi
 
     public sealed record KeyView(string KeyId, Role Role, string? Province, string? County, string? Subject, string? Label, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
-    public static async Task<IResult> Post(ApiRequest request)
+    public async Task<IResult> Post(ApiRequest request)
     {
         var body = await request.ReadJsonAsync<IssueKey>();
         var ct = request.CancellationToken;
@@ -34,19 +34,19 @@ public static class KeysApi
                 break;
             case Role.Inspector:
                 var countyCode = errors.Code("scope", body.Scope);
-                var c = countyCode is null ? null : await request.Service<CountyStore>().FindAsync(countyCode, ct);
+                var c = countyCode is null ? null : await countyStore.FindAsync(countyCode, ct);
                 if (countyCode is not null && c is null) errors.Add("scope", "No such county.");
                 (province, county) = (c?.Province, c?.CountyCode);
                 break;
             case Role.Agency:
                 var agencyId = errors.Code("scope", body.Scope);
-                var a = agencyId is null ? null : await request.Service<AgencyStore>().FindAsync(agencyId, ct);
+                var a = agencyId is null ? null : await agencyStore.FindAsync(agencyId, ct);
                 if (agencyId is not null && a is null) errors.Add("scope", "No such agency.");
                 (province, subject) = (a?.Province, a?.AgencyId);
                 break;
             case Role.Office:
                 var officeCode = errors.Code("scope", body.Scope);
-                var o = officeCode is null ? null : await request.Service<OfficeStore>().FindAsync(officeCode, ct);
+                var o = officeCode is null ? null : await officeStore.FindAsync(officeCode, ct);
                 if (officeCode is not null && o is null) errors.Add("scope", "No such office.");
                 (province, county, subject) = (o?.Province, o?.CountyCode, o?.OfficeCode);
                 break;
@@ -57,21 +57,21 @@ public static class KeysApi
         errors.ThrowIfAny();
         request.Demand(new ResourceScope(province!));
 
-        var (entity, key) = await request.Service<ApiKeys>().IssueAsync(body.Role, province, county, subject, label, request.Caller, ct);
+        var (entity, key) = await apiKeys.IssueAsync(body.Role, province, county, subject, label, request.Caller, ct);
         var scope = subject ?? county ?? province!;
         return TypedResults.Created($"/api/keys/{entity.KeyId}", new IssuedKey(entity.KeyId, key, body.Role, scope, province!, county, label));
     }
 
-    public static async Task<IResult> Get(ApiRequest request)
+    public async Task<IResult> Get(ApiRequest request)
     {
-        var entity = await request.Service<ApiKeys>().GetAsync(KeyId(request), request.CancellationToken);
+        var entity = await apiKeys.GetAsync(KeyId(request), request.CancellationToken);
         if (entity is null || !request.CanSee(new ResourceScope(entity.Province ?? ""))) throw Problem.NotFound("key");
         return TypedResults.Ok(new KeyView(entity.KeyId, Enum.Parse<Role>(entity.Role), entity.Province, entity.County, entity.Subject, entity.Label, entity.CreatedAt, entity.RevokedAt));
     }
 
-    public static async Task<IResult> Delete(ApiRequest request)
+    public async Task<IResult> Delete(ApiRequest request)
     {
-        var keys = request.Service<ApiKeys>();
+        var keys = apiKeys;
         var keyId = KeyId(request);
         var entity = await keys.GetAsync(keyId, request.CancellationToken);
         if (entity is null || !request.CanSee(new ResourceScope(entity.Province ?? ""))) throw Problem.NotFound("key");
@@ -79,7 +79,7 @@ public static class KeysApi
         return TypedResults.NoContent();
     }
 
-    private static string KeyId(ApiRequest request)
+    private string KeyId(ApiRequest request)
     {
         var id = request.RouteValue("keyId");
         return id.Length == 16 && id.All(Uri.IsHexDigit) ? id.ToLowerInvariant() : throw Problem.Field("keyId", "A key id is 16 hexadecimal characters.");

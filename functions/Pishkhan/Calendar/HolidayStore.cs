@@ -68,7 +68,7 @@ public sealed class HolidayStore(Store store, PishkhanSettings settings, TimePro
     }
 }
 
-public static class HolidaysApi
+public sealed class HolidaysApi(HolidayStore holidayStore)
 {
     public sealed record PutHoliday(string Name);
 
@@ -78,36 +78,36 @@ public static class HolidaysApi
     }
 
     /// <summary>GET /api/holidays?year=1405 (public): the holidays in force for a Jalali year.</summary>
-    public static async Task<IResult> List(ApiRequest request)
+    public async Task<IResult> List(ApiRequest request)
     {
         var yearText = request.Query("year");
         int? year = null;
         if (yearText is not null)
             year = int.TryParse(Text.PersianText.NormalizeDigits(yearText), out var y) && y is >= 1300 and <= 1500 ? y : throw Problem.Field("year", "A Jalali year such as 1405.");
-        var holidays = await request.Service<HolidayStore>().ListAsync(request.CancellationToken);
+        var holidays = await holidayStore.ListAsync(request.CancellationToken);
         return TypedResults.Ok(holidays.Where(h => year is null || JalaliDate.Parts(h.Date).Year == year).Select(HolidayView.From).ToList());
     }
 
     /// <summary>PUT /api/holidays/{date} with {name}: date is Jalali (1405-01-13) or Gregorian (2026-04-02).</summary>
-    public static async Task<IResult> Put(ApiRequest request)
+    public async Task<IResult> Put(ApiRequest request)
     {
         var date = ParseDate(request);
         var body = await request.ReadJsonAsync<PutHoliday>();
         var errors = new FieldErrors();
         var name = errors.Name("name", body.Name, 100);
         errors.ThrowIfAny();
-        await request.Service<HolidayStore>().SetAsync(date, name, request.Caller.KeyId, request.CancellationToken);
+        await holidayStore.SetAsync(date, name, request.Caller.KeyId, request.CancellationToken);
         return TypedResults.Ok(HolidayView.From(new Holiday(date, name!)));
     }
 
-    public static async Task<IResult> Delete(ApiRequest request)
+    public async Task<IResult> Delete(ApiRequest request)
     {
         var date = ParseDate(request);
-        await request.Service<HolidayStore>().SetAsync(date, null, request.Caller.KeyId, request.CancellationToken);
+        await holidayStore.SetAsync(date, null, request.Caller.KeyId, request.CancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static DateOnly ParseDate(ApiRequest request)
+    private DateOnly ParseDate(ApiRequest request)
     {
         var raw = Text.PersianText.NormalizeDigits(request.RouteValue("date"));
         if (JalaliDate.TryParse(raw, out var jalali)) return jalali;

@@ -13,17 +13,16 @@ namespace Pishkhan.Complaints;
 /// <see cref="ComplaintStore.ListOverdueAsync"/> / <see cref="ComplaintStore.CountOverdueAsync"/>, which
 /// compute overdue from the due date and do not depend on this timer having run.
 /// </summary>
-public static class ComplaintDeadlineSweep
+public sealed class ComplaintDeadlineSweep(ComplaintStore complaintStore, ComplaintEffects complaintEffects, TimeProvider clock, ILoggerFactory loggerFactory)
 {
     /// <summary>Effects still pending after this long were interrupted (a request finishes its own within seconds).</summary>
     public static readonly TimeSpan RepairAfter = TimeSpan.FromMinutes(2);
 
-    public static async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var store = services.GetRequiredService<ComplaintStore>();
-        var effects = services.GetRequiredService<ComplaintEffects>();
-        var clock = services.GetRequiredService<TimeProvider>();
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ComplaintDeadlineSweep));
+        var store = complaintStore;
+        var effects = complaintEffects;
+        var logger = loggerFactory.CreateLogger(typeof(ComplaintDeadlineSweep));
         var now = clock.GetUtcNow();
         var today = ComplaintRules.Format(Tehran.DateOf(now));
 

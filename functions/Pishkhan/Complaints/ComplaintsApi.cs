@@ -30,22 +30,22 @@ public sealed record DecideComplaint(string Outcome, string Reasons, string? Rem
 /// <summary>POST /api/complaints/{trackingCode}/extension: a new due date (Gregorian or Jalali) and the reason the complainant is told.</summary>
 public sealed record ExtendComplaint(string NewDueDate, string Reason);
 
-public static partial class ComplaintsApi
+public sealed partial class ComplaintsApi(ComplaintPolicy complaintPolicy, ClientRateLimiter clientRateLimiter, TimeProvider clock, OfficeStore officeStore, ComplaintStore complaintStore, HolidayStore holidayStore, ComplaintEffects complaintEffects, ILogger<ComplaintEffects> logger)
 {
     private const string FilingBucket = "complaints-file";
     private const string FollowUpBucket = "complaints-follow";
 
     /// <summary>GET /api/complaint-categories (public): the fixed list with Persian and English labels.</summary>
-    public static Task<IResult> ListCategories(ApiRequest request) => Task.FromResult<IResult>(TypedResults.Ok(ComplaintCategories.All));
+    public Task<IResult> ListCategories(ApiRequest request) => Task.FromResult<IResult>(TypedResults.Ok(ComplaintCategories.All));
 
     /// <summary>POST /api/complaints (public): 201 {trackingCode, secret}; the same complaint again within 24 h: 200 with the first code.</summary>
-    public static async Task<IResult> File(ApiRequest request)
+    public async Task<IResult> File(ApiRequest request)
     {
-        var policy = request.Service<ComplaintPolicy>();
-        request.Service<ClientRateLimiter>().Demand(request, FilingBucket, policy.FilingsPerClient, policy.FilingWindow);
+        var policy = complaintPolicy;
+        clientRateLimiter.Demand(request, FilingBucket, policy.FilingsPerClient, policy.FilingWindow);
         var body = await request.ReadJsonAsync<FileComplaint>(policy.MaxBodyBytes);
         var ct = request.CancellationToken;
-        var today = Tehran.Today(request.Service<TimeProvider>());
+        var today = Tehran.Today(clock);
 
         var errors = new FieldErrors();
         var officeCode = errors.Code("officeCode", body.OfficeCode);
@@ -57,14 +57,14 @@ public static partial class ComplaintsApi
         OfficeEntity? office = null;
         if (officeCode is not null)
         {
-            office = await request.Service<OfficeStore>().FindAsync(officeCode, ct);
+            office = await officeStore.FindAsync(officeCode, ct);
             if (office is null) errors.Add("officeCode", "No such office.");
         }
         errors.ThrowIfAny();
 
         var complaint = new NewComplaint(office!.OfficeCode, office.Province, office.CountyCode, body.Category, description!, incident, requestId, contact);
         var dedupeKey = ComplaintStore.DedupeKey(complaint, ClientRateLimiter.ClientKey(request.Http.HttpContext));
-        var result = await request.Service<ComplaintStore>().FileAsync(complaint, dedupeKey, ct);
+        var result = await complaintStore.FileAsync(complaint, dedupeKey, ct);
         var e = result.Complaint;
         await RunEffectsAsync(request, e);
         var filed = new FiledComplaint(e.TrackingCode, result.Secret, result.Duplicate, e.Status, DueDate.From(e.Stage1DueDate)!);
@@ -72,19 +72,19 @@ public static partial class ComplaintsApi
     }
 
     /// <summary>GET /api/complaints/{trackingCode} (public): status, deadlines and timeline only.</summary>
-    public static async Task<IResult> Get(ApiRequest request)
+    public async Task<IResult> Get(ApiRequest request)
     {
-        var policy = request.Service<ComplaintPolicy>();
-        request.Service<ClientRateLimiter>().Demand(request, FollowUpBucket, policy.FollowUpsPerClient, policy.FollowUpWindow);
+        var policy = complaintPolicy;
+        clientRateLimiter.Demand(request, FollowUpBucket, policy.FollowUpsPerClient, policy.FollowUpWindow);
         var e = await FindAsync(request);
-        return TypedResults.Ok(PublicComplaintView.From(e, Tehran.Today(request.Service<TimeProvider>())));
+        return TypedResults.Ok(PublicComplaintView.From(e, Tehran.Today(clock)));
     }
 
     /// <summary>POST /api/complaints/{trackingCode}/escalation (public, with the secret): to stage 2 at the province.</summary>
-    public static async Task<IResult> Escalate(ApiRequest request)
+    public async Task<IResult> Escalate(ApiRequest request)
     {
-        var policy = request.Service<ComplaintPolicy>();
-        request.Service<ClientRateLimiter>().Demand(request, FollowUpBucket, policy.FollowUpsPerClient, policy.FollowUpWindow);
+        var policy = complaintPolicy;
+        clientRateLimiter.Demand(request, FollowUpBucket, policy.FollowUpsPerClient, policy.FollowUpWindow);
         var code = Code(request);
         var body = await request.ReadJsonAsync<EscalateComplaint>(policy.MaxBodyBytes);
         var errors = new FieldErrors();
@@ -94,19 +94,18 @@ public static partial class ComplaintsApi
 
         var e = await FindAsync(request, code);
         var by = ComplainantOrAdmin(request, e, body.Secret);
-        var clock = request.Service<TimeProvider>();
-        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(request.CancellationToken);
-        var updated = await request.Service<ComplaintStore>().UpdateAsync(e,
+        var calendar = await holidayStore.GetCalendarAsync(request.CancellationToken);
+        var updated = await complaintStore.UpdateAsync(e,
             x => ComplaintRules.Escalate(x, reason!, by, clock.GetUtcNow(), policy, calendar), request.CancellationToken);
         await RunEffectsAsync(request, updated);
         return TypedResults.Ok(PublicComplaintView.From(updated, Tehran.Today(clock)));
     }
 
     /// <summary>POST /api/complaints/{trackingCode}/withdrawal (public, with the secret): withdraws the open stage.</summary>
-    public static async Task<IResult> Withdraw(ApiRequest request)
+    public async Task<IResult> Withdraw(ApiRequest request)
     {
-        var policy = request.Service<ComplaintPolicy>();
-        request.Service<ClientRateLimiter>().Demand(request, FollowUpBucket, policy.FollowUpsPerClient, policy.FollowUpWindow);
+        var policy = complaintPolicy;
+        clientRateLimiter.Demand(request, FollowUpBucket, policy.FollowUpsPerClient, policy.FollowUpWindow);
         var code = Code(request);
         var body = await request.ReadJsonAsync<WithdrawComplaint>(policy.MaxBodyBytes);
         var errors = new FieldErrors();
@@ -116,8 +115,7 @@ public static partial class ComplaintsApi
 
         var e = await FindAsync(request, code);
         var by = ComplainantOrAdmin(request, e, body.Secret);
-        var clock = request.Service<TimeProvider>();
-        var updated = await request.Service<ComplaintStore>().UpdateAsync(e,
+        var updated = await complaintStore.UpdateAsync(e,
             x => ComplaintRules.Withdraw(x, reason, by, clock.GetUtcNow()), request.CancellationToken);
         await RunEffectsAsync(request, updated);
         return TypedResults.Ok(PublicComplaintView.From(updated, Tehran.Today(clock)));
@@ -127,11 +125,11 @@ public static partial class ComplaintsApi
     /// GET /api/complaints?province=&amp;countyCode=&amp;officeCode=&amp;status=&amp;overdue=&amp;category=&amp;pageSize=&amp;continuationToken=
     /// Admin: its province; inspector: its county; office: complaints about itself, as <see cref="OfficeComplaintView"/>.
     /// </summary>
-    public static async Task<IResult> List(ApiRequest request)
+    public async Task<IResult> List(ApiRequest request)
     {
         var caller = request.Caller;
         var ct = request.CancellationToken;
-        var today = Tehran.Today(request.Service<TimeProvider>());
+        var today = Tehran.Today(clock);
         var errors = new FieldErrors();
         var status = request.Query("status");
         if (status is not null && status != "open" && !ComplaintStatus.All.Contains(status))
@@ -162,7 +160,7 @@ public static partial class ComplaintsApi
 
         if (officeCode is not null && caller.Role != Role.Office)
         {
-            var office = await request.Service<OfficeStore>().FindAsync(officeCode, ct) ?? throw Problem.Field("officeCode", "No such office.");
+            var office = await officeStore.FindAsync(officeCode, ct) ?? throw Problem.Field("officeCode", "No such office.");
             request.Demand(new ResourceScope(office.Province, office.CountyCode, Office: office.OfficeCode));
         }
         request.Demand(new ResourceScope(province!, county, Office: officeCode));
@@ -178,26 +176,26 @@ public static partial class ComplaintsApi
         if (overdue == "false") filter += " and " + TableClient.CreateQueryFilter($"(IsOpen eq false or DueDate ge {todayText})");
         if (category is not null) filter += " and " + TableClient.CreateQueryFilter($"Category eq {category}");
 
-        var (items, next) = await request.Service<ComplaintStore>().Complaints.PageAsync<ComplaintEntity>(filter, pageSize, token, ct);
+        var (items, next) = await complaintStore.Complaints.PageAsync<ComplaintEntity>(filter, pageSize, token, ct);
         return caller.Role == Role.Office
             ? TypedResults.Ok(new Page<OfficeComplaintView>(items.Select(e => OfficeComplaintView.From(e, today)).ToList(), Paging.Encode(next)))
             : TypedResults.Ok(new Page<ComplaintSummary>(items.Select(e => ComplaintSummary.From(e, today)).ToList(), Paging.Encode(next)));
     }
 
     /// <summary>GET /api/complaints/{trackingCode}/case (admin, inspector): the whole case with the complainant; the read is logged first.</summary>
-    public static async Task<IResult> GetCase(ApiRequest request)
+    public async Task<IResult> GetCase(ApiRequest request)
     {
         var e = await FindVisibleAsync(request);
         var caller = request.Caller;
-        var contact = await request.Service<ComplaintStore>().ReadContactAsync(e.TrackingCode, caller.KeyId, caller.Role.ToString().ToLowerInvariant(),
+        var contact = await complaintStore.ReadContactAsync(e.TrackingCode, caller.KeyId, caller.Role.ToString().ToLowerInvariant(),
             AccessPurpose.CaseView, request.CancellationToken);
-        var today = Tehran.Today(request.Service<TimeProvider>());
+        var today = Tehran.Today(clock);
         return TypedResults.Ok(new ComplaintCaseView(ComplaintStaffView.From(e, today), e.Description, e.EscalationReason, e.WithdrawalReason,
             contact is null ? null : new ComplainantView(contact.Name, contact.Mobile, contact.Email, contact.NationalId)));
     }
 
     /// <summary>POST /api/complaints/{trackingCode}/decision (admin, inspector of the county at stage 1; a different admin at stage 2).</summary>
-    public static async Task<IResult> Decide(ApiRequest request)
+    public async Task<IResult> Decide(ApiRequest request)
     {
         var code = Code(request);
         var body = await request.ReadJsonAsync<DecideComplaint>();
@@ -210,11 +208,10 @@ public static partial class ComplaintsApi
 
         var e = await FindVisibleAsync(request, code);
         request.Demand(Scope(e));
-        var policy = request.Service<ComplaintPolicy>();
-        var clock = request.Service<TimeProvider>();
+        var policy = complaintPolicy;
         var by = Handler.From(request.Caller);
-        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(request.CancellationToken);
-        var updated = await request.Service<ComplaintStore>().UpdateAsync(e,
+        var calendar = await holidayStore.GetCalendarAsync(request.CancellationToken);
+        var updated = await complaintStore.UpdateAsync(e,
             x => ComplaintRules.Decide(x, body.Outcome, reasons!, remedy, note, by, clock.GetUtcNow(), policy, calendar),
             request.CancellationToken);
         await RunEffectsAsync(request, updated);
@@ -222,7 +219,7 @@ public static partial class ComplaintsApi
     }
 
     /// <summary>POST /api/complaints/{trackingCode}/extension (admin, inspector of the county at stage 1; admin at stage 2).</summary>
-    public static async Task<IResult> Extend(ApiRequest request)
+    public async Task<IResult> Extend(ApiRequest request)
     {
         var code = Code(request);
         var body = await request.ReadJsonAsync<ExtendComplaint>();
@@ -233,23 +230,22 @@ public static partial class ComplaintsApi
 
         var e = await FindVisibleAsync(request, code);
         request.Demand(Scope(e));
-        var policy = request.Service<ComplaintPolicy>();
-        var clock = request.Service<TimeProvider>();
+        var policy = complaintPolicy;
         var by = Handler.From(request.Caller);
-        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(request.CancellationToken);
-        var updated = await request.Service<ComplaintStore>().UpdateAsync(e,
+        var calendar = await holidayStore.GetCalendarAsync(request.CancellationToken);
+        var updated = await complaintStore.UpdateAsync(e,
             x => ComplaintRules.Extend(x, newDue, reason!, by, clock.GetUtcNow(), policy, calendar), request.CancellationToken);
         await RunEffectsAsync(request, updated);
         return TypedResults.Ok(ComplaintStaffView.From(updated, Tehran.Today(clock)));
     }
 
     /// <summary>GET /api/complaints/{trackingCode}/access-log (admin): who read the complainant's data, newest first.</summary>
-    public static async Task<IResult> AccessLog(ApiRequest request)
+    public async Task<IResult> AccessLog(ApiRequest request)
     {
         var e = await FindVisibleAsync(request);
         var pageSize = request.PageSize();
         var token = request.ContinuationToken();
-        var (items, next) = await request.Service<ComplaintStore>().AccessLog.PageAsync<ComplaintAccessEntity>(
+        var (items, next) = await complaintStore.AccessLog.PageAsync<ComplaintAccessEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {e.TrackingCode}"), pageSize, token, request.CancellationToken);
         return TypedResults.Ok(new Page<AccessLogEntry>(items.Select(a => new AccessLogEntry(a.KeyId, a.Role, a.Purpose, a.At)).ToList(), Paging.Encode(next)));
     }
@@ -257,20 +253,20 @@ public static partial class ComplaintsApi
     private static ResourceScope Scope(ComplaintEntity e) => new(e.Province, e.CountyCode, Office: e.OfficeCode);
 
     /// <summary>A malformed code or a wrong check character is 404 at once: no storage read for a typo or a guess.</summary>
-    private static string Code(ApiRequest request) =>
+    private string Code(ApiRequest request) =>
         TrackingCode.TryParse(request.RouteValue("trackingCode"), out var code) ? code : throw Problem.NotFound("complaint");
 
-    private static async Task<ComplaintEntity> FindAsync(ApiRequest request, string? code = null) =>
-        await request.Service<ComplaintStore>().FindAsync(code ?? Code(request), request.CancellationToken) ?? throw Problem.NotFound("complaint");
+    private async Task<ComplaintEntity> FindAsync(ApiRequest request, string? code = null) =>
+        await complaintStore.FindAsync(code ?? Code(request), request.CancellationToken) ?? throw Problem.NotFound("complaint");
 
-    private static async Task<ComplaintEntity> FindVisibleAsync(ApiRequest request, string? code = null)
+    private async Task<ComplaintEntity> FindVisibleAsync(ApiRequest request, string? code = null)
     {
         var e = await FindAsync(request, code);
         return request.CanSee(Scope(e)) ? e : throw Problem.NotFound("complaint");
     }
 
     /// <summary>The complainant proves it is them with the secret from filing; an admin of the province may act for them (e.g. on the phone).</summary>
-    private static string ComplainantOrAdmin(ApiRequest request, ComplaintEntity e, string? secret)
+    private string ComplainantOrAdmin(ApiRequest request, ComplaintEntity e, string? secret)
     {
         if (request.CallerOrNull is { Role: Role.Admin } admin && request.CanSee(Scope(e))) return Handler.From(admin).Id;
         if (secret is null) throw Problem.Forbidden("Send the secret you received when you filed the complaint.");
@@ -330,15 +326,15 @@ public static partial class ComplaintsApi
     /// Effects run in the request so the caller's next read sees them, but the transition is already stored:
     /// a failure here is logged and left to the deadline timer, never turned into an error for a change that happened.
     /// </summary>
-    private static async Task RunEffectsAsync(ApiRequest request, ComplaintEntity e)
+    private async Task RunEffectsAsync(ApiRequest request, ComplaintEntity e)
     {
         try
         {
-            await request.Service<ComplaintEffects>().RunAsync(e, request.CancellationToken);
+            await complaintEffects.RunAsync(e, request.CancellationToken);
         }
         catch (Exception ex) when (!request.CancellationToken.IsCancellationRequested)
         {
-            request.Service<ILogger<ComplaintEffects>>().LogWarning("Complaint effects left pending for the deadline timer: {Reason}", ex.GetType().Name);
+            logger.LogWarning("Complaint effects left pending for the deadline timer: {Reason}", ex.GetType().Name);
         }
     }
 

@@ -60,19 +60,19 @@ public sealed class ContractStore(Store store, CodeDirectory directory)
     }
 }
 
-public static class ContractsApi
+public sealed class ContractsApi(AgencyStore agencyStore, CountyStore countyStore, CodeDirectory codeDirectory, TimeProvider clock, ContractStore contractStore)
 {
     public const int MaxServices = 200;
     public const int MaxCounties = 100;
 
-    public static async Task<IResult> Put(ApiRequest request)
+    public async Task<IResult> Put(ApiRequest request)
     {
         var id = request.Code("contractId");
         var body = await request.ReadJsonAsync<PutContract>();
         var ct = request.CancellationToken;
         var errors = new FieldErrors();
         var agencyId = errors.Code("agencyId", body.AgencyId);
-        var agency = agencyId is null ? null : await request.Service<AgencyStore>().FindAsync(agencyId, ct);
+        var agency = agencyId is null ? null : await agencyStore.FindAsync(agencyId, ct);
         if (agencyId is not null && agency is null) errors.Add("agencyId", "No such agency.");
         if (agency is not null) request.Demand(new ResourceScope(agency.Province));
 
@@ -91,7 +91,7 @@ public static class ContractsApi
 
         if (body.CountyCodes.Count is 0 or > MaxCounties) errors.Add("countyCodes", $"Between 1 and {MaxCounties} counties.");
         var countyCodes = new List<string>();
-        var counties = request.Service<CountyStore>();
+        var counties = countyStore;
         for (var i = 0; i < Math.Min(body.CountyCodes.Count, MaxCounties); i++)
         {
             var code = errors.Code($"countyCodes[{i}]", body.CountyCodes[i]);
@@ -106,21 +106,21 @@ public static class ContractsApi
         if (body.ValidTo < body.ValidFrom) errors.Add("validTo", "Must not be before validFrom.");
         errors.ThrowIfAny();
 
-        await request.Service<CodeDirectory>().ClaimAsync(DirectoryKinds.Contract, id, agency!.Province, null, agency.AgencyId, ct);
+        await codeDirectory.ClaimAsync(DirectoryKinds.Contract, id, agency!.Province, null, agency.AgencyId, ct);
         var entity = new ContractEntity
         {
             PartitionKey = agency.AgencyId, RowKey = id, Province = agency.Province,
             ServicesJson = JsonSerializer.Serialize(services, Json.Stored), CountyCodesJson = JsonSerializer.Serialize(countyCodes, Json.Stored),
             ValidFrom = body.ValidFrom.ToString("yyyy-MM-dd"), ValidTo = body.ValidTo.ToString("yyyy-MM-dd"),
-            UpdatedAt = request.Service<TimeProvider>().GetUtcNow(),
+            UpdatedAt = clock.GetUtcNow(),
         };
-        await request.Service<ContractStore>().Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+        await contractStore.Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
         return TypedResults.Ok(ContractView.From(entity));
     }
 
-    public static async Task<IResult> Get(ApiRequest request)
+    public async Task<IResult> Get(ApiRequest request)
     {
-        var contract = await request.Service<ContractStore>().FindAsync(request.Code("contractId"), request.CancellationToken);
+        var contract = await contractStore.FindAsync(request.Code("contractId"), request.CancellationToken);
         return contract is not null && request.CanSee(new ResourceScope(contract.Province, Agency: contract.AgencyId))
             ? TypedResults.Ok(ContractView.From(contract))
             : throw Problem.NotFound("contract");

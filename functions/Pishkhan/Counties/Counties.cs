@@ -44,9 +44,9 @@ public sealed class CountyStore(Store store, CodeDirectory directory)
         Table.ListAsync<CountyEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {province}"), cancellationToken);
 }
 
-public static class CountiesApi
+public sealed class CountiesApi(CodeDirectory codeDirectory, TimeProvider clock, CountyStore countyStore)
 {
-    public static async Task<IResult> Put(ApiRequest request)
+    public async Task<IResult> Put(ApiRequest request)
     {
         var code = request.Code("countyCode");
         var body = await request.ReadJsonAsync<PutCounty>();
@@ -57,27 +57,27 @@ public static class CountiesApi
         request.Demand(new ResourceScope(province!));
 
         var ct = request.CancellationToken;
-        await request.Service<CodeDirectory>().ClaimAsync(DirectoryKinds.County, code, province!, code, null, ct);
-        var entity = new CountyEntity { PartitionKey = province!, RowKey = code, Name = name!, UpdatedAt = request.Service<TimeProvider>().GetUtcNow() };
-        var response = await request.Service<CountyStore>().Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+        await codeDirectory.ClaimAsync(DirectoryKinds.County, code, province!, code, null, ct);
+        var entity = new CountyEntity { PartitionKey = province!, RowKey = code, Name = name!, UpdatedAt = clock.GetUtcNow() };
+        var response = await countyStore.Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
         request.Http.HttpContext.Response.Headers.ETag = response.Headers.ETag.ToString();
         return TypedResults.Ok(CountyView.From(entity));
     }
 
-    public static async Task<IResult> Get(ApiRequest request)
+    public async Task<IResult> Get(ApiRequest request)
     {
         // Public reference data: a county's name and province are no secret.
-        var county = await request.Service<CountyStore>().FindAsync(request.Code("countyCode"), request.CancellationToken);
+        var county = await countyStore.FindAsync(request.Code("countyCode"), request.CancellationToken);
         return county is not null ? TypedResults.Ok(CountyView.From(county)) : throw Problem.NotFound("county");
     }
 
     /// <summary>GET /api/counties?province= — public reference data (names only).</summary>
-    public static async Task<IResult> List(ApiRequest request)
+    public async Task<IResult> List(ApiRequest request)
     {
         var errors = new FieldErrors();
         var province = errors.Province("province", request.Query("province") ?? request.CallerOrNull?.Province);
         errors.ThrowIfAny();
-        var counties = await request.Service<CountyStore>().ListAsync(province!, request.CancellationToken);
+        var counties = await countyStore.ListAsync(province!, request.CancellationToken);
         return TypedResults.Ok(new Http.Page<CountyView>(counties.Select(CountyView.From).ToList(), null));
     }
 }

@@ -37,11 +37,8 @@ public sealed class DigestJob(Store store, Outbox outbox, DigestBuilder builder,
 {
     public static readonly TimeSpan SafetyNetDelay = TimeSpan.FromMinutes(15);
 
-    public static Task Timer(IServiceProvider services, CancellationToken cancellationToken) =>
-        services.GetRequiredService<DigestJob>().RunAllAsync(cancellationToken);
-
     /// <summary>POST /api/digests:send (admin): sends this week's digest of the province now; members who have it are skipped.</summary>
-    public static async Task<IResult> Send(ApiRequest request)
+    public async Task<IResult> Send(ApiRequest request)
     {
         var body = request.Http.ContentLength is 0 or null && request.Http.ContentType is null
             ? new SendDigestsRequest()
@@ -51,9 +48,9 @@ public sealed class DigestJob(Store store, Outbox outbox, DigestBuilder builder,
         if (province is null && !errors.Has("province")) errors.Add("province", "The field is required (your key is not bound to a province).");
         errors.ThrowIfAny();
         request.Demand(new ResourceScope(province!));
-        if (!request.Service<UnsubscribeLinks>().IsConfigured)
+        if (!links.IsConfigured)
             throw Problem.Status(StatusCodes.Status503ServiceUnavailable, "Digests are not configured.", "Set Pishkhan__UnsubscribeSigningKey: every digest carries a signed unsubscribe link.");
-        return TypedResults.Ok(await request.Service<DigestJob>().SendAsync(province!, request.CancellationToken));
+        return TypedResults.Ok(await SendAsync(province!, request.CancellationToken));
     }
 
     public async Task RunAllAsync(CancellationToken cancellationToken)

@@ -2,23 +2,22 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Pishkhan.Auth;
 using Pishkhan.Problems;
 using Pishkhan.Text;
 
 namespace Pishkhan.Http;
 
-/// <summary>What a handler gets: the HTTP request, the authenticated caller, route values and services.</summary>
-public sealed class ApiRequest(HttpRequest http, Caller? caller, RouteValueDictionary route, IServiceProvider services, CancellationToken cancellationToken)
+/// <summary>
+/// What a handler gets: the HTTP request, the authenticated caller and the route values. What else a handler
+/// touches comes through its class's constructor.
+/// </summary>
+public sealed class ApiRequest(HttpRequest http, Caller? caller, RouteValueDictionary route, long maxJsonBodyBytes, CancellationToken cancellationToken)
 {
     public HttpRequest Http { get; } = http;
     public Caller? CallerOrNull { get; } = caller;
     public Caller Caller => CallerOrNull ?? throw Problem.Unauthorized();
-    public IServiceProvider Services { get; } = services;
     public CancellationToken CancellationToken { get; } = cancellationToken;
-
-    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>A route value that is an identifier code: digits normalised, validated, else 400.</summary>
     public string Code(string name)
@@ -64,9 +63,8 @@ public sealed class ApiRequest(HttpRequest http, Caller? caller, RouteValueDicti
     /// <summary>Reads and strictly deserialises a JSON body: 415 for another media type, 413 past the limit, 400 otherwise.</summary>
     public async Task<T> ReadJsonAsync<T>(long? maxBytes = null)
     {
-        var settings = Service<PishkhanSettings>();
         if (!IsMediaType("application/json")) throw Problem.UnsupportedMediaType("application/json");
-        var bytes = await ReadBodyAsync(maxBytes ?? settings.MaxJsonBodyBytes);
+        var bytes = await ReadBodyAsync(maxBytes ?? maxJsonBodyBytes);
         if (bytes.Length == 0) throw Problem.Field("$", "A JSON body is required.");
         try
         {

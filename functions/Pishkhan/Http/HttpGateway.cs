@@ -17,12 +17,12 @@ namespace Pishkhan.Http;
 /// access rule (401/403), runs the handler, and turns failures into problem details — 503 with
 /// Retry-After when storage is unreachable, never a 500 for what the caller sent.
 /// </summary>
-public sealed class HttpGateway(IServiceProvider services, ApiKeys keys, ILogger<HttpGateway> logger)
+public sealed class HttpGateway(FunctionCatalog catalog, Dispatch dispatch, ApiKeys keys, PishkhanSettings settings, ILogger<HttpGateway> logger)
 {
     public const string ApiKeyHeader = "X-Api-Key";
 
-    private static readonly Dictionary<string, (HttpBinding Binding, TemplateMatcher Matcher)> Routes =
-        BindingTable.Http.ToDictionary(b => b.Function,
+    private readonly Dictionary<string, (HttpBinding Binding, TemplateMatcher Matcher)> _routes =
+        catalog.Http.ToDictionary(b => b.Function,
             b => (b, new TemplateMatcher(TemplateParser.Parse(b.Route), new RouteValueDictionary())));
 
     /// <summary>
@@ -31,7 +31,7 @@ public sealed class HttpGateway(IServiceProvider services, ApiKeys keys, ILogger
     /// </summary>
     public async Task<IResult> Run(string function, HttpRequest request, CancellationToken cancellationToken)
     {
-        var binding = Routes[function].Binding;
+        var binding = _routes[function].Binding;
         using var activity = PishkhanTelemetry.Intake.StartActivity(function);
         activity?.SetTag("function", function);
         activity?.SetTag("http.route", binding.Route);
@@ -51,7 +51,7 @@ public sealed class HttpGateway(IServiceProvider services, ApiKeys keys, ILogger
 
     private async Task<IResult> RunRoute(string function, HttpRequest request, Activity? activity, CancellationToken cancellationToken)
     {
-        var (binding, matcher) = Routes[function];
+        var (binding, matcher) = _routes[function];
         try
         {
             var route = new RouteValueDictionary();
@@ -59,12 +59,13 @@ public sealed class HttpGateway(IServiceProvider services, ApiKeys keys, ILogger
             var relative = path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) ? path[4..] : path;
             matcher.TryMatch(relative, route);
 
+            var access = binding.Access;
             Caller? caller = null;
             var presented = request.Headers[ApiKeyHeader].ToString();
-            if (!binding.Access.IsPublic)
+            if (!access.IsPublic)
             {
                 caller = await keys.AuthenticateAsync(presented, cancellationToken) ?? throw Problem.Unauthorized();
-                if (!binding.Access.Allows(caller)) throw Problem.Forbidden("Your role may not call this route.");
+                if (!access.Allows(caller)) throw Problem.Forbidden("Your role may not call this route.");
             }
             else if (presented.Length > 0)
             {
@@ -72,7 +73,7 @@ public sealed class HttpGateway(IServiceProvider services, ApiKeys keys, ILogger
             }
 
             activity?.SetTag("pishkhan.caller.role", caller is null ? "public" : caller.Role.ToString().ToLowerInvariant());
-            return await binding.Handler(new ApiRequest(request, caller, route, services, cancellationToken));
+            return await dispatch.Http(function)(new ApiRequest(request, caller, route, settings.MaxJsonBodyBytes, cancellationToken));
         }
         catch (ApiProblem problem)
         {

@@ -185,21 +185,21 @@ public sealed class ChecklistStore(Store store)
     }
 }
 
-public static class ChecklistApi
+public sealed class ChecklistApi(ChecklistStore checklistStore, TimeProvider clock)
 {
     /// <summary>GET /api/inspection-templates/{version}: "current" or a number; ?province= for callers of every province.</summary>
-    public static async Task<IResult> Get(ApiRequest request)
+    public async Task<IResult> Get(ApiRequest request)
     {
         var version = ChecklistRules.ParseVersion(request.RouteValue("version"), allowCurrent: true);
         var province = InspectionScope.Province(request);
-        var store = request.Service<ChecklistStore>();
+        var store = checklistStore;
         var template = version is null
             ? await store.CurrentAsync(province, request.CancellationToken)
             : await store.GetAsync(province, version.Value, request.CancellationToken);
         return template is null ? throw Problem.NotFound("checklist version") : TypedResults.Ok(template);
     }
 
-    public static async Task<IResult> Put(ApiRequest request)
+    public async Task<IResult> Put(ApiRequest request)
     {
         var version = ChecklistRules.ParseVersion(request.RouteValue("version"), allowCurrent: false)!.Value;
         var body = await request.ReadJsonAsync<PutChecklistTemplate>();
@@ -208,8 +208,8 @@ public static class ChecklistApi
         var items = ChecklistRules.Validate(errors, body.Items);
         errors.ThrowIfAny();
         request.Demand(new ResourceScope(province));
-        var store = request.Service<ChecklistStore>();
-        var added = await store.AddAsync(province, version, items!, request.Caller.KeyId, request.Service<TimeProvider>().GetUtcNow(), request.CancellationToken);
+        var store = checklistStore;
+        var added = await store.AddAsync(province, version, items!, request.Caller.KeyId, clock.GetUtcNow(), request.CancellationToken);
         var template = (await store.GetAsync(province, version, request.CancellationToken))!;
         return added ? TypedResults.Created($"/api/inspection-templates/{version}", template) : TypedResults.Ok(template);
     }

@@ -99,15 +99,15 @@ public sealed class PolicyStore(Store store, TimeProvider clock)
 }
 
 /// <summary>GET (public: the policies are published) and PUT (admin) of a province's inspection and sanction policies.</summary>
-public static class PolicyApi
+public sealed class PolicyApi(PolicyStore policyStore)
 {
-    public static async Task<IResult> GetInspection(ApiRequest request) =>
-        TypedResults.Ok(await request.Service<PolicyStore>().InspectionAsync(PublicProvince(request), request.CancellationToken));
+    public async Task<IResult> GetInspection(ApiRequest request) =>
+        TypedResults.Ok(await policyStore.InspectionAsync(PublicProvince(request), request.CancellationToken));
 
-    public static async Task<IResult> GetSanction(ApiRequest request) =>
-        TypedResults.Ok(await request.Service<PolicyStore>().SanctionAsync(PublicProvince(request), request.CancellationToken));
+    public async Task<IResult> GetSanction(ApiRequest request) =>
+        TypedResults.Ok(await policyStore.SanctionAsync(PublicProvince(request), request.CancellationToken));
 
-    public static async Task<IResult> PutInspection(ApiRequest request)
+    public async Task<IResult> PutInspection(ApiRequest request)
     {
         var body = await request.ReadJsonAsync<InspectionPolicy>();
         var errors = new FieldErrors();
@@ -115,11 +115,11 @@ public static class PolicyApi
         errors.ThrowIfAny();
         var province = InspectionScope.Province(request);
         request.Demand(new ResourceScope(province));
-        await request.Service<PolicyStore>().SaveAsync(province, PolicyStore.InspectionKind, body, request.Caller.KeyId, request.CancellationToken);
+        await policyStore.SaveAsync(province, PolicyStore.InspectionKind, body, request.Caller.KeyId, request.CancellationToken);
         return TypedResults.Ok(body);
     }
 
-    public static async Task<IResult> PutSanction(ApiRequest request)
+    public async Task<IResult> PutSanction(ApiRequest request)
     {
         var body = await request.ReadJsonAsync<SanctionPolicy>();
         var errors = new FieldErrors();
@@ -127,11 +127,11 @@ public static class PolicyApi
         errors.ThrowIfAny();
         var province = InspectionScope.Province(request);
         request.Demand(new ResourceScope(province));
-        await request.Service<PolicyStore>().SaveAsync(province, PolicyStore.SanctionKind, body, request.Caller.KeyId, request.CancellationToken);
+        await policyStore.SaveAsync(province, PolicyStore.SanctionKind, body, request.Caller.KeyId, request.CancellationToken);
         return TypedResults.Ok(body);
     }
 
-    private static string PublicProvince(ApiRequest request)
+    private string PublicProvince(ApiRequest request)
     {
         var errors = new FieldErrors();
         var province = errors.Province("province", request.Query("province") ?? request.CallerOrNull?.Province);

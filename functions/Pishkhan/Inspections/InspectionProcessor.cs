@@ -30,9 +30,6 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
     OfficeStatsStore stats, SanctionService sanctions, InspectionAgenda agenda, Outbox outbox, TimeProvider clock,
     ILogger<InspectionProcessor> logger)
 {
-    public static Task Handle(IServiceProvider services, BinaryData message, CancellationToken cancellationToken) =>
-        services.GetRequiredService<InspectionProcessor>().ProcessAsync(message, cancellationToken);
-
     public async Task ProcessAsync(BinaryData message, CancellationToken cancellationToken = default)
     {
         // A malformed message or an unknown id throws: the queue retries it maxDequeueCount times, then moves

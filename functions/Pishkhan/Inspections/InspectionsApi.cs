@@ -13,7 +13,7 @@ using Pishkhan.Text;
 
 namespace Pishkhan.Inspections;
 
-public static partial class InspectionsApi
+public sealed partial class InspectionsApi(TimeProvider clock, OfficeStore officeStore, PolicyStore policyStore, ChecklistStore checklistStore, InspectionAgenda inspectionAgenda, InspectionStore inspectionStore, ReinspectionService reinspectionService, Store storage, CountyStore countyStore, CoverageService coverageService)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const int MaxNoteLength = 500;
@@ -23,24 +23,24 @@ public static partial class InspectionsApi
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     /// <summary>POST /api/inspections: validated in full, then written (status queued) and queued; 202.</summary>
-    public static async Task<IResult> Post(ApiRequest request)
+    public async Task<IResult> Post(ApiRequest request)
     {
         var body = await request.ReadJsonAsync<PostInspection>();
         var ct = request.CancellationToken;
         var caller = request.Caller;
-        var now = request.Service<TimeProvider>().GetUtcNow();
+        var now = clock.GetUtcNow();
         var idempotencyKey = IdempotencyKey(request);
         var errors = new FieldErrors();
 
         var officeCode = errors.Code("officeCode", body.OfficeCode);
-        var office = officeCode is null ? null : await request.Service<OfficeStore>().FindAsync(officeCode, ct);
+        var office = officeCode is null ? null : await officeStore.FindAsync(officeCode, ct);
         if (officeCode is not null && office is null) errors.Add("officeCode", "No such office.");
         // An inspector inspects the offices of its own county only; an admin those of its province.
         if (office is not null) request.Demand(new ResourceScope(office.Province, office.CountyCode, Office: office.OfficeCode));
         if (!Enum.IsDefined(body.Type)) errors.Add("type", "One of routine, complaint, followUp, unannounced.");
 
         var province = office?.Province;
-        var policy = province is null ? InspectionPolicy.Default : await request.Service<PolicyStore>().InspectionAsync(province, ct);
+        var policy = province is null ? InspectionPolicy.Default : await policyStore.InspectionAsync(province, ct);
         if (body.VisitedAt > now + ClockSkew) errors.Add("visitedAt", "The visit may not be in the future.");
         else if (body.VisitedAt < now.AddDays(-policy.MaxBackdateDays)) errors.Add("visitedAt", $"The visit may be at most {policy.MaxBackdateDays} days ago.");
 
@@ -48,7 +48,7 @@ public static partial class InspectionsApi
         if (body.TemplateVersion is { } v && v is < 1 or > 999999) errors.Add("templateVersion", "A version number from 1 to 999999.");
         else if (province is not null)
         {
-            var checklists = request.Service<ChecklistStore>();
+            var checklists = checklistStore;
             template = body.TemplateVersion is { } version
                 ? await checklists.GetAsync(province, version, ct)
                 : await checklists.CurrentAsync(province, ct);
@@ -64,7 +64,7 @@ public static partial class InspectionsApi
             errors.Add("complaintIds", "A complaint inspection names the complaints or the inspection request it answers.");
         if (requestId is not null && office is not null && body.Type == InspectionType.Complaint)
         {
-            var found = await request.Service<InspectionAgenda>().Requests.GetOrNullAsync<InspectionRequestEntity>(office.CountyCode, requestId, ct);
+            var found = await inspectionAgenda.Requests.GetOrNullAsync<InspectionRequestEntity>(office.CountyCode, requestId, ct);
             if (found is null || found.OfficeCode != office.OfficeCode) errors.Add("requestId", "No such inspection request for this office.");
         }
 
@@ -72,7 +72,7 @@ public static partial class InspectionsApi
         {
             if (body.Type != InspectionType.FollowUp) errors.Add("followUpOf", "Only for a followUp inspection.");
             else if (!InspectionIds.TryParse(body.FollowUpOf, out var followOffice, out _) || followOffice != officeCode
-                     || await request.Service<InspectionStore>().FindAsync(body.FollowUpOf, ct) is null)
+                     || await inspectionStore.FindAsync(body.FollowUpOf, ct) is null)
                 errors.Add("followUpOf", "No such inspection of this office.");
         }
 
@@ -80,9 +80,9 @@ public static partial class InspectionsApi
         {
             if (caller.Role != Role.Admin) throw Problem.Forbidden("Re-inspections are made by the province team (admin keys).");
             var original = InspectionIds.TryParse(body.ReinspectionOf, out var originalOffice, out _) && originalOffice == officeCode
-                ? await request.Service<InspectionStore>().FindAsync(body.ReinspectionOf, ct)
+                ? await inspectionStore.FindAsync(body.ReinspectionOf, ct)
                 : null;
-            var reinspections = request.Service<ReinspectionService>();
+            var reinspections = reinspectionService;
             if (original is null) errors.Add("reinspectionOf", "No such inspection of this office.");
             else if (!await reinspections.IsDrawnAsync(original, ct)) errors.Add("reinspectionOf", "The inspection was not drawn for re-inspection.");
             else if (await reinspections.ReinspectionOfAsync(original, processedOnly: false, ct) is { } done
@@ -116,7 +116,7 @@ public static partial class InspectionsApi
         entity.BodyHash = InspectionIds.Hash(JsonSerializer.Serialize(new { body.Type, entity.OfficeCode, entity.VisitedAt, entity.TemplateVersion, entity.ItemsJson,
             entity.ComplaintIdsJson, requestId, body.FollowUpOf, body.ReinspectionOf, body.OfficeOpen, body.Staff, summary }, Json.Options));
 
-        var store = request.Service<InspectionStore>();
+        var store = inspectionStore;
         var written = await WriteAsync(store, entity, caller, idempotencyKey, ct);
         if (written.Status == InspectionStatus.Queued)
         {
@@ -128,7 +128,7 @@ public static partial class InspectionsApi
                 Province = written.Province, Type = written.Type, VisitedAt = written.VisitedAt, PostedByRole = written.PostedByRole,
                 ReinspectionOf = written.ReinspectionOf,
             }, TableUpdateMode.Replace, ct);
-            await request.Service<Store>().Queue(QueueNames.Inspections).SendMessageAsync(
+            await storage.Queue(QueueNames.Inspections).SendMessageAsync(
                 BinaryData.FromObjectAsJson(new InspectionMessage(written.Id), Json.Options), cancellationToken: ct);
         }
         return TypedResults.Accepted($"/api/inspections/{written.Id}", new InspectionAccepted(written.Id, written.Status));
@@ -167,7 +167,7 @@ public static partial class InspectionsApi
         }
     }
 
-    private static string? IdempotencyKey(ApiRequest request)
+    private string? IdempotencyKey(ApiRequest request)
     {
         var values = request.Http.Headers[IdempotencyKeyHeader];
         if (values.Count == 0) return null;
@@ -230,16 +230,16 @@ public static partial class InspectionsApi
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")]
     private static partial Regex RequestIdPattern();
 
-    public static async Task<IResult> Get(ApiRequest request)
+    public async Task<IResult> Get(ApiRequest request)
     {
-        var inspection = await request.Service<InspectionStore>().FindAsync(request.RouteValue("id"), request.CancellationToken);
+        var inspection = await inspectionStore.FindAsync(request.RouteValue("id"), request.CancellationToken);
         return inspection is not null && request.CanSee(new ResourceScope(inspection.Province, inspection.CountyCode, Office: inspection.OfficeCode))
             ? TypedResults.Ok(InspectionView.From(inspection))
             : throw Problem.NotFound("inspection");
     }
 
     /// <summary>GET /api/inspections?officeCode= (an office's, newest visit first) or ?countyCode= (a county team's).</summary>
-    public static async Task<IResult> List(ApiRequest request)
+    public async Task<IResult> List(ApiRequest request)
     {
         var ct = request.CancellationToken;
         var caller = request.Caller;
@@ -247,10 +247,10 @@ public static partial class InspectionsApi
         var countyCode = request.QueryCode("countyCode");
         var pageSize = request.PageSize();
         var token = request.ContinuationToken();
-        var store = request.Service<InspectionStore>();
+        var store = inspectionStore;
         if (officeCode is not null)
         {
-            var office = await request.Service<OfficeStore>().FindAsync(officeCode, ct);
+            var office = await officeStore.FindAsync(officeCode, ct);
             if (office is null || !request.CanSee(new ResourceScope(office.Province, office.CountyCode, Office: office.OfficeCode))) throw Problem.NotFound("office");
             var (items, next) = await store.Table.PageAsync<InspectionEntity>(
                 TableClient.CreateQueryFilter($"PartitionKey eq {officeCode} and RowKey lt {"~"}"), pageSize, token, ct);
@@ -258,7 +258,7 @@ public static partial class InspectionsApi
         }
         countyCode ??= caller.Role == Role.Inspector ? caller.County : null;
         if (countyCode is null) throw Problem.Field("officeCode", "Give officeCode or countyCode.");
-        var county = await request.Service<CountyStore>().FindAsync(countyCode, ct) ?? throw Problem.NotFound("county");
+        var county = await countyStore.FindAsync(countyCode, ct) ?? throw Problem.NotFound("county");
         request.Demand(new ResourceScope(county.Province, county.CountyCode));
         var (pointers, nextToken) = await store.ByCounty.PageAsync<CountyInspectionEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {countyCode}"), pageSize, token, ct);
@@ -267,43 +267,43 @@ public static partial class InspectionsApi
     }
 
     /// <summary>GET /api/inspection-requests?countyCode=&amp;status=open|done: targeted-inspection requests for a county team.</summary>
-    public static async Task<IResult> ListRequests(ApiRequest request)
+    public async Task<IResult> ListRequests(ApiRequest request)
     {
         var (county, status) = await CountyAndStatusAsync(request, ["open", "done"]);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {county}");
         if (status is not null) filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
-        var (items, next) = await request.Service<InspectionAgenda>().Requests.PageAsync<InspectionRequestEntity>(filter, request.PageSize(),
+        var (items, next) = await inspectionAgenda.Requests.PageAsync<InspectionRequestEntity>(filter, request.PageSize(),
             request.ContinuationToken(), request.CancellationToken);
         return TypedResults.Ok(new Page<InspectionRequestView>(items.Select(InspectionRequestView.From).ToList(), Paging.Encode(next)));
     }
 
     /// <summary>GET /api/inspection-followups?countyCode=&amp;status=open|done: scheduled follow-up visits, earliest due first.</summary>
-    public static async Task<IResult> ListFollowUps(ApiRequest request)
+    public async Task<IResult> ListFollowUps(ApiRequest request)
     {
         var (county, status) = await CountyAndStatusAsync(request, [FollowUpStatus.Open, FollowUpStatus.Done]);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {county}");
         if (status is not null) filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
-        var (items, next) = await request.Service<InspectionAgenda>().FollowUps.PageAsync<FollowUpEntity>(filter, request.PageSize(),
+        var (items, next) = await inspectionAgenda.FollowUps.PageAsync<FollowUpEntity>(filter, request.PageSize(),
             request.ContinuationToken(), request.CancellationToken);
         return TypedResults.Ok(new Page<FollowUpView>(items.Select(FollowUpView.From).ToList(), Paging.Encode(next)));
     }
 
     /// <summary>GET /api/inspection-coverage/{countyCode}: active offices and whether their routine inspection is overdue.</summary>
-    public static async Task<IResult> Coverage(ApiRequest request)
+    public async Task<IResult> Coverage(ApiRequest request)
     {
-        var county = await request.Service<CountyStore>().FindAsync(request.Code("countyCode"), request.CancellationToken) ?? throw Problem.NotFound("county");
+        var county = await countyStore.FindAsync(request.Code("countyCode"), request.CancellationToken) ?? throw Problem.NotFound("county");
         if (!request.CanSee(new ResourceScope(county.Province, county.CountyCode))) throw Problem.NotFound("county");
-        return TypedResults.Ok(await request.Service<CoverageService>().ForCountyAsync(county.Province, county.CountyCode, request.CancellationToken));
+        return TypedResults.Ok(await coverageService.ForCountyAsync(county.Province, county.CountyCode, request.CancellationToken));
     }
 
-    private static async Task<(string County, string? Status)> CountyAndStatusAsync(ApiRequest request, string[] statuses)
+    private async Task<(string County, string? Status)> CountyAndStatusAsync(ApiRequest request, string[] statuses)
     {
         var caller = request.Caller;
         var status = request.Query("status");
         var countyCode = request.QueryCode("countyCode") ?? (caller.Role == Role.Inspector ? caller.County : null);
         if (status is not null && !statuses.Contains(status)) throw Problem.Field("status", $"One of {string.Join(", ", statuses)}.");
         if (countyCode is null) throw Problem.Field("countyCode", "The field is required.");
-        var county = await request.Service<CountyStore>().FindAsync(countyCode, request.CancellationToken) ?? throw Problem.NotFound("county");
+        var county = await countyStore.FindAsync(countyCode, request.CancellationToken) ?? throw Problem.NotFound("county");
         request.Demand(new ResourceScope(county.Province, county.CountyCode));
         return (county.CountyCode, status);
     }

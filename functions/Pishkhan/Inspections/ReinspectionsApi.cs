@@ -14,35 +14,35 @@ namespace Pishkhan.Inspections;
 
 public sealed record PoisonMessage(string MessageId, DateTimeOffset? InsertedOn, long DequeueCount, string Body, string? InspectionId);
 
-public static class ReinspectionsApi
+public sealed class ReinspectionsApi(TimeProvider clock, ReinspectionService reinspectionService, Store store, OfficeStore officeStore)
 {
     /// <summary>POST /api/reinspection-draws/{period} (admin): draws a closed month now (the daily timer does it otherwise); idempotent.</summary>
-    public static async Task<IResult> Draw(ApiRequest request)
+    public async Task<IResult> Draw(ApiRequest request)
     {
         var period = Period(request);
         var province = InspectionScope.Province(request);
         request.Demand(new ResourceScope(province));
-        if (!period.IsClosedAt(request.Service<TimeProvider>().GetUtcNow())) throw Problem.Conflict($"{period} has not ended yet; draw it once it has.");
-        var service = request.Service<ReinspectionService>();
+        if (!period.IsClosedAt(clock.GetUtcNow())) throw Problem.Conflict($"{period} has not ended yet; draw it once it has.");
+        var service = reinspectionService;
         await service.DrawAsync(province, period, request.CancellationToken);
         return TypedResults.Ok(await service.ReportAsync(province, period, null, request.CancellationToken));
     }
 
     /// <summary>GET /api/reinspections/{period}?countyCode= (admin, member): the draw and the agreement per county team.</summary>
-    public static async Task<IResult> Report(ApiRequest request)
+    public async Task<IResult> Report(ApiRequest request)
     {
         var period = Period(request);
         var province = InspectionScope.Province(request);
         request.Demand(new ResourceScope(province));
         var county = request.QueryCode("countyCode");
-        return TypedResults.Ok(await request.Service<ReinspectionService>().ReportAsync(province, period, county, request.CancellationToken));
+        return TypedResults.Ok(await reinspectionService.ReportAsync(province, period, county, request.CancellationToken));
     }
 
     /// <summary>Timer: draws the closed month for every province (idempotent; a missed day catches up the next).</summary>
-    public static Task DrawClosedMonth(IServiceProvider services, CancellationToken cancellationToken) =>
-        services.GetRequiredService<ReinspectionService>().DrawClosedMonthAsync(cancellationToken);
+    public Task DrawClosedMonth(CancellationToken cancellationToken) =>
+        reinspectionService.DrawClosedMonthAsync(cancellationToken);
 
-    private static JalaliPeriod Period(ApiRequest request) =>
+    private JalaliPeriod Period(ApiRequest request) =>
         JalaliPeriod.TryParse(request.RouteValue("period"), out var p) ? p : throw Problem.Field("period", "A Jalali month like 1405-09.");
 
     /// <summary>
@@ -50,12 +50,12 @@ public static class ReinspectionsApi
     /// place). Messages naming an inspection of another province are left out; unreadable ones are shown to
     /// every admin (they hold no personal data: a message is only an inspection id).
     /// </summary>
-    public static async Task<IResult> Poison(ApiRequest request)
+    public async Task<IResult> Poison(ApiRequest request)
     {
         var ct = request.CancellationToken;
-        var queue = request.Service<Store>().Queue(QueueNames.Inspections + "-poison");
+        var queue = store.Queue(QueueNames.Inspections + "-poison");
         PeekedMessage[] peeked = (await queue.PeekMessagesAsync(32, ct)).Value;
-        var offices = request.Service<OfficeStore>();
+        var offices = officeStore;
         var visible = new List<PoisonMessage>();
         foreach (var m in peeked)
         {

@@ -25,14 +25,14 @@ public sealed record PostMeeting(string Date, string Scope, IReadOnlyList<string
 
 public sealed record PostDecisionStatus(DecisionStatus Status, string? Note = null);
 
-public static partial class MeetingsApi
+public sealed partial class MeetingsApi(CountyStore countyStore, Store storage, MeetingStore meetingStore, TimeProvider clock, OfficeStore officeStore)
 {
     public const int MaxParticipants = 50;
     public const int MaxDecisions = 50;   // + meeting + marker stays within a 100-operation batch
     public const int MaxLinks = 20;       // per kind, per decision
 
     /// <summary>POST /api/meetings (admin of the scope's province); optional Idempotency-Key.</summary>
-    public static async Task<IResult> Post(ApiRequest request)
+    public async Task<IResult> Post(ApiRequest request)
     {
         var body = await request.ReadJsonAsync<PostMeeting>();
         var idempotencyKey = IdempotencyKey(request);
@@ -46,17 +46,17 @@ public static partial class MeetingsApi
         if (decisions.Count > MaxDecisions) errors.Add("decisions", $"At most {MaxDecisions} decisions per meeting.");
 
         // The scope names the province; everything else is checked inside it, after the caller is known to own it.
-        var scope = scopeCode is null ? null : await PlanScope.ResolveAsync(scopeCode, request.Service<CountyStore>(), ct);
+        var scope = scopeCode is null ? null : await PlanScope.ResolveAsync(scopeCode, countyStore, ct);
         if (scopeCode is not null && scope is null) errors.Add("scope", "No such province or county.");
         if (scope is not null) request.Demand(scope.Resource);
         var province = scope?.Province;
 
-        var members = province is null ? null : (await request.Service<Store>().Table(Tables.Members)
+        var members = province is null ? null : (await storage.Table(Tables.Members)
             .ListAsync<MemberEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {province}"), ct)).Select(m => m.MemberId).ToHashSet();
         for (var i = 0; i < participants.Count; i++)
             if (members is not null && !members.Contains(participants[i])) errors.Add($"participants[{i}]", "No such member in this province.");
 
-        var links = new LinkChecker(request, province, ct);
+        var links = new LinkChecker(countyStore, officeStore, province, ct);
         var rows = new List<(NewDecision Decision, string Text, string Owner, DateOnly Due, DecisionLinks Links)>();
         for (var i = 0; i < Math.Min(decisions.Count, MaxDecisions); i++)
         {
@@ -73,8 +73,8 @@ public static partial class MeetingsApi
         }
         errors.ThrowIfAny();
 
-        var store = request.Service<MeetingStore>();
-        var now = request.Service<TimeProvider>().GetUtcNow();
+        var store = meetingStore;
+        var now = clock.GetUtcNow();
         var meeting = new MeetingEntity
         {
             PartitionKey = province!, RowKey = NewMeetingId(date!.Value), Scope = scope!.Code, County = scope.County, Date = MeetingDates.Format(date.Value),
@@ -118,7 +118,7 @@ public static partial class MeetingsApi
     }
 
     /// <summary>GET /api/meetings?scope=&amp;pageSize=&amp;continuationToken= — a province lists all its meetings, a county its own; newest first.</summary>
-    public static async Task<IResult> List(ApiRequest request)
+    public async Task<IResult> List(ApiRequest request)
     {
         var caller = request.Caller;
         var code = request.QueryCode("scope") ?? (caller.Role == Role.Inspector ? caller.County : caller.Province)
@@ -126,10 +126,10 @@ public static partial class MeetingsApi
         var pageSize = request.PageSize();
         var token = request.ContinuationToken();
         var ct = request.CancellationToken;
-        var scope = await PlanScope.ResolveAsync(code, request.Service<CountyStore>(), ct) ?? throw Problem.Field("scope", "No such province or county.");
+        var scope = await PlanScope.ResolveAsync(code, countyStore, ct) ?? throw Problem.Field("scope", "No such province or county.");
         request.Demand(scope.Resource);
 
-        var store = request.Service<MeetingStore>();
+        var store = meetingStore;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scope.Province} and Kind eq {MeetingKinds.Meeting}");
         if (scope.County is not null) filter += " and " + TableClient.CreateQueryFilter($"County eq {scope.County}");
         var (items, next) = await store.Table.PageAsync<MeetingEntity>(filter, pageSize, token, ct);
@@ -138,10 +138,10 @@ public static partial class MeetingsApi
     }
 
     /// <summary>GET /api/meetings/{meetingId}: admin and members of the province, inspectors of the meeting's county.</summary>
-    public static async Task<IResult> Get(ApiRequest request)
+    public async Task<IResult> Get(ApiRequest request)
     {
         var id = request.Code("meetingId");
-        var store = request.Service<MeetingStore>();
+        var store = meetingStore;
         var ct = request.CancellationToken;
         var meeting = await store.FindAsync(request.Caller.Province, id, ct);
         if (meeting is null || !request.CanSee(new ResourceScope(meeting.Province, meeting.County))) throw Problem.NotFound("meeting");
@@ -152,7 +152,7 @@ public static partial class MeetingsApi
     /// POST /api/meetings/{meetingId}/decisions/{decisionId}/status {status, note?} (admin). open → done or
     /// dropped, and back to open (reopen); done ↔ dropped directly is 409 (reopen first).
     /// </summary>
-    public static async Task<IResult> PostStatus(ApiRequest request)
+    public async Task<IResult> PostStatus(ApiRequest request)
     {
         var id = request.Code("meetingId");
         var decisionId = request.Code("decisionId");
@@ -162,12 +162,12 @@ public static partial class MeetingsApi
         if (!Enum.IsDefined(body.Status)) errors.Add("status", "One of open, done, dropped.");
         errors.ThrowIfAny();
 
-        var store = request.Service<MeetingStore>();
+        var store = meetingStore;
         var ct = request.CancellationToken;
         var meeting = await store.FindAsync(request.Caller.Province, id, ct);
         if (meeting is null || !request.CanSee(new ResourceScope(meeting.Province, meeting.County))) throw Problem.NotFound("meeting");
 
-        var now = request.Service<TimeProvider>().GetUtcNow();
+        var now = clock.GetUtcNow();
         var status = MeetingStore.StatusName(body.Status);
         var updated = await store.Table.UpdateWithRetryAsync<DecisionEntity>(meeting.Province, DecisionEntity.Key(id, decisionId), current =>
         {
@@ -202,7 +202,7 @@ public static partial class MeetingsApi
         return list;
     }
 
-    private static string? IdempotencyKey(ApiRequest request)
+    private string? IdempotencyKey(ApiRequest request)
     {
         var values = request.Http.Headers["Idempotency-Key"];
         if (values.Count == 0) return null;
@@ -221,7 +221,7 @@ public static partial class MeetingsApi
     private static partial Regex ComplaintId();
 
     /// <summary>Checks a decision's links against the meeting's province; caches lookups across decisions.</summary>
-    private sealed class LinkChecker(ApiRequest request, string? province, CancellationToken cancellationToken)
+    private sealed class LinkChecker(CountyStore countyStore, OfficeStore officeStore, string? province, CancellationToken cancellationToken)
     {
         private readonly Dictionary<string, PlanScope?> _scopes = new(StringComparer.Ordinal);
         private HashSet<string>? _offices;
@@ -263,7 +263,7 @@ public static partial class MeetingsApi
                 || !TargetIndicators.TryParse(parts[2], out var indicator))
                 return (null, shape);
             if (!_scopes.TryGetValue(code, out var scope))
-                _scopes[code] = scope = await PlanScope.ResolveAsync(code, request.Service<CountyStore>(), cancellationToken);
+                _scopes[code] = scope = await PlanScope.ResolveAsync(code, countyStore, cancellationToken);
             if (province is not null && scope?.Province != province) return (null, "No such province or county in this province.");
             return ($"{code}/{period}/{TargetIndicators.NameOf(indicator)}", null);
         }
@@ -272,7 +272,7 @@ public static partial class MeetingsApi
         {
             if (!Codes.TryNormalize(raw, out var code)) return (null, "Use 2–40 characters: a–z, 0–9 and '-'.");
             if (province is null) return (code, null);
-            _offices ??= (await request.Service<OfficeStore>().ListAsync(province, null, cancellationToken)).Select(o => o.OfficeCode).ToHashSet();
+            _offices ??= (await officeStore.ListAsync(province, null, cancellationToken)).Select(o => o.OfficeCode).ToHashSet();
             return _offices.Contains(code) ? (code, null) : (null, "No such office in this province.");
         }
     }

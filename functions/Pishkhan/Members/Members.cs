@@ -45,9 +45,9 @@ public sealed record MemberView(string MemberId, string Name, string Email, stri
     public static MemberView From(MemberEntity e) => new(e.MemberId, e.Name, e.Email, e.Role, e.Province, e.CountyCode, e.Digest);
 }
 
-public static class MembersApi
+public sealed class MembersApi(CountyStore countyStore, TimeProvider clock, Store store)
 {
-    public static async Task<IResult> Put(ApiRequest request)
+    public async Task<IResult> Put(ApiRequest request)
     {
         var id = request.Code("memberId");
         var body = await request.ReadJsonAsync<PutMember>();
@@ -60,25 +60,25 @@ public static class MembersApi
         errors.ThrowIfAny();
         request.Demand(new ResourceScope(province!));
         var ct = request.CancellationToken;
-        if (county is not null && (await request.Service<CountyStore>().FindAsync(county, ct))?.Province != province)
+        if (county is not null && (await countyStore.FindAsync(county, ct))?.Province != province)
             throw Problem.Field("countyCode", "No such county in this province.");
 
         var entity = new MemberEntity
         {
             PartitionKey = province!, RowKey = id, Name = name!, Email = email!, Role = body.Role, CountyCode = county, Digest = body.Digest,
-            UpdatedAt = request.Service<TimeProvider>().GetUtcNow(),
+            UpdatedAt = clock.GetUtcNow(),
         };
-        await request.Service<Store>().Table(Tables.Members).UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+        await store.Table(Tables.Members).UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
         return TypedResults.Ok(MemberView.From(entity));
     }
 
-    public static async Task<IResult> List(ApiRequest request)
+    public async Task<IResult> List(ApiRequest request)
     {
         var errors = new FieldErrors();
         var province = request.Caller.Province ?? errors.Province("province", request.Query("province"));
         errors.ThrowIfAny();
         request.Demand(new ResourceScope(province!));
-        var (items, next) = await request.Service<Store>().Table(Tables.Members).PageAsync<MemberEntity>(
+        var (items, next) = await store.Table(Tables.Members).PageAsync<MemberEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {province}"), request.PageSize(), request.ContinuationToken(), request.CancellationToken);
         return TypedResults.Ok(new Http.Page<MemberView>(items.Select(MemberView.From).ToList(), Paging.Encode(next)));
     }

@@ -35,8 +35,8 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
     /// <summary>Claims beyond this mark the row failed (a send that keeps crashing the handler).</summary>
     public const int MaxClaims = 8;
 
-    public static Task Handle(IServiceProvider services, BinaryData message, CancellationToken cancellationToken) =>
-        services.GetRequiredService<NotificationSender>().SendAsync(ParseId(message), cancellationToken);
+    /// <summary>The notifications queue's handler: the message is the outbox row's id.</summary>
+    public Task Handle(BinaryData message, CancellationToken cancellationToken) => SendAsync(ParseId(message), cancellationToken);
 
     public static string ParseId(BinaryData message)
     {

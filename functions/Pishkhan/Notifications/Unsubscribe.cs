@@ -61,10 +61,10 @@ public sealed class UnsubscribeLinks(PishkhanSettings settings)
 /// <summary>The answer to POST /api/unsubscribe: "unsubscribed", or "alreadyUnsubscribed" (also for a member since removed).</summary>
 public sealed record UnsubscribeResult(string Status);
 
-public static class UnsubscribeApi
+public sealed class UnsubscribeApi(UnsubscribeLinks unsubscribeLinks, TimeProvider clock, Store store, ILoggerFactory loggerFactory)
 {
     /// <summary>GET /api/unsubscribe?t= — the link in the digest's footer: unsubscribes at once and says so in a small page.</summary>
-    public static async Task<IResult> Get(ApiRequest request)
+    public async Task<IResult> Get(ApiRequest request)
     {
         await UnsubscribeAsync(request);
         request.Http.HttpContext.Response.Headers.CacheControl = "no-store";
@@ -72,16 +72,16 @@ public static class UnsubscribeApi
     }
 
     /// <summary>POST /api/unsubscribe?t= — RFC 8058 one-click (List-Unsubscribe-Post); the body is not needed and not read.</summary>
-    public static async Task<IResult> Post(ApiRequest request) => TypedResults.Ok(new UnsubscribeResult(await UnsubscribeAsync(request)));
+    public async Task<IResult> Post(ApiRequest request) => TypedResults.Ok(new UnsubscribeResult(await UnsubscribeAsync(request)));
 
-    private static async Task<string> UnsubscribeAsync(ApiRequest request)
+    private async Task<string> UnsubscribeAsync(ApiRequest request)
     {
         var token = request.Query("t");
-        if (!request.Service<UnsubscribeLinks>().TryVerify(token, out var province, out var memberId))
+        if (!unsubscribeLinks.TryVerify(token, out var province, out var memberId))
             throw Problem.Field("t", "The unsubscribe link is not valid.");
         var changed = false;
-        var now = request.Service<TimeProvider>().GetUtcNow();
-        await request.Service<Store>().Table(Tables.Members).UpdateWithRetryAsync<MemberEntity>(province, memberId, member =>
+        var now = clock.GetUtcNow();
+        await store.Table(Tables.Members).UpdateWithRetryAsync<MemberEntity>(province, memberId, member =>
         {
             changed = false;
             if (member is null || !member.Digest) return null;
@@ -91,7 +91,7 @@ public static class UnsubscribeApi
             return member;
         }, request.CancellationToken);
         if (changed)
-            request.Service<ILoggerFactory>().CreateLogger(typeof(UnsubscribeApi))
+            loggerFactory.CreateLogger(typeof(UnsubscribeApi))
                 .LogInformation("Member {MemberId} of {Province} unsubscribed from digests", memberId, province);
         return changed ? "unsubscribed" : "alreadyUnsubscribed";
     }

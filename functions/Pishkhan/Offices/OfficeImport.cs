@@ -12,7 +12,7 @@ namespace Pishkhan.Offices;
 /// valid rows are applied, invalid ones reported with their line number and field errors. A row whose
 /// county lies outside the caller's province is an error of that row, not of the whole file.
 /// </summary>
-public static class OfficeImport
+public sealed class OfficeImport(PishkhanSettings settings, CountyStore countyStore, OfficeStore officeStore, TimeProvider clock)
 {
     public static readonly string[] Columns =
         ["officeCode", "name", "countyCode", "address", "managerName", "licenseNo", "phone", "email", "regularHours", "thursdayHours", "afterHours", "status"];
@@ -23,9 +23,9 @@ public static class OfficeImport
 
     public sealed record ImportResult(int Applied, int Failed, IReadOnlyList<string> AppliedOfficeCodes, IReadOnlyList<RowError> Errors);
 
-    public static async Task<IResult> Post(ApiRequest request)
+    public async Task<IResult> Post(ApiRequest request)
     {
-        var text = await request.ReadTextAsync("text/csv", request.Service<PishkhanSettings>().MaxCsvBodyBytes);
+        var text = await request.ReadTextAsync("text/csv", settings.MaxCsvBodyBytes);
         List<string[]> rows;
         try { rows = Csv.Parse(text); }
         catch (FormatException e) { throw Problem.Field("$", e.Message); }
@@ -38,9 +38,8 @@ public static class OfficeImport
         if (rows.Count - 1 > MaxRows) throw Problem.Field("$", $"At most {MaxRows} rows per file.");
 
         var ct = request.CancellationToken;
-        var counties = request.Service<CountyStore>();
-        var offices = request.Service<OfficeStore>();
-        var clock = request.Service<TimeProvider>();
+        var counties = countyStore;
+        var offices = officeStore;
         var errors = new List<RowError>();
         var applied = new List<string>();
         var seen = new HashSet<string>();

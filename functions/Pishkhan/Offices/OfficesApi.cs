@@ -54,38 +54,38 @@ public sealed class OfficeStore(Store store, CodeDirectory directory)
             : TableClient.CreateQueryFilter($"PartitionKey eq {province} and CountyCode eq {countyCode}"), cancellationToken);
 }
 
-public static class OfficesApi
+public sealed class OfficesApi(CountyStore countyStore, OfficeStore officeStore, TimeProvider clock, Rankings.RankingStore rankingStore)
 {
-    public static async Task<IResult> Put(ApiRequest request)
+    public async Task<IResult> Put(ApiRequest request)
     {
         var code = request.Code("officeCode");
         var body = await request.ReadJsonAsync<PutOffice>();
         var ct = request.CancellationToken;
-        var counties = request.Service<CountyStore>();
+        var counties = countyStore;
         // The county names the province; an unknown county is a field error, a foreign one is 403.
         var county = Text.Codes.TryNormalize(body.CountyCode, out var countyCode) ? await counties.FindAsync(countyCode, ct) : null;
         if (county is not null) request.Demand(new ResourceScope(county.Province));
         var errors = new FieldErrors();
         var entity = await OfficeRules.ValidateAsync(errors, code, county?.Province ?? "", body, counties, ct);
         errors.ThrowIfAny();
-        var saved = await request.Service<OfficeStore>().SaveAsync(entity!, request.Service<TimeProvider>(), ct);
+        var saved = await officeStore.SaveAsync(entity!, clock, ct);
         request.Http.HttpContext.Response.Headers.ETag = saved.ETag.ToString();
         return TypedResults.Ok(OfficeView.From(saved));
     }
 
-    public static async Task<IResult> Get(ApiRequest request)
+    public async Task<IResult> Get(ApiRequest request)
     {
         var ct = request.CancellationToken;
-        var office = await request.Service<OfficeStore>().FindAsync(request.Code("officeCode"), ct);
+        var office = await officeStore.FindAsync(request.Code("officeCode"), ct);
         if (office is null || !request.CanSee(new ResourceScope(office.Province, office.CountyCode, Office: office.OfficeCode))) throw Problem.NotFound("office");
-        var rankings = request.Service<Rankings.RankingStore>();
+        var rankings = rankingStore;
         var latest = await rankings.GetLatestAsync(office.Province, ct);
         var row = latest is null ? null : await rankings.Table.GetOrNullAsync<Rankings.RankingRowEntity>(Rankings.RankingStore.PartitionFor(office.Province, latest.Period), office.OfficeCode, ct);
         return TypedResults.Ok(OfficeView.From(office, row?.ProvinceRank, row is null ? null : latest!.Period));
     }
 
     /// <summary>GET /api/offices?province=&amp;countyCode=&amp;status=&amp;pageSize=&amp;continuationToken=</summary>
-    public static async Task<IResult> List(ApiRequest request)
+    public async Task<IResult> List(ApiRequest request)
     {
         var caller = request.Caller;
         var errors = new FieldErrors();
@@ -99,7 +99,7 @@ public static class OfficesApi
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {province}");
         if (county is not null) filter += " and " + TableClient.CreateQueryFilter($"CountyCode eq {county}");
         if (status is not null) filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
-        var (items, next) = await request.Service<OfficeStore>().Table.PageAsync<OfficeEntity>(filter, request.PageSize(), request.ContinuationToken(), request.CancellationToken);
+        var (items, next) = await officeStore.Table.PageAsync<OfficeEntity>(filter, request.PageSize(), request.ContinuationToken(), request.CancellationToken);
         return TypedResults.Ok(new Page<OfficeView>(items.Select(o => OfficeView.From(o)).ToList(), Paging.Encode(next)));
     }
 }

@@ -13,17 +13,20 @@ using Pishkhan.Http;
 namespace Pishkhan.OpenApi;
 
 /// <summary>
-/// Builds the OpenAPI 3.1 document of the whole API from the binding table (paths, methods, roles) and
-/// <see cref="ApiDocs"/> (summaries, bodies, examples). Schemas are exported from the C# records with
+/// Builds the OpenAPI 3.1 document of the whole API from the functions the host serves (paths and methods
+/// from functions.metadata) and their BindingTable rows (roles, summaries, bodies, examples). Schemas are exported from the C# records with
 /// the app's own <see cref="Json.Options"/> (JsonSchemaExporter emits JSON Schema 2020-12, the dialect of
 /// OpenAPI 3.1), so camelCase names, string enums and nullability are what the API really does.
 /// </summary>
-public static partial class OpenApiDocument
+public sealed partial class OpenApiDocument(FunctionCatalog catalog)
 {
     public const string Version = "3.1.0";
     public const string ApiKeyScheme = "ApiKey";
 
-    private static readonly Lazy<string> Cached = new(() => Build(BindingTable.Http, ApiDocs.Routes).ToJsonString(WriteOptions));
+    private readonly Lazy<string> _cached = new(() => Build(catalog.Http, Docs).ToJsonString(WriteOptions));
+
+    /// <summary>What the document says about each HTTP function, from its BindingTable row.</summary>
+    public static readonly IReadOnlyDictionary<string, RouteDoc> Docs = BindingTable.Http.ToDictionary(f => f.Key, f => f.Value.Doc);
 
     private static readonly JsonSerializerOptions WriteOptions = new()
     {
@@ -32,10 +35,10 @@ public static partial class OpenApiDocument
     };
 
     /// <summary>GET /api/openapi.json (public): built once per process.</summary>
-    public static Task<IResult> Get(ApiRequest request)
+    public Task<IResult> Get(ApiRequest request)
     {
         request.Http.HttpContext.Response.Headers.CacheControl = "public, max-age=300";
-        return Task.FromResult<IResult>(TypedResults.Content(Cached.Value, "application/json; charset=utf-8", Encoding.UTF8));
+        return Task.FromResult<IResult>(TypedResults.Content(_cached.Value, "application/json; charset=utf-8", Encoding.UTF8));
     }
 
     public static JsonObject Build(IReadOnlyList<HttpBinding> bindings, IReadOnlyDictionary<string, RouteDoc> docs)
@@ -186,7 +189,7 @@ public static partial class OpenApiDocument
     /// <summary>The capability a route belongs to: the namespace of its handler (Pishkhan.Offices → Offices).</summary>
     private static string Tag(HttpBinding binding)
     {
-        var ns = binding.Handler.Method.DeclaringType?.Namespace ?? "Pishkhan";
+        var ns = binding.HandlerType.Namespace ?? "Pishkhan";
         return ns.Contains('.') ? ns[(ns.LastIndexOf('.') + 1)..] : ns;
     }
 

@@ -63,13 +63,13 @@ public sealed class RankingPolicyStore(Store store, TimeProvider clock)
     }
 }
 
-public static class RankingPolicyApi
+public sealed class RankingPolicyApi(RankingPolicyStore rankingPolicyStore)
 {
     /// <summary>The body of PUT /api/ranking-policy: a whole policy; the server assigns the version.</summary>
     public sealed record PutRankingPolicy(string Province, IReadOnlyList<IndicatorPolicy> Indicators, int MinimumVolume,
         IReadOnlyList<TierCutoff> Tiers, Normalisation Normalisation, int Resamples = 200, double IntervalCoverage = 0.90);
 
-    public static async Task<IResult> Put(ApiRequest request)
+    public async Task<IResult> Put(ApiRequest request)
     {
         var body = await request.ReadJsonAsync<PutRankingPolicy>();
         var errors = new FieldErrors();
@@ -79,16 +79,16 @@ public static class RankingPolicyApi
         errors.AddAll(policy.Validate());
         errors.ThrowIfAny();
         request.Demand(new ResourceScope(province!));
-        var saved = await request.Service<RankingPolicyStore>().AddVersionAsync(policy, request.Caller.KeyId, request.CancellationToken);
+        var saved = await rankingPolicyStore.AddVersionAsync(policy, request.Caller.KeyId, request.CancellationToken);
         return TypedResults.Ok(saved);
     }
 
     /// <summary>GET /api/ranking-policy?province= (public): the policy in force, as published with rankings.</summary>
-    public static async Task<IResult> Get(ApiRequest request)
+    public async Task<IResult> Get(ApiRequest request)
     {
         var errors = new FieldErrors();
         var province = errors.Province("province", request.Query("province"));
         errors.ThrowIfAny();
-        return TypedResults.Ok(await request.Service<RankingPolicyStore>().CurrentAsync(province!, request.CancellationToken));
+        return TypedResults.Ok(await rankingPolicyStore.CurrentAsync(province!, request.CancellationToken));
     }
 }

@@ -32,13 +32,13 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
 {
     public const string WebContainer = "$web";
 
-    public static async Task HandleAsync(IServiceProvider services, BinaryData message, CancellationToken cancellationToken)
+    public async Task HandleAsync(BinaryData message, CancellationToken cancellationToken)
     {
         var m = message.ToObjectFromJson<RankingMessage>(Json.Stored)
             ?? throw new FormatException("Empty ranking message.");
         if (!JalaliPeriod.TryParse(m.Period, out var period) || m.Provinces is not { Count: > 0 } || !m.Provinces.All(Provinces.IsKnown))
             throw new FormatException("Malformed ranking message.");
-        await services.GetRequiredService<RankingJob>().RunAsync(period, m.Provinces, cancellationToken);
+        await RunAsync(period, m.Provinces, cancellationToken);
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ using Pishkhan.Storage;
 
 namespace Pishkhan.Rankings;
 
-public static class RankingsApi
+public sealed class RankingsApi(CountyStore countyStore, RankingStore rankingStore, TimeProvider clock, Store store)
 {
     public sealed record PublishedRanking(string Period, string PeriodName, string Province, string? CountyCode, int PolicyVersion,
         DateTimeOffset PublishedAt, string ReportPath, IReadOnlyList<RankingRow> Rows);
@@ -20,7 +20,7 @@ public static class RankingsApi
     public sealed record Queued(string Status, string Province, string Period);
 
     /// <summary>GET /api/rankings/{period}?scope=province-or-county (public): published rows; 404 before publication.</summary>
-    public static async Task<IResult> Get(ApiRequest request)
+    public async Task<IResult> Get(ApiRequest request)
     {
         var period = Period(request);
         var scope = request.QueryCode("scope") ?? throw Problem.Field("scope", "A province code or a county code.");
@@ -29,10 +29,10 @@ public static class RankingsApi
         if (Provinces.IsKnown(scope)) province = scope;
         else
         {
-            var c = await request.Service<CountyStore>().FindAsync(scope, request.CancellationToken) ?? throw Problem.NotFound("county");
+            var c = await countyStore.FindAsync(scope, request.CancellationToken) ?? throw Problem.NotFound("county");
             (province, county) = (c.Province, c.CountyCode);
         }
-        var store = request.Service<RankingStore>();
+        var store = rankingStore;
         var run = await store.GetRunAsync(province, period.ToString(), request.CancellationToken);
         if (run?.PublishedAt is null) throw Problem.NotFound("published ranking for that period");
         var rows = await store.ListRowsAsync(province, period.ToString(), county, request.CancellationToken);
@@ -41,20 +41,20 @@ public static class RankingsApi
     }
 
     /// <summary>POST /api/rankings/{period}:recompute (admin; ?province= for the bootstrap key): queues a recomputation.</summary>
-    public static async Task<IResult> Recompute(ApiRequest request)
+    public async Task<IResult> Recompute(ApiRequest request)
     {
         var period = Period(request);
         var errors = new FieldErrors();
         var province = request.Caller.Province ?? errors.Province("province", request.Query("province"));
         errors.ThrowIfAny();
         request.Demand(new ResourceScope(province!));
-        if (!period.IsClosedAt(request.Service<TimeProvider>().GetUtcNow())) throw Problem.Conflict("The period is not closed yet.");
-        await request.Service<Store>().Queue(QueueNames.Rankings)
+        if (!period.IsClosedAt(clock.GetUtcNow())) throw Problem.Conflict("The period is not closed yet.");
+        await store.Queue(QueueNames.Rankings)
             .SendMessageAsync(BinaryData.FromObjectAsJson(new RankingMessage(period.ToString(), [province!]), Json.Stored), cancellationToken: request.CancellationToken);
         return TypedResults.Accepted($"/api/rankings/{period}?scope={province}", new Queued("queued", province!, period.ToString()));
     }
 
-    private static JalaliPeriod Period(ApiRequest request) =>
+    private JalaliPeriod Period(ApiRequest request) =>
         JalaliPeriod.TryParse(request.RouteValue("period"), out var p) ? p : throw Problem.Field("period", "A Jalali month such as 1405-09.");
 }
 
@@ -62,17 +62,14 @@ public static class RankingsApi
 /// The daily check: ranks every closed period of the last <see cref="LookBack"/> months that has stats but
 /// no ranking yet, province by province — so a missed run (or a host that was down) catches up.
 /// </summary>
-public static class RankingTimer
+public sealed class RankingTimer(TimeProvider clock, OfficeStatsStore officeStatsStore, RankingStore rankingStore, Store store, ILogger<RankingJob> logger)
 {
     public const int LookBack = 3;
 
-    public static async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var clock = services.GetRequiredService<TimeProvider>();
-        var stats = services.GetRequiredService<OfficeStatsStore>();
-        var rankings = services.GetRequiredService<RankingStore>();
-        var store = services.GetRequiredService<Store>();
-        var logger = services.GetRequiredService<ILogger<RankingJob>>();
+        var stats = officeStatsStore;
+        var rankings = rankingStore;
         var period = JalaliPeriod.Containing(clock.GetUtcNow());
         for (var i = 0; i < LookBack; i++)
         {

@@ -13,12 +13,12 @@ namespace Pishkhan.Ratings;
 /// (replay 409) however many times it is sent concurrently; an unknown token is 404. The comment is
 /// stored as given (it is escaped wherever it is shown).
 /// </summary>
-public static class RatingsApi
+public sealed class RatingsApi(RequestBook requestBook, TimeProvider clock)
 {
     public const int MaxCommentLength = 1000;
     private const long MaxBodyBytes = 8 * 1024;
 
-    public static async Task<IResult> Post(ApiRequest request)
+    public async Task<IResult> Post(ApiRequest request)
     {
         var body = await request.ReadJsonAsync<PostRating>(MaxBodyBytes);
         var errors = new FieldErrors();
@@ -32,14 +32,14 @@ public static class RatingsApi
 
         var ct = request.CancellationToken;
         if (!RatingTokens.TryParse(body.Token, out var key)) throw Problem.NotFound("rating token");
-        var book = request.Service<RequestBook>();
+        var book = requestBook;
         var hash = RatingTokens.Hash(body.Token);
         // A plain read first: unknown tokens are answered without touching the office's write path.
         var known = await book.FindAsync(key, ct);
         if (known?.RatingTokenHash is null || known.RatingTokenHash != hash) throw Problem.NotFound("rating token");
         if (known.RatedAt is not null) throw Problem.Conflict("This rating token was already used.");
 
-        var now = request.Service<TimeProvider>().GetUtcNow();
+        var now = clock.GetUtcNow();
         var rated = await book.RateAsync(key, hash, body.Score, comment, now, ct);
         return TypedResults.Created((string?)null, new RatingRecorded(body.Score, rated.RatedAt!.Value));
     }

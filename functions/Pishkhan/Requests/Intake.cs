@@ -24,11 +24,11 @@ namespace Pishkhan.Requests;
 /// A retry finds the claim: a different body is 422; the same body gets the first answer, and if the
 /// first attempt stopped after the claim, the retry writes the request from the claim's draft.
 /// </summary>
-public static class IntakeApi
+public sealed class IntakeApi(ReferenceCache referenceCache, TimeProvider clock, OfficeRouter officeRouter, HolidayStore holidayStore, Store store, Committers committers, RequestBook requestBook)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    public static async Task<IResult> Post(ApiRequest request)
+    public async Task<IResult> Post(ApiRequest request)
     {
         var caller = request.Caller;
         var agencyId = caller.Subject ?? throw Problem.Forbidden("The key is not bound to an agency.");
@@ -44,8 +44,7 @@ public static class IntakeApi
         errors.ThrowIfAny();
 
         var ct = request.CancellationToken;
-        var cache = request.Service<ReferenceCache>();
-        var clock = request.Service<TimeProvider>();
+        var cache = referenceCache;
         var contract = await cache.ContractAsync(contractId!, ct);
         OfficeEntity? office = null;
         if (officeCode is not null)
@@ -62,34 +61,34 @@ public static class IntakeApi
             Tehran.Today(clock));
         errors.ThrowIfAny();
 
-        var router = request.Service<OfficeRouter>();
+        var router = officeRouter;
         using var lease = office is not null
             ? router.Reserve(office.OfficeCode)
             : await router.RouteAsync(contract!.Province, county!, ct)
               ?? throw Problem.Conflict($"No active office in county '{county}' can take requests now.");
 
         var now = clock.GetUtcNow();
-        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(ct);
+        var calendar = await holidayStore.GetCalendarAsync(ct);
         var dueAt = calendar.AddWorkingHours(now, service!.SlaHours);
         var id = RequestIds.Id(lease.OfficeCode, RequestIds.NewSuffix(now));
         var draft = new RequestDraft(id, agencyId, contract!.ContractId, service.ServiceCode, service.Name, service.SlaHours, externalRef!,
             contract.Province, county!, lease.OfficeCode, now, dueAt, citizen.NationalId, citizen.Mobile, citizen.Email, caller.KeyId);
         var bodyHash = BodyHash(contractId!, serviceCode!, officeCode, countyCode, externalRef!, citizen);
 
-        var keys = request.Service<Store>().Table(Tables.RequestKeys);
+        var keys = store.Table(Tables.RequestKeys);
         var claimKey = ClaimRow.KeyFor(key!);
-        var (claim, isNew) = await request.Service<Committers>().For(keys, ClaimRow.PartitionFor(agencyId, claimKey))
+        var (claim, isNew) = await committers.For(keys, ClaimRow.PartitionFor(agencyId, claimKey))
             .SubmitAsync(new ClaimUnit(claimKey, draft, bodyHash), ct);
         if (claim.BodyHash != bodyHash)
             throw Problem.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused.",
                 "This Idempotency-Key was already used with a different body; use a new key for a new request.");
 
         var written = isNew ? draft : JsonSerializer.Deserialize<RequestDraft>(claim.DraftJson, Json.Stored)!;
-        await request.Service<RequestBook>().CreateAsync(written, mayExist: !isNew, ct);
+        await requestBook.CreateAsync(written, mayExist: !isNew, ct);
         return TypedResults.Created($"/api/requests/{claim.RequestId}", new RequestCreated(claim.RequestId, claim.OfficeCode, RequestStatus.Submitted, claim.DueAt));
     }
 
-    private static string? IdempotencyKey(ApiRequest request, FieldErrors errors)
+    private string? IdempotencyKey(ApiRequest request, FieldErrors errors)
     {
         var values = request.Http.Headers[IdempotencyKeyHeader];
         if (values.Count == 0 || string.IsNullOrEmpty(values[0]))

@@ -12,12 +12,12 @@ using Pishkhan.Storage;
 namespace Pishkhan.Requests;
 
 /// <summary>Reads of service requests and the office's lifecycle events.</summary>
-public static class RequestsApi
+public sealed class RequestsApi(RequestBook requestBook, OfficeStore officeStore, AgencyStore agencyStore, Store store, TimeProvider clock, ReferenceCache referenceCache, PishkhanSettings settings, HolidayStore holidayStore)
 {
     /// <summary>How far in the future an office's clock may be when it reports an event time.</summary>
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
-    public static async Task<IResult> Get(ApiRequest request)
+    public async Task<IResult> Get(ApiRequest request)
     {
         var row = await FindVisibleAsync(request);
         return TypedResults.Ok(RequestView.From(row, FullContact(request.Caller, row)));
@@ -29,7 +29,7 @@ public static class RequestsApi
     /// (one of officeCode/agencyId required). Newest first. from/to bound createdAt: an ISO instant, or a
     /// Tehran date yyyy-MM-dd (from = that day's start, to = that day's end).
     /// </summary>
-    public static async Task<IResult> List(ApiRequest request)
+    public async Task<IResult> List(ApiRequest request)
     {
         var caller = request.Caller;
         var errors = new FieldErrors();
@@ -64,12 +64,12 @@ public static class RequestsApi
         if (from is not null) timeFilter += " and " + TableClient.CreateQueryFilter($"CreatedAt ge {from.Value}");
         if (to is not null) timeFilter += " and " + TableClient.CreateQueryFilter($"CreatedAt le {to.Value}");
 
-        var book = request.Service<RequestBook>();
+        var book = requestBook;
         if (officeCode is not null)
         {
             if (caller.Role != Role.Office)
             {
-                var office = await request.Service<OfficeStore>().FindAsync(officeCode, ct);
+                var office = await officeStore.FindAsync(officeCode, ct);
                 if (office is null || !request.CanSee(new ResourceScope(office.Province, office.CountyCode, Office: office.OfficeCode))) throw Problem.NotFound("office");
             }
             var query = TableClient.CreateQueryFilter(
@@ -80,14 +80,14 @@ public static class RequestsApi
 
         if (caller.Role != Role.Agency)
         {
-            var agency = await request.Service<AgencyStore>().FindAsync(agencyId!, ct);
+            var agency = await agencyStore.FindAsync(agencyId!, ct);
             if (agency is null || !request.CanSee(new ResourceScope(agency.Province))) throw Problem.NotFound("agency");
         }
         // The agency's index (16 shards) gives ids newest first: each shard's next rows after the last key
         // returned, merged by row key; the continuation is that last key. Each request is then read from its
         // office's partition. A status filter is applied to what was read, so such a page may hold fewer than
         // pageSize items.
-        var keys = request.Service<Store>().Table(Tables.RequestKeys);
+        var keys = store.Table(Tables.RequestKeys);
         var after = token ?? AgencyIndexRow.Prefix;
         if (!after.StartsWith(AgencyIndexRow.Prefix, StringComparison.Ordinal)) throw Problem.Field("continuationToken", "Not a token this API issued.");
         var shards = await Task.WhenAll(ClaimRow.AllPartitions(agencyId!).Select(async pk => (await keys.PageAsync<AgencyIndexRow>(
@@ -107,7 +107,7 @@ public static class RequestsApi
     }
 
     /// <summary>POST /api/requests/{id}/events (office key, own requests).</summary>
-    public static async Task<IResult> PostEvent(ApiRequest request)
+    public async Task<IResult> PostEvent(ApiRequest request)
     {
         var body = await request.ReadJsonAsync<PostRequestEvent>();
         var errors = new FieldErrors();
@@ -116,7 +116,6 @@ public static class RequestsApi
 
         var row = await FindAsync(request);
         request.Demand(Scope(row));
-        var clock = request.Service<TimeProvider>();
         var now = clock.GetUtcNow();
         var at = body.At?.ToUniversalTime() ?? now;
         if (at > now + ClockSkew) errors.Add("at", "The event time is in the future.");
@@ -125,14 +124,13 @@ public static class RequestsApi
         if (at > now) at = now;
 
         var ct = request.CancellationToken;
-        var cache = request.Service<ReferenceCache>();
+        var cache = referenceCache;
         var agency = await cache.AgencyAsync(row.AgencyId, ct);
         var office = await cache.OfficeAsync(row.OfficeCode, ct);
-        var settings = request.Service<PishkhanSettings>();
-        var change = new RequestBook.EventChange(body.Type, at, note, request.Caller, now, await request.Service<HolidayStore>().GetCalendarAsync(ct),
+        var change = new RequestBook.EventChange(body.Type, at, note, request.Caller, now, await holidayStore.GetCalendarAsync(ct),
             Callback: Webhooks.IsConfigured(agency), RatingToken: body.Type == RequestEventType.Completed ? RatingTokens.New(row.RequestId) : null,
             RatingLink: settings.PublicBaseUrl + "/rate", OfficeName: office?.Name);
-        var updated = await request.Service<RequestBook>().ApplyEventAsync(row, change, ct);
+        var updated = await requestBook.ApplyEventAsync(row, change, ct);
         return TypedResults.Ok(RequestView.From(updated, FullContact(request.Caller, updated)));
     }
 
@@ -140,13 +138,13 @@ public static class RequestsApi
 
     private static bool FullContact(Caller caller, RequestRow r) => caller.Role == Role.Agency && caller.Subject == r.AgencyId;
 
-    private static async Task<RequestRow> FindAsync(ApiRequest request)
+    private async Task<RequestRow> FindAsync(ApiRequest request)
     {
         if (!RequestIds.TryParse(request.RouteValue("requestId"), out var key)) throw Problem.NotFound("request");
-        return await request.Service<RequestBook>().FindAsync(key, request.CancellationToken) ?? throw Problem.NotFound("request");
+        return await requestBook.FindAsync(key, request.CancellationToken) ?? throw Problem.NotFound("request");
     }
 
-    private static async Task<RequestRow> FindVisibleAsync(ApiRequest request)
+    private async Task<RequestRow> FindVisibleAsync(ApiRequest request)
     {
         var row = await FindAsync(request);
         return request.CanSee(Scope(row)) ? row : throw Problem.NotFound("request");

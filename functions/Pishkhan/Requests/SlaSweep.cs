@@ -13,18 +13,16 @@ namespace Pishkhan.Requests;
 /// not yet sent, statistics deltas not yet in OfficeStats. Costs O(offices) queries plus O(overdue)
 /// writes an hour. Running twice, or concurrently, is harmless.
 /// </summary>
-public static class SlaSweep
+public sealed class SlaSweep(Store store, RequestBook requestBook, RequestOutbox requestOutbox, RequestStats requestStats, ILogger<RequestBook> logger, TimeProvider clock)
 {
     private const int Parallelism = 8;
 
-    public static async Task Run(IServiceProvider services, CancellationToken cancellationToken)
+    public async Task Run(CancellationToken cancellationToken)
     {
-        var store = services.GetRequiredService<Store>();
-        var book = services.GetRequiredService<RequestBook>();
-        var outbox = services.GetRequiredService<RequestOutbox>();
-        var stats = services.GetRequiredService<RequestStats>();
-        var logger = services.GetRequiredService<ILogger<RequestBook>>();
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var book = requestBook;
+        var outbox = requestOutbox;
+        var stats = requestStats;
+        var now = clock.GetUtcNow();
 
         var offices = new List<string>();
         await foreach (var o in store.Table(Tables.Offices).QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))

@@ -24,7 +24,7 @@ namespace Pishkhan.Requests;
 /// and fails on anything but 2xx, so the queue retries (5 attempts, then request-callbacks-poison).
 /// Receivers should check the signature, reject old timestamps, and dedupe on eventId.
 /// </summary>
-public static class Webhooks
+public sealed class Webhooks(AgencyStore agencyStore, TimeProvider clock, ReferenceCache referenceCache, ILogger<CallbackSender> logger, RequestBook requestBook, CallbackSender callbackSender)
 {
     public const string SignatureHeader = "X-Pishkhan-Signature";
     public const string TimestampHeader = "X-Pishkhan-Timestamp";
@@ -51,17 +51,17 @@ public static class Webhooks
     }
 
     /// <summary>POST /api/agencies/{agencyId}/webhook-secret (admin): issues a new secret and shows it once.</summary>
-    public static async Task<IResult> RotateSecret(ApiRequest request)
+    public async Task<IResult> RotateSecret(ApiRequest request)
     {
         var agencyId = request.Code("agencyId");
         var ct = request.CancellationToken;
-        var agencies = request.Service<AgencyStore>();
+        var agencies = agencyStore;
         var agency = await agencies.FindAsync(agencyId, ct);
         if (agency is null || !request.CanSee(new ResourceScope(agency.Province))) throw Problem.NotFound("agency");
         request.Demand(new ResourceScope(agency.Province));
 
         var secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var now = request.Service<TimeProvider>().GetUtcNow();
+        var now = clock.GetUtcNow();
         var saved = await agencies.Table.UpdateWithRetryAsync<AgencyEntity>(agency.Province, agencyId, current =>
         {
             if (current is null) return null;
@@ -70,14 +70,13 @@ public static class Webhooks
             return current;
         }, ct);
         if (saved?.WebhookSecret != secret) throw Problem.NotFound("agency");
-        request.Service<ReferenceCache>().ForgetAgency(agencyId);
+        referenceCache.ForgetAgency(agencyId);
         return TypedResults.Ok(new WebhookSecretIssued(agencyId, secret, now, string.IsNullOrEmpty(saved.WebhookUrl) ? null : saved.WebhookUrl));
     }
 
     /// <summary>Queue handler of request-callbacks. Idempotent: a repeat POSTs the same eventId again.</summary>
-    public static async Task Send(IServiceProvider services, BinaryData message, CancellationToken cancellationToken)
+    public async Task Send(BinaryData message, CancellationToken cancellationToken)
     {
-        var logger = services.GetRequiredService<ILogger<CallbackSender>>();
         CallbackMessage? m;
         try
         {
@@ -92,18 +91,18 @@ public static class Webhooks
             logger.LogWarning("Dropping a malformed request-callbacks message");
             return;
         }
-        var row = await services.GetRequiredService<RequestBook>().FindAsync(key, cancellationToken);
+        var row = await requestBook.FindAsync(key, cancellationToken);
         var history = row?.History();
         if (row is null || m.Seq >= history!.Count) return;
         // Read the agency fresh: a rotated secret or a removed URL applies to messages already queued.
-        var agency = await services.GetRequiredService<AgencyStore>().FindAsync(row.AgencyId, cancellationToken);
+        var agency = await agencyStore.FindAsync(row.AgencyId, cancellationToken);
         if (!IsConfigured(agency)) return;
 
         var entry = history[m.Seq];
         var statusThen = history.Take(m.Seq + 1).Last(h => RequestStatus.All.Contains(h.What)).What;
         var body = JsonSerializer.Serialize(new RequestCallback($"{row.RequestId}:{m.Seq}", row.RequestId, row.ExternalRef, row.OfficeCode,
             statusThen, entry.What, entry.At, row.DueAt, row.Breached), Json.Options);
-        var status = await services.GetRequiredService<CallbackSender>().PostAsync(new Uri(agency!.WebhookUrl!), agency.WebhookSecret!,
+        var status = await callbackSender.PostAsync(new Uri(agency!.WebhookUrl!), agency.WebhookSecret!,
             $"{row.RequestId}:{m.Seq}", body, cancellationToken);
         if ((int)status is < 200 or > 299)
         {

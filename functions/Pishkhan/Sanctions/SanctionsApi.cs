@@ -7,30 +7,30 @@ using Pishkhan.Problems;
 
 namespace Pishkhan.Sanctions;
 
-public static class SanctionsApi
+public sealed class SanctionsApi(OfficeStore officeStore, TimeProvider clock, SanctionService sanctionService)
 {
     /// <summary>GET /api/sanctions?officeCode= — an office's sanctions, newest first; an office key sees its own.</summary>
-    public static async Task<IResult> List(ApiRequest request)
+    public async Task<IResult> List(ApiRequest request)
     {
         var caller = request.Caller;
         var officeCode = request.QueryCode("officeCode") ?? (caller.Role == Role.Office ? caller.Subject : null)
             ?? throw Problem.Field("officeCode", "The field is required.");
-        var office = await request.Service<OfficeStore>().FindAsync(officeCode, request.CancellationToken);
+        var office = await officeStore.FindAsync(officeCode, request.CancellationToken);
         if (office is null || !request.CanSee(new ResourceScope(office.Province, office.CountyCode, Office: office.OfficeCode))) throw Problem.NotFound("office");
-        var now = request.Service<TimeProvider>().GetUtcNow();
-        var sanctions = await request.Service<SanctionService>().ListOfficeAsync(officeCode, request.CancellationToken);
+        var now = clock.GetUtcNow();
+        var sanctions = await sanctionService.ListOfficeAsync(officeCode, request.CancellationToken);
         // Row keys are inspection stamps (newest visit first) or other causes' keys: order by proposal time.
         return TypedResults.Ok(new Page<SanctionView>(sanctions.OrderByDescending(s => s.ProposedAt).Select(s => SanctionView.From(s, now)).ToList(), null));
     }
 
-    public static async Task<IResult> Get(ApiRequest request)
+    public async Task<IResult> Get(ApiRequest request)
     {
         var sanction = await FindVisibleAsync(request);
-        return TypedResults.Ok(SanctionView.From(sanction, request.Service<TimeProvider>().GetUtcNow()));
+        return TypedResults.Ok(SanctionView.From(sanction, clock.GetUtcNow()));
     }
 
     /// <summary>POST /api/sanctions/{id}/decision {decision: confirm|overturn, reason} (admin of the office's province).</summary>
-    public static async Task<IResult> Decide(ApiRequest request)
+    public async Task<IResult> Decide(ApiRequest request)
     {
         var body = await request.ReadJsonAsync<SanctionDecision>();
         var errors = new FieldErrors();
@@ -39,12 +39,12 @@ public static class SanctionsApi
         errors.ThrowIfAny();
         var sanction = await FindVisibleAsync(request);
         request.Demand(new ResourceScope(sanction.Province));
-        var decided = await request.Service<SanctionService>().DecideAsync(sanction, body, reason!, request.Caller.KeyId, request.CancellationToken);
-        return TypedResults.Ok(SanctionView.From(decided, request.Service<TimeProvider>().GetUtcNow()));
+        var decided = await sanctionService.DecideAsync(sanction, body, reason!, request.Caller.KeyId, request.CancellationToken);
+        return TypedResults.Ok(SanctionView.From(decided, clock.GetUtcNow()));
     }
 
     /// <summary>POST /api/sanctions/{id}/objection {reason} (the office itself, while the objection window is open).</summary>
-    public static async Task<IResult> Object(ApiRequest request)
+    public async Task<IResult> Object(ApiRequest request)
     {
         var body = await request.ReadJsonAsync<SanctionObjection>();
         var errors = new FieldErrors();
@@ -52,17 +52,17 @@ public static class SanctionsApi
         errors.ThrowIfAny();
         var sanction = await FindVisibleAsync(request);
         request.Demand(new ResourceScope(sanction.Province, sanction.CountyCode, Office: sanction.OfficeCode));
-        var objected = await request.Service<SanctionService>().ObjectAsync(sanction, reason!, request.CancellationToken);
-        return TypedResults.Ok(SanctionView.From(objected, request.Service<TimeProvider>().GetUtcNow()));
+        var objected = await sanctionService.ObjectAsync(sanction, reason!, request.CancellationToken);
+        return TypedResults.Ok(SanctionView.From(objected, clock.GetUtcNow()));
     }
 
     /// <summary>Timer: applies due objection-window ends and term ends.</summary>
-    public static Task Sweep(IServiceProvider services, CancellationToken cancellationToken) =>
-        services.GetRequiredService<SanctionService>().SweepAsync(cancellationToken);
+    public Task Sweep(CancellationToken cancellationToken) =>
+        sanctionService.SweepAsync(cancellationToken);
 
-    private static async Task<SanctionEntity> FindVisibleAsync(ApiRequest request)
+    private async Task<SanctionEntity> FindVisibleAsync(ApiRequest request)
     {
-        var sanction = await request.Service<SanctionService>().FindAsync(request.RouteValue("id"), request.CancellationToken);
+        var sanction = await sanctionService.FindAsync(request.RouteValue("id"), request.CancellationToken);
         return sanction is not null && request.CanSee(new ResourceScope(sanction.Province, sanction.CountyCode, Office: sanction.OfficeCode))
             ? sanction
             : throw Problem.NotFound("sanction");

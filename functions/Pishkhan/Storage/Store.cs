@@ -68,7 +68,7 @@ public sealed class Store
     public async Task EnsureCreatedAsync(IEnumerable<string> tables, CancellationToken cancellationToken = default)
     {
         await Task.WhenAll(tables.Select(t => Table(t).CreateIfNotExistsAsync(cancellationToken)));
-        var queues = BindingTable.Queues.Select(q => q.Queue).Concat(QueueNames.All).Distinct().ToList();
+        var queues = QueueNames.All;
         await Task.WhenAll(queues.SelectMany(q => new[] { q, q + "-poison" })
             .Select(q => Queue(q).CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
         // Published reports. In Azure the static website serves $web (Bicep creates it); locally the blob

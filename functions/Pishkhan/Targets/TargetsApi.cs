@@ -16,10 +16,10 @@ public sealed record TargetView(string Scope, string Province, string? County, s
         new(e.Scope, e.Province, e.County, e.Period, indicator, e.Planned, e.Note, e.UpdatedAt);
 }
 
-public static class TargetsApi
+public sealed class TargetsApi(CountyStore countyStore, TimeProvider clock, TargetStore targetStore, TargetReports targetReports)
 {
     /// <summary>PUT /api/targets/{scope}/{period}/{indicator} (admin of the scope's province).</summary>
-    public static async Task<IResult> Put(ApiRequest request)
+    public async Task<IResult> Put(ApiRequest request)
     {
         var code = request.Code("scope");
         var errors = new FieldErrors();
@@ -31,38 +31,38 @@ public static class TargetsApi
         errors.ThrowIfAny();
 
         var ct = request.CancellationToken;
-        var scope = await PlanScope.ResolveAsync(code, request.Service<CountyStore>(), ct) ?? throw Problem.NotFound("province or county");
+        var scope = await PlanScope.ResolveAsync(code, countyStore, ct) ?? throw Problem.NotFound("province or county");
         request.Demand(scope.Resource);
         var entity = new TargetEntity
         {
             PartitionKey = scope.Code, RowKey = TargetEntity.Key(period!.Value, indicator!.Value), Province = scope.Province, County = scope.County,
-            Planned = planned!.Value, Note = note, UpdatedAt = request.Service<TimeProvider>().GetUtcNow(), UpdatedBy = request.Caller.KeyId,
+            Planned = planned!.Value, Note = note, UpdatedAt = clock.GetUtcNow(), UpdatedBy = request.Caller.KeyId,
         };
-        await request.Service<TargetStore>().SaveAsync(entity, ct);
+        await targetStore.SaveAsync(entity, ct);
         return TypedResults.Ok(TargetView.From(entity, indicator.Value));
     }
 
     /// <summary>GET /api/targets/{scope}/{period}: admin and members of the province; inspectors of the county for a county scope.</summary>
-    public static async Task<IResult> Get(ApiRequest request)
+    public async Task<IResult> Get(ApiRequest request)
     {
         var code = request.Code("scope");
         var errors = new FieldErrors();
         var period = Period(request, errors);
         errors.ThrowIfAny();
         var ct = request.CancellationToken;
-        var scope = await PlanScope.ResolveAsync(code, request.Service<CountyStore>(), ct);
+        var scope = await PlanScope.ResolveAsync(code, countyStore, ct);
         if (scope is null || !request.CanSee(scope.Resource)) throw Problem.NotFound("province or county");
-        return TypedResults.Ok(await request.Service<TargetReports>().ReportAsync(scope, period!.Value, ct));
+        return TypedResults.Ok(await targetReports.ReportAsync(scope, period!.Value, ct));
     }
 
-    private static JalaliPeriod? Period(ApiRequest request, FieldErrors errors)
+    private JalaliPeriod? Period(ApiRequest request, FieldErrors errors)
     {
         if (JalaliPeriod.TryParse(request.RouteValue("period"), out var period)) return period;
         errors.Add("period", "A Jalali month such as 1405-09.");
         return null;
     }
 
-    private static TargetIndicator? IndicatorOf(ApiRequest request, FieldErrors errors)
+    private TargetIndicator? IndicatorOf(ApiRequest request, FieldErrors errors)
     {
         if (TargetIndicators.TryParse(request.RouteValue("indicator"), out var indicator)) return indicator;
         errors.Add("indicator", "One of " + TargetIndicators.NameList + ".");

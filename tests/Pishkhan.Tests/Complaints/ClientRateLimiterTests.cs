@@ -14,7 +14,7 @@ public class ClientRateLimiterTests
     {
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = IPAddress.Parse(ip);
-        return new ApiRequest(context.Request, null, new RouteValueDictionary(), new ServiceCollection().BuildServiceProvider(), default);
+        return new ApiRequest(context.Request, null, new RouteValueDictionary(), 65536, default);
     }
 
     private static async Task<(int Status, string? RetryAfter)> ExecuteAsync(ApiProblem problem)

@@ -37,8 +37,8 @@ public sealed class ComplaintDeadlineTests
         // Mon 12-07 → Sun 12-20: Tue, Wed, Thu, Sat, Sun, Mon, Tue, Wed, Thu, Sat, Sun = 11 working days late.
         Assert.Equal(11, overdue.Single(o => o.TrackingCode == a).WorkingDaysOverdue);
 
-        await ComplaintDeadlineSweep.RunAsync(h.Host.Services, default);
-        await ComplaintDeadlineSweep.RunAsync(h.Host.Services, default);
+        await h.Host.Services.GetRequiredService<ComplaintDeadlineSweep>().RunAsync(default);
+        await h.Host.Services.GetRequiredService<ComplaintDeadlineSweep>().RunAsync(default);
         foreach (var code in new[] { a, b, c })
         {
             var status = await h.StatusAsync(code);
@@ -94,12 +94,12 @@ public sealed class ComplaintDeadlineTests
         Assert.Equal(0, await h.OpenComplaintsAsync("lr-o2"));
 
         h.Clock.Advance(TimeSpan.FromMinutes(1));
-        await ComplaintDeadlineSweep.RunAsync(h.Host.Services, default);
+        await h.Host.Services.GetRequiredService<ComplaintDeadlineSweep>().RunAsync(default);
         Assert.Null(await h.StatsAsync("1405-09", "lr-o2"));   // may still be running in its request
 
         h.Clock.Advance(TimeSpan.FromMinutes(2));
-        await ComplaintDeadlineSweep.RunAsync(h.Host.Services, default);
-        await ComplaintDeadlineSweep.RunAsync(h.Host.Services, default);
+        await h.Host.Services.GetRequiredService<ComplaintDeadlineSweep>().RunAsync(default);
+        await h.Host.Services.GetRequiredService<ComplaintDeadlineSweep>().RunAsync(default);
         Assert.Equal(1, (await h.StatsAsync("1405-09", "lr-o2"))!.ComplaintsReceived);
         Assert.Equal(1, await h.OpenComplaintsAsync("lr-o2"));
         Assert.Single(await h.OutboxAsync($"complaint-received:{filed.Complaint.TrackingCode}"));

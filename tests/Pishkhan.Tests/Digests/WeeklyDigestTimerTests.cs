@@ -15,7 +15,7 @@ public sealed class WeeklyDigestTimerTests
         var after = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero); // a Tuesday
         for (var i = 0; i < 5; i++)
         {
-            var next = Scheduler.NextOccurrence(Schedules.WeeklyDigest, after);
+            var next = Scheduler.NextOccurrence(LocalHost.Catalog.Timers.Single(t => t.Function == "WeeklyDigest").Schedule, after);
             var tehran = Tehran.ToTehran(next);
             Assert.Equal(DayOfWeek.Saturday, tehran.DayOfWeek);
             Assert.Equal(new TimeOnly(7, 0), TimeOnly.FromDateTime(tehran.DateTime));
@@ -52,10 +52,10 @@ public sealed class WeeklyDigestTimerTests
         await host.PutOkAsync("/api/members/qz-1", new { name = "عضو", email = "qz-1@example.ir", role = "chair", province = "qazvin" });
         await host.PutOkAsync("/api/members/gl-1", new { name = "عضو", email = "gl-1@example.ir", role = "secretary", province = "gilan" });
         await host.PutOkAsync("/api/members/gl-2", new { name = "عضو", email = "gl-2@example.ir", role = "member", province = "gilan", digest = false });
-        var timer = BindingTable.Timers.Single(t => t.Function == FunctionNames.WeeklyDigest);
+        var timer = LocalHost.Catalog.Timers.Single(t => t.Function == "WeeklyDigest");
 
-        await timer.Handler(host.Services, CancellationToken.None);
-        await timer.Handler(host.Services, CancellationToken.None); // a second run in the same week sends nothing
+        await host.Services.GetRequiredService<Dispatch>().Timer(timer.Function)(CancellationToken.None);
+        await host.Services.GetRequiredService<Dispatch>().Timer(timer.Function)(CancellationToken.None); // a second run in the same week sends nothing
 
         Assert.Equal(["gl-1@example.ir", "qz-1@example.ir"], sendGrid.AcceptedRecipients().Order());
         Assert.Equal(2, sendGrid.Requests.Count);

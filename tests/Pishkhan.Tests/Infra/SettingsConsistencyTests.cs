@@ -1,3 +1,4 @@
+using Pishkhan.Local;
 using System.Text.Json.Nodes;
 using Pishkhan.Bindings;
 using Pishkhan.Storage;
@@ -76,7 +77,7 @@ public sealed class SettingsConsistencyTests
 
         Assert.Equal(Tables.All.Order(), variables["tables"]!.AsArray().Select(t => t!.GetValue<string>()).Order());
         Assert.Equal(QueueNames.All.Order(), variables["queues"]!.AsArray().Select(q => q!.GetValue<string>()).Order());
-        Assert.All(BindingTable.Queues, b => Assert.Contains(b.Queue, QueueNames.All));
+        Assert.All(LocalHost.Catalog.Queues, b => Assert.Contains(b.Queue, QueueNames.All));
     }
 
     [Fact]

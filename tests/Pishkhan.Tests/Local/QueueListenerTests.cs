@@ -21,7 +21,7 @@ public sealed class QueueListenerTests
     public async Task AMessageThatAlwaysFailsMovesToThePoisonQueueAfterFiveAttempts()
     {
         var attempts = 0;
-        var binding = new QueueBinding("AlwaysThrows", QueueNames.Inspections, (_, _, _) =>
+        var binding = new QueueBinding("AlwaysThrows", QueueNames.Inspections, (_, _) =>
         {
             Interlocked.Increment(ref attempts);
             throw new InvalidOperationException("boom");
@@ -41,7 +41,7 @@ public sealed class QueueListenerTests
     public async Task ASuccessfulMessageIsHandledOnceAndDeleted()
     {
         var received = new ConcurrentBag<string>();
-        var binding = new QueueBinding("Collects", QueueNames.Notifications, (_, message, _) =>
+        var binding = new QueueBinding("Collects", QueueNames.Notifications, (message, _) =>
         {
             received.Add(message.ToString());
             return Task.CompletedTask;
@@ -61,7 +61,7 @@ public sealed class QueueListenerTests
     public async Task AFailedMessageIsRetriedAndThenSucceeds()
     {
         var attempts = 0;
-        var binding = new QueueBinding("FailsTwice", QueueNames.Notifications, (_, _, _) =>
+        var binding = new QueueBinding("FailsTwice", QueueNames.Notifications, (_, _) =>
             Interlocked.Increment(ref attempts) <= 2 ? throw new TimeoutException() : Task.CompletedTask);
         await using var host = await TestHost.StartAsync(queues: [binding]);
         await host.Store.Queue(QueueNames.Notifications).SendMessageAsync("retry me");

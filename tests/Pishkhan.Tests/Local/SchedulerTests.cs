@@ -28,7 +28,7 @@ public sealed class SchedulerTests
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
         var fired = new ConcurrentQueue<DateTimeOffset>();
-        var timer = new TimerBinding("EveryHour", "0 0 * * * *", (_, _) =>
+        var timer = new TimerBinding("EveryHour", "0 0 * * * *", _ =>
         {
             fired.Enqueue(clock.GetUtcNow());
             return Task.CompletedTask;
@@ -53,7 +53,7 @@ public sealed class SchedulerTests
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
         var runs = 0;
-        var timer = new TimerBinding("Flaky", "0 */10 * * * *", (_, _) =>
+        var timer = new TimerBinding("Flaky", "0 */10 * * * *", _ =>
             Interlocked.Increment(ref runs) == 1 ? throw new InvalidOperationException() : Task.CompletedTask);
         await using var host = await TestHost.StartAsync(timers: [timer], queues: [],
             configure: b => b.Services.AddSingleton<TimeProvider>(clock));

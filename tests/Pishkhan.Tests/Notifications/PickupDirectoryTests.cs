@@ -1,3 +1,4 @@
+using Pishkhan.Local;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -84,7 +85,7 @@ public sealed class PickupDirectoryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync("/dev/outbox/..%2F..%2Fetc%2Fpasswd")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync("/dev/outbox/0123456789abcdef0123456789abcdef.eml")).StatusCode);
         // Not a route of the Functions app.
-        Assert.DoesNotContain(BindingTable.Http, b => b.Route.StartsWith("dev", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(LocalHost.Catalog.Http, b => b.Route.StartsWith("dev", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Pishkhan.Local;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,18 +19,18 @@ public sealed class OpenApiTests(HostFixture fixture) : IClassFixture<HostFixtur
 {
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
 
-    private static readonly Lazy<JsonObject> Built = new(() => Spec.Build(BindingTable.Http, ApiDocs.Routes));
+    private static readonly Lazy<JsonObject> Built = new(() => Spec.Build(LocalHost.Catalog.Http, Spec.Docs));
 
-    public static TheoryData<string> Functions() => Rows(BindingTable.Http.Select(b => b.Function));
+    public static TheoryData<string> Functions() => Rows(LocalHost.Catalog.Http.Select(b => b.Function));
 
     public static TheoryData<string> WriteFunctions() =>
-        Rows(BindingTable.Http.Where(b => b.Method is "POST" or "PUT").Select(b => b.Function));
+        Rows(LocalHost.Catalog.Http.Where(b => b.Method is "POST" or "PUT").Select(b => b.Function));
 
     public static TheoryData<string> JsonBodyFunctions() =>
-        Rows(ApiDocs.Routes.Where(r => r.Value.Body is not null && r.Value.BodyMediaType == "application/json").Select(r => r.Key));
+        Rows(Spec.Docs.Where(r => r.Value.Body is not null && r.Value.BodyMediaType == "application/json").Select(r => r.Key));
 
     public static TheoryData<string> ResponseExampleFunctions() =>
-        Rows(ApiDocs.Routes.Where(r => r.Value.ResponseExample is not null).Select(r => r.Key));
+        Rows(Spec.Docs.Where(r => r.Value.ResponseExample is not null).Select(r => r.Key));
 
     private static TheoryData<string> Rows(IEnumerable<string> functions)
     {
@@ -63,13 +64,13 @@ public sealed class OpenApiTests(HostFixture fixture) : IClassFixture<HostFixtur
         var parsed = result.Document!;
         var validation = parsed.Validate(ValidationRuleSet.GetDefaultRuleSet())!.ToList();
         Assert.True(validation.Count == 0, string.Join("\n", validation.Select(e => $"{e.Pointer}: {e.Message}")));
-        Assert.Equal(BindingTable.Http.Count, parsed.Paths!.Values.Sum(p => p.Operations!.Count));
+        Assert.Equal(LocalHost.Catalog.Http.Count, parsed.Paths!.Values.Sum(p => p.Operations!.Count));
     }
 
     [Fact]
     public void DocumentsExactlyTheRoutesOfTheBindingTable()
     {
-        var expected = BindingTable.Http.Select(b => $"{b.Method} /api/{b.Route}").Order().ToList();
+        var expected = LocalHost.Catalog.Http.Select(b => $"{b.Method} /api/{b.Route}").Order().ToList();
         var documented = Built.Value["paths"]!.AsObject()
             .SelectMany(p => p.Value!.AsObject().Where(o => Methods.Contains(o.Key)).Select(o => $"{o.Key.ToUpperInvariant()} {p.Key}"))
             .Order().ToList();
@@ -80,9 +81,9 @@ public sealed class OpenApiTests(HostFixture fixture) : IClassFixture<HostFixtur
     [Fact]
     public void TheRegistryHasAnEntryForEveryHttpFunctionAndNoOther()
     {
-        var functions = BindingTable.Http.Select(b => b.Function).ToHashSet();
-        var missing = functions.Where(f => !ApiDocs.Routes.ContainsKey(f)).ToList();
-        var invented = ApiDocs.Routes.Keys.Where(f => !functions.Contains(f)).ToList();
+        var functions = LocalHost.Catalog.Http.Select(b => b.Function).ToHashSet();
+        var missing = functions.Where(f => !Spec.Docs.ContainsKey(f)).ToList();
+        var invented = Spec.Docs.Keys.Where(f => !functions.Contains(f)).ToList();
 
         Assert.True(missing.Count == 0, $"Add an entry to OpenApi/ApiDocs.cs for: {string.Join(", ", missing)}");
         Assert.True(invented.Count == 0, $"ApiDocs.cs documents functions the binding table lacks: {string.Join(", ", invented)}");
@@ -92,7 +93,7 @@ public sealed class OpenApiTests(HostFixture fixture) : IClassFixture<HostFixtur
     [MemberData(nameof(Functions))]
     public void EachRouteHasASummaryRolesAndSecurityFromItsAccessRule(string function)
     {
-        var binding = BindingTable.Http.Single(b => b.Function == function);
+        var binding = LocalHost.Catalog.Http.Single(b => b.Function == function);
         var operation = OperationOf(binding);
 
         Assert.False(string.IsNullOrWhiteSpace(operation["summary"]?.GetValue<string>()), $"{function} has no summary");
@@ -120,12 +121,12 @@ public sealed class OpenApiTests(HostFixture fixture) : IClassFixture<HostFixtur
     [MemberData(nameof(WriteFunctions))]
     public void PostAndPutRoutesDescribeTheirBodyWithASchemaAndAnExample(string function)
     {
-        var binding = BindingTable.Http.Single(b => b.Function == function);
+        var binding = LocalHost.Catalog.Http.Single(b => b.Function == function);
         var operation = OperationOf(binding);
 
-        if (ApiDocs.Routes[function].NoBody)
+        if (Spec.Docs[function].NoBody)
         {
-            Assert.Null(ApiDocs.Routes[function].Body);
+            Assert.Null(Spec.Docs[function].Body);
             Assert.Null(operation["requestBody"]);
             return;
         }
@@ -141,7 +142,7 @@ public sealed class OpenApiTests(HostFixture fixture) : IClassFixture<HostFixtur
     [MemberData(nameof(JsonBodyFunctions))]
     public void RequestExamplesAreReadStrictlyIntoTheirRecords(string function)
     {
-        var doc = ApiDocs.Routes[function];
+        var doc = Spec.Docs[function];
         Assert.NotNull(doc.BodyExample);
         Assert.NotNull(doc.Body);
 
@@ -155,7 +156,7 @@ public sealed class OpenApiTests(HostFixture fixture) : IClassFixture<HostFixtur
     [MemberData(nameof(ResponseExampleFunctions))]
     public void ResponseExamplesNameOnlyMembersOfTheirRecords(string function)
     {
-        var doc = ApiDocs.Routes[function];
+        var doc = Spec.Docs[function];
         Assert.NotNull(doc.ResponseExample);
         var type = doc.Responses.OrderBy(r => r.Key).First().Value!;
         // Responses omit nulls, so members may be missing; unknown members may not.

@@ -121,7 +121,7 @@ public sealed class RankingPublicationTests : IAsyncLifetime
         var queue = _host.Store.Queue(QueueNames.Rankings);
         await queue.ClearMessagesAsync();
         // Stop the host's listener from taking the message before we look: peek right after the run.
-        await RankingTimer.RunAsync(services.BuildServiceProvider(), default);
+        await ActivatorUtilities.CreateInstance<RankingTimer>(services.BuildServiceProvider()).RunAsync(default);
         var peeked = (await queue.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString()).ToList();
         var ranked = await _host.Services.GetRequiredService<RankingStore>().GetRunAsync(Province, Period);
         Assert.True(peeked.Any(b => b.Contains(Period)) || ranked is not null, "Mehr 1405 was neither queued nor ranked.");

@@ -1,3 +1,4 @@
+using Pishkhan.Local;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -58,7 +59,7 @@ public enum Expectation
 }
 
 /// <summary>
-/// The authorization matrix: every route of <see cref="BindingTable.Http"/> × every <see cref="MatrixCaller"/>, with
+/// The authorization matrix: every route of <see cref="LocalHost.Catalog.Http"/> × every <see cref="MatrixCaller"/>, with
 /// the expected outcome derived from the route's <see cref="AccessRule"/> and the caller's scope against the route's
 /// target. Concrete paths come from <see cref="Parameters"/> (by route-parameter name), bodies from the OpenAPI examples
 /// in <see cref="ApiDocs"/> (adjusted to the seeded province) or <see cref="FallbackBodies"/>. A route this file does not
@@ -125,96 +126,96 @@ public static partial class AuthorizationMatrix
     /// <summary>Every route's target. A route missing here fails <c>MatrixKnowsEveryRoute</c>.</summary>
     public static readonly IReadOnlyDictionary<string, RouteSpec> Specs = new Dictionary<string, RouteSpec>
     {
-        [FunctionNames.GetHealth] = new(_ => null),
-        [FunctionNames.GetOpenApi] = new(_ => null),
-        [FunctionNames.PostKey] = new(_ => A),
-        [FunctionNames.GetKey] = new(_ => A),
-        [FunctionNames.DeleteKey] = new(_ => A),
-        [FunctionNames.PutCounty] = new(_ => A),
-        [FunctionNames.GetCounty] = new(_ => A),
-        [FunctionNames.ListCounties] = new(_ => A, Query: "province=" + ProvinceA),
-        [FunctionNames.PutOffice] = new(_ => A),
-        [FunctionNames.GetOffice] = new(_ => OfficeA1),
-        [FunctionNames.ListOffices] = new(_ => CountyA1, ScopedToCaller: true, Query: $"province={ProvinceA}&countyCode=ma-c1"),
+        ["GetHealth"] = new(_ => null),
+        ["GetOpenApi"] = new(_ => null),
+        ["PostKey"] = new(_ => A),
+        ["GetKey"] = new(_ => A),
+        ["DeleteKey"] = new(_ => A),
+        ["PutCounty"] = new(_ => A),
+        ["GetCounty"] = new(_ => A),
+        ["ListCounties"] = new(_ => A, Query: "province=" + ProvinceA),
+        ["PutOffice"] = new(_ => A),
+        ["GetOffice"] = new(_ => OfficeA1),
+        ["ListOffices"] = new(_ => CountyA1, ScopedToCaller: true, Query: $"province={ProvinceA}&countyCode=ma-c1"),
         // The import answers 200 with per-row errors; a foreign admin's rows must all be refused.
-        [FunctionNames.ImportOffices] = new(_ => A, ScopedToCaller: true,
+        ["ImportOffices"] = new(_ => A, ScopedToCaller: true,
             ForeignCheck: json => json?["applied"]?.GetValue<int>() is 0 ? null : "a foreign admin's import applied rows"),
-        [FunctionNames.PutAgency] = new(_ => A),
-        [FunctionNames.GetAgency] = new(_ => AgencyA),
-        [FunctionNames.ListAgencies] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
-        [FunctionNames.PutContract] = new(_ => A),
-        [FunctionNames.GetContract] = new(_ => AgencyA),
-        [FunctionNames.PutMember] = new(_ => A),
-        [FunctionNames.ListMembers] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
-        [FunctionNames.ListHolidays] = new(_ => null),
-        [FunctionNames.PutHoliday] = new(_ => null),
-        [FunctionNames.DeleteHoliday] = new(_ => null),
-        [FunctionNames.PutTarget] = new(_ => A),
-        [FunctionNames.GetTargets] = new(_ => A),
-        [FunctionNames.PostMeeting] = new(_ => A),
-        [FunctionNames.ListMeetings] = new(_ => A, Query: "scope=" + ProvinceA),
-        [FunctionNames.GetMeeting] = new(_ => A),
-        [FunctionNames.PostDecisionStatus] = new(_ => A),
-        [FunctionNames.PutRankingPolicy] = new(_ => A),
-        [FunctionNames.GetRankingPolicy] = new(_ => A, Query: "province=" + ProvinceA),
-        [FunctionNames.GetRanking] = new(_ => A, Query: "scope=" + ProvinceA),
+        ["PutAgency"] = new(_ => A),
+        ["GetAgency"] = new(_ => AgencyA),
+        ["ListAgencies"] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
+        ["PutContract"] = new(_ => A),
+        ["GetContract"] = new(_ => AgencyA),
+        ["PutMember"] = new(_ => A),
+        ["ListMembers"] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
+        ["ListHolidays"] = new(_ => null),
+        ["PutHoliday"] = new(_ => null),
+        ["DeleteHoliday"] = new(_ => null),
+        ["PutTarget"] = new(_ => A),
+        ["GetTargets"] = new(_ => A),
+        ["PostMeeting"] = new(_ => A),
+        ["ListMeetings"] = new(_ => A, Query: "scope=" + ProvinceA),
+        ["GetMeeting"] = new(_ => A),
+        ["PostDecisionStatus"] = new(_ => A),
+        ["PutRankingPolicy"] = new(_ => A),
+        ["GetRankingPolicy"] = new(_ => A, Query: "province=" + ProvinceA),
+        ["GetRanking"] = new(_ => A, Query: "scope=" + ProvinceA),
         // The province is the caller's (?province= is for the bootstrap key only): a foreign admin recomputes its own.
-        [FunctionNames.RecomputeRanking] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
-        [FunctionNames.FileComplaint] = new(_ => OfficeA1),
-        [FunctionNames.GetComplaintStatus] = new(_ => OfficeA1),
-        [FunctionNames.EscalateComplaint] = new(_ => OfficeA1),
-        [FunctionNames.WithdrawComplaint] = new(_ => OfficeA1),
-        [FunctionNames.ListComplaintCategories] = new(_ => null),
+        ["RecomputeRanking"] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
+        ["FileComplaint"] = new(_ => OfficeA1),
+        ["GetComplaintStatus"] = new(_ => OfficeA1),
+        ["EscalateComplaint"] = new(_ => OfficeA1),
+        ["WithdrawComplaint"] = new(_ => OfficeA1),
+        ["ListComplaintCategories"] = new(_ => null),
         // An office key always lists the complaints about itself (?officeCode= is ignored for it).
-        [FunctionNames.ListComplaints] = new(_ => OfficeA1, ScopedToCaller: true, Query: "officeCode=ma-o1"),
-        [FunctionNames.GetComplaintCase] = new(_ => OfficeA1),
-        [FunctionNames.DecideComplaint] = new(_ => OfficeA1),
-        [FunctionNames.ExtendComplaint] = new(_ => OfficeA1),
-        [FunctionNames.GetComplaintAccessLog] = new(_ => OfficeA1),
+        ["ListComplaints"] = new(_ => OfficeA1, ScopedToCaller: true, Query: "officeCode=ma-o1"),
+        ["GetComplaintCase"] = new(_ => OfficeA1),
+        ["DecideComplaint"] = new(_ => OfficeA1),
+        ["ExtendComplaint"] = new(_ => OfficeA1),
+        ["GetComplaintAccessLog"] = new(_ => OfficeA1),
         // Checklists and policies are per province and the province is the caller's.
-        [FunctionNames.GetInspectionTemplate] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
-        [FunctionNames.PutInspectionTemplate] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
-        [FunctionNames.PostInspection] = new(_ => OfficeA1),
-        [FunctionNames.GetInspection] = new(_ => OfficeA1),
-        [FunctionNames.ListInspections] = new(_ => OfficeA1, Query: "officeCode=ma-o1"),
-        [FunctionNames.ListInspectionRequests] = new(_ => CountyA1, Query: "countyCode=ma-c1"),
-        [FunctionNames.ListInspectionFollowUps] = new(_ => CountyA1, Query: "countyCode=ma-c1"),
-        [FunctionNames.GetInspectionCoverage] = new(_ => CountyA1),
-        [FunctionNames.PostReinspectionDraw] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
-        [FunctionNames.GetReinspections] = new(_ => A, ScopedToCaller: true, Query: $"province={ProvinceA}&countyCode=ma-c1"),
-        [FunctionNames.ListInspectionPoison] = new(_ => A, ScopedToCaller: true),
-        [FunctionNames.GetInspectionPolicy] = new(_ => A, Query: "province=" + ProvinceA),
-        [FunctionNames.PutInspectionPolicy] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
-        [FunctionNames.ListSanctions] = new(_ => OfficeA1, Query: "officeCode=ma-o1"),
-        [FunctionNames.GetSanction] = new(_ => OfficeA1),
-        [FunctionNames.DecideSanction] = new(_ => OfficeA1),
-        [FunctionNames.ObjectSanction] = new(_ => OfficeA1),
-        [FunctionNames.GetSanctionPolicy] = new(_ => A, Query: "province=" + ProvinceA),
-        [FunctionNames.PutSanctionPolicy] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
-        [FunctionNames.SendDigests] = new(_ => A),
-        [FunctionNames.RotateWebhookSecret] = new(_ => A),
-        [FunctionNames.PostRequest] = new(_ => AgencyA, NamedInBody: true),
-        [FunctionNames.GetRequest] = new(_ => RequestA),
+        ["GetInspectionTemplate"] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
+        ["PutInspectionTemplate"] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
+        ["PostInspection"] = new(_ => OfficeA1),
+        ["GetInspection"] = new(_ => OfficeA1),
+        ["ListInspections"] = new(_ => OfficeA1, Query: "officeCode=ma-o1"),
+        ["ListInspectionRequests"] = new(_ => CountyA1, Query: "countyCode=ma-c1"),
+        ["ListInspectionFollowUps"] = new(_ => CountyA1, Query: "countyCode=ma-c1"),
+        ["GetInspectionCoverage"] = new(_ => CountyA1),
+        ["PostReinspectionDraw"] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
+        ["GetReinspections"] = new(_ => A, ScopedToCaller: true, Query: $"province={ProvinceA}&countyCode=ma-c1"),
+        ["ListInspectionPoison"] = new(_ => A, ScopedToCaller: true),
+        ["GetInspectionPolicy"] = new(_ => A, Query: "province=" + ProvinceA),
+        ["PutInspectionPolicy"] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
+        ["ListSanctions"] = new(_ => OfficeA1, Query: "officeCode=ma-o1"),
+        ["GetSanction"] = new(_ => OfficeA1),
+        ["DecideSanction"] = new(_ => OfficeA1),
+        ["ObjectSanction"] = new(_ => OfficeA1),
+        ["GetSanctionPolicy"] = new(_ => A, Query: "province=" + ProvinceA),
+        ["PutSanctionPolicy"] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
+        ["SendDigests"] = new(_ => A),
+        ["RotateWebhookSecret"] = new(_ => A),
+        ["PostRequest"] = new(_ => AgencyA, NamedInBody: true),
+        ["GetRequest"] = new(_ => RequestA),
         // An agency or office key lists its own requests whatever the query says (an office naming another office is 403).
-        [FunctionNames.ListRequests] = new(_ => RequestA, ScopedToCaller: true, Query: "officeCode=ma-o1"),
-        [FunctionNames.PostRequestEvent] = new(_ => RequestA),
-        [FunctionNames.PostRating] = new(_ => null),
+        ["ListRequests"] = new(_ => RequestA, ScopedToCaller: true, Query: "officeCode=ma-o1"),
+        ["PostRequestEvent"] = new(_ => RequestA),
+        ["PostRating"] = new(_ => null),
         // A forged token: the routes are public, the signature is what protects a member's setting.
-        [FunctionNames.GetUnsubscribe] = new(_ => null, Query: $"t={ProvinceA}.m-chair.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
-        [FunctionNames.PostUnsubscribe] = new(_ => null, Query: $"t={ProvinceA}.m-chair.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+        ["GetUnsubscribe"] = new(_ => null, Query: $"t={ProvinceA}.m-chair.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+        ["PostUnsubscribe"] = new(_ => null, Query: $"t={ProvinceA}.m-chair.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
     };
 
     /// <summary>Sample bodies for POST/PUT routes whose OpenAPI entry has no example; null = the route takes no body.</summary>
     public static readonly IReadOnlyDictionary<string, Func<MatrixWorld, object?>> FallbackBodies = new Dictionary<string, Func<MatrixWorld, object?>>
     {
-        [FunctionNames.PutInspectionTemplate] = _ => new PutChecklistTemplate(DefaultChecklist.Template.Items),
-        [FunctionNames.PostInspection] = _ => new PostInspection("ma-o1", InspectionType.Routine, DateTimeOffset.UtcNow.AddHours(-2),
+        ["PutInspectionTemplate"] = _ => new PutChecklistTemplate(DefaultChecklist.Template.Items),
+        ["PostInspection"] = _ => new PostInspection("ma-o1", InspectionType.Routine, DateTimeOffset.UtcNow.AddHours(-2),
             DefaultChecklist.Template.Items.Select(i => new ItemCheck(i.Code, ItemResult.Pass)).ToList()),
-        [FunctionNames.PutInspectionPolicy] = _ => InspectionPolicy.Default,
-        [FunctionNames.PutSanctionPolicy] = _ => SanctionPolicy.Default,
-        [FunctionNames.PostReinspectionDraw] = _ => null,
-        [FunctionNames.DecideSanction] = _ => new SanctionDecision(SanctionDecisionKind.Confirm, "بررسی شد و تأیید می‌شود"),
-        [FunctionNames.ObjectSanction] = _ => new SanctionObjection("تخلف در زمان بازرسی برطرف شده بود"),
+        ["PutInspectionPolicy"] = _ => InspectionPolicy.Default,
+        ["PutSanctionPolicy"] = _ => SanctionPolicy.Default,
+        ["PostReinspectionDraw"] = _ => null,
+        ["DecideSanction"] = _ => new SanctionDecision(SanctionDecisionKind.Confirm, "بررسی شد و تأیید می‌شود"),
+        ["ObjectSanction"] = _ => new SanctionObjection("تخلف در زمان بازرسی برطرف شده بود"),
     };
 
     /// <summary>The OpenAPI examples use the docs' sample province; these rewrite them to the seeded one.</summary>
@@ -226,8 +227,8 @@ public static partial class AuthorizationMatrix
     /// <summary>Per-route edits after the rewrite, where an example's date would be refused today (a future meeting).</summary>
     private static readonly IReadOnlyDictionary<string, Func<JsonObject, JsonObject>> ExampleEdits = new Dictionary<string, Func<JsonObject, JsonObject>>
     {
-        [FunctionNames.PostMeeting] = o => { o["date"] = Pishkhan.Calendar.JalaliDate.FormatAscii(Pishkhan.Calendar.Tehran.Today(TimeProvider.System).AddDays(-1)); return o; },
-        [FunctionNames.FileComplaint] = o => { o["description"] = "دفتر برای خدمت ساده وجه اضافه خواست. شناسه ماتریس " + Guid.NewGuid().ToString("N"); o.Remove("incidentDate"); return o; },
+        ["PostMeeting"] = o => { o["date"] = Pishkhan.Calendar.JalaliDate.FormatAscii(Pishkhan.Calendar.Tehran.Today(TimeProvider.System).AddDays(-1)); return o; },
+        ["FileComplaint"] = o => { o["description"] = "دفتر برای خدمت ساده وجه اضافه خواست. شناسه ماتریس " + Guid.NewGuid().ToString("N"); o.Remove("incidentDate"); return o; },
     };
 
     public sealed record Body(string Text, string MediaType);
@@ -236,7 +237,7 @@ public static partial class AuthorizationMatrix
     public static Body? BodyFor(HttpBinding binding, MatrixWorld world)
     {
         if (binding.Method is not ("POST" or "PUT")) return null;
-        ApiDocs.Routes.TryGetValue(binding.Function, out var doc);
+        OpenApiDocument.Docs.TryGetValue(binding.Function, out var doc);
         if (doc is { NoBody: true }) return null;
         if (doc?.BodyExample is { } example)
         {
@@ -253,7 +254,7 @@ public static partial class AuthorizationMatrix
 
     public static bool KnowsBody(HttpBinding binding) =>
         binding.Method is not ("POST" or "PUT")
-        || ApiDocs.Routes.TryGetValue(binding.Function, out var doc) && (doc.NoBody || doc.BodyExample is not null)
+        || OpenApiDocument.Docs.TryGetValue(binding.Function, out var doc) && (doc.NoBody || doc.BodyExample is not null)
         || FallbackBodies.ContainsKey(binding.Function);
 
     public static IEnumerable<string> RouteParameters(string route) => RouteParameter().Matches(route).Select(m => m.Groups[1].Value);
@@ -286,7 +287,7 @@ public static partial class AuthorizationMatrix
     public static TheoryData<string, string> Rows()
     {
         var rows = new TheoryData<string, string>();
-        foreach (var binding in BindingTable.Http)
+        foreach (var binding in LocalHost.Catalog.Http)
             foreach (var caller in Callers)
                 rows.Add($"{binding.Method} {binding.Route}", caller.Name);
         return rows;

@@ -1,3 +1,4 @@
+using Pishkhan.Local;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
@@ -66,16 +67,16 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
     [Fact]
     public void MatrixKnowsEveryRoute()
     {
-        var unknown = BindingTable.Http.Select(b => (b, gaps: Gaps(b))).Where(x => x.gaps.Count > 0)
+        var unknown = LocalHost.Catalog.Http.Select(b => (b, gaps: Gaps(b))).Where(x => x.gaps.Count > 0)
             .Select(x => $"{x.b.Method} {x.b.Route}: add {string.Join(", ", x.gaps)}").ToList();
         Assert.True(unknown.Count == 0, "The authorization matrix does not know these routes:\n" + string.Join("\n", unknown));
-        Assert.Equal(BindingTable.Http.Count * Callers.Count, Rows().Count());
+        Assert.Equal(LocalHost.Catalog.Http.Count * Callers.Count, Rows().Count());
     }
 
     [Fact]
     public void RouteWithAParameterTheMatrixDoesNotKnowIsAGap()
     {
-        var route = new HttpBinding("PostWidget", "POST", "widgets/{widgetId}", AccessRule.For(Role.Admin), _ => Task.FromResult<IResult>(TypedResults.Ok()));
+        var route = new HttpBinding("PostWidget", "POST", "widgets/{widgetId}", AccessRule.For(Role.Admin), typeof(object));
         Assert.Equal(["parameter {widgetId}", "a RouteSpec (target scope)", "a sample body"], Gaps(route));
     }
 
@@ -83,7 +84,7 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
     [MemberData(nameof(Cases))]
     public async Task CallerGetsOnlyWhatItsRoleAndScopeAllow(string route, string callerName)
     {
-        var binding = BindingTable.Http.Single(b => $"{b.Method} {b.Route}" == route);
+        var binding = LocalHost.Catalog.Http.Single(b => $"{b.Method} {b.Route}" == route);
         var gaps = Gaps(binding);
         Assert.True(gaps.Count == 0, $"{route}: the matrix does not know {string.Join(", ", gaps)}");
         var world = fixture.World;

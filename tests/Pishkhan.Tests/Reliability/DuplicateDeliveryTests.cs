@@ -1,3 +1,4 @@
+using Pishkhan.Local;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -34,7 +35,7 @@ public sealed class DuplicateDeliveryTests
         var running = 0;
         var maxConcurrent = 0;
         var runs = new ConcurrentQueue<(string Body, int Concurrent)>();
-        var binding = new QueueBinding("Counts", QueueNames.Notifications, async (_, message, ct) =>
+        var binding = new QueueBinding("Counts", QueueNames.Notifications, async (message, ct) =>
         {
             var now = Interlocked.Increment(ref running);
             InterlockedMax(ref maxConcurrent, now);
@@ -111,11 +112,12 @@ public sealed class DuplicateDeliveryTests
         var handlerRuns = 0;
         var seen = new ConcurrentDictionary<string, byte>();
         // The app's own bindings, counting: a message id is counted once, every run of its handler each time.
-        var queues = BindingTable.Queues.Select(b => new QueueBinding(b.Function, b.Queue, async (services, message, ct) =>
+        var dispatch = new TaskCompletionSource<Dispatch>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queues = LocalHost.Catalog.Queues.Select(b => new QueueBinding(b.Function, b.Queue, async (message, ct) =>
         {
             if (seen.TryAdd(b.Queue + "\n" + message, 0)) Interlocked.Increment(ref messages);
             Interlocked.Increment(ref handlerRuns);
-            await b.Handler(services, message, ct);
+            await (await dispatch.Task).Queue(b.Function)(message, ct);
         })).ToList();
         CountingTransport? transport = null;
         var pickup = ReliabilitySettings.NewPickupDirectory();
@@ -125,6 +127,7 @@ public sealed class DuplicateDeliveryTests
                 b.Services.AddSingleton<IMailTransport>(sp => transport = new CountingTransport(sp.GetRequiredService<PickupDirectory>()));
             },
             settings: ReliabilitySettings.For(pickup, ("Pishkhan:Local:Queues:DeliverEachMessageTimes", deliveries.ToString())));
+        dispatch.SetResult(host.Services.GetRequiredService<Dispatch>());
 
         // Reference data.
         await host.SeedProvinceAsync(Province, Tag);
@@ -267,7 +270,7 @@ public sealed class DuplicateDeliveryTests
     private static async Task DrainAsync(TestHost host)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        foreach (var queue in BindingTable.Queues.Select(b => b.Queue).Distinct().Where(q => q != QueueNames.Notifications))
+        foreach (var queue in LocalHost.Catalog.Queues.Select(b => b.Queue).Distinct().Where(q => q != QueueNames.Notifications))
             while ((await host.Store.Queue(queue).GetPropertiesAsync()).Value.ApproximateMessagesCount > 0)
             {
                 Assert.True(DateTime.UtcNow < deadline, $"queue {queue} did not drain");

@@ -1,3 +1,4 @@
+using Pishkhan.Local;
 using System.Net;
 using System.Text.Json.Nodes;
 using Pishkhan.Bindings;
@@ -22,7 +23,7 @@ public sealed class MatrixWorld
     /// <summary>Personal data of the seeded complainants and citizens, with who may see it in full (static fields initialise in order: keep these below the arrays).</summary>
     public static readonly (string Value, Func<string, MatrixCaller, bool> MaySee)[] PersonalData =
     [
-        .. ComplainantData.Select(v => (v, (Func<string, MatrixCaller, bool>)((function, _) => function == FunctionNames.GetComplaintCase))),
+        .. ComplainantData.Select(v => (v, (Func<string, MatrixCaller, bool>)((function, _) => function == "GetComplaintCase"))),
         .. CitizenData.Select(v => (v, (Func<string, MatrixCaller, bool>)((_, caller) => caller.Name == "agency-own"))),
     ];
 
@@ -83,7 +84,7 @@ public sealed class MatrixWorld
         }
 
         // One complaint per state-changing route, so one route's own callers do not decide another's case.
-        foreach (var function in new[] { FunctionNames.EscalateComplaint, FunctionNames.WithdrawComplaint, FunctionNames.DecideComplaint, FunctionNames.ExtendComplaint, "" })
+        foreach (var function in new[] { "EscalateComplaint", "WithdrawComplaint", "DecideComplaint", "ExtendComplaint", "" })
         {
             var code = await world.FileComplaintAsync("ma-o1");
             if (function.Length == 0) world._mainComplaint = code;
@@ -102,7 +103,7 @@ public sealed class MatrixWorld
         world.Markers.Add(new Marker(foreignInspection, new Scope(ProvinceB, "mb-c1", "mb-o1")));
 
         var posted = await host.SendAsync(HttpMethod.Post, "/api/meetings", JsonNode.Parse(BodyFor(
-            BindingTable.Http.Single(b => b.Function == FunctionNames.PostMeeting), world)!.Text));
+            LocalHost.Catalog.Http.Single(b => b.Function == "PostMeeting"), world)!.Text));
         var meeting = await host.ReadJsonAsync(posted);
         Assert.True(posted.StatusCode == HttpStatusCode.Created, $"POST /api/meetings → {(int)posted.StatusCode}: {meeting.ToJsonString()}");
         world.MeetingId = meeting["id"]!.GetValue<string>();

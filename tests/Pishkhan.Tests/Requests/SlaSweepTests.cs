@@ -1,3 +1,4 @@
+using Pishkhan.Local;
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Pishkhan.Bindings;
@@ -44,7 +45,7 @@ public sealed class SlaSweepTests(FakeClockFixture fixture) : IClassFixture<Fake
         Clock.SetUtcNow(Tehran.AtUtc(day, new TimeOnly(9, 0)));
     }
 
-    private Task SweepAsync() => Host.Services.GetRequiredService<Dispatch>().RunTimer(FunctionNames.SlaSweep, CancellationToken.None);
+    private Task SweepAsync() => Host.Services.GetRequiredService<Dispatch>().RunTimer("SlaSweep", CancellationToken.None);
 
     private async Task<Stats.OfficeStatsEntity> StatsAsync(RequestsKit kit, string office, DateTimeOffset at) =>
         (await kit.StatsAsync(office, JalaliPeriod.Containing(at).ToString()))!;

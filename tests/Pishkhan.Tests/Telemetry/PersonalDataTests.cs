@@ -1,3 +1,4 @@
+using Pishkhan.Local;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -278,7 +279,7 @@ public sealed class PersonalDataTests
     private static async Task DrainQueuesAsync(TestHost host)
     {
         // Only bound queues drain; a queue nothing listens to yet (a later issue's) only fills up.
-        var queues = BindingTable.Queues.Select(b => b.Queue).Distinct().ToList();
+        var queues = LocalHost.Catalog.Queues.Select(b => b.Queue).Distinct().ToList();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {

@@ -1,3 +1,4 @@
+using Pishkhan.Local;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -27,12 +28,12 @@ public sealed class TelemetryTests(HostFixture fixture) : IClassFixture<HostFixt
         var activities = capture.InTrace(root.TraceId, PishkhanTelemetry.Intake.Name).OrderBy(a => a.StartTimeUtc).ToList();
         Assert.Equal(2, activities.Count);
         var (get, put) = (activities[0], activities[1]);
-        Assert.Equal(FunctionNames.GetCounty, get.DisplayName);
-        Assert.Equal(Routes.County, get.GetTagItem("http.route"));
+        Assert.Equal("GetCounty", get.DisplayName);
+        Assert.Equal("counties/{countyCode}", get.GetTagItem("http.route"));
         Assert.Equal("GET", get.GetTagItem("http.request.method"));
         Assert.Equal(404, get.GetTagItem("http.response.status_code"));
         Assert.Equal("public", get.GetTagItem("pishkhan.caller.role"));
-        Assert.Equal(FunctionNames.PutCounty, put.GetTagItem("function"));
+        Assert.Equal("PutCounty", put.GetTagItem("function"));
         Assert.Equal(200, put.GetTagItem("http.response.status_code"));
         Assert.Equal("admin", put.GetTagItem("pishkhan.caller.role"));
         Assert.Equal(ActivityStatusCode.Unset, put.Status);
@@ -48,9 +49,9 @@ public sealed class TelemetryTests(HostFixture fixture) : IClassFixture<HostFixt
         await Host.SendAsync(HttpMethod.Get, "/api/counties/no-such-county-" + Guid.NewGuid().ToString("N")[..6], key: null);
 
         bool IsThisCall(CapturedMeasurement m) =>
-            Equals(m.Tags.GetValueOrDefault("function"), FunctionNames.GetCounty) && Equals(m.Tags.GetValueOrDefault("http.response.status_code"), 404);
+            Equals(m.Tags.GetValueOrDefault("function"), "GetCounty") && Equals(m.Tags.GetValueOrDefault("http.response.status_code"), 404);
         Assert.Contains(metrics.Measurements, m => m.Instrument == "pishkhan.http.requests" && m.Value == 1 && IsThisCall(m)
-            && Equals(m.Tags["http.route"], Routes.County) && Equals(m.Tags["http.request.method"], "GET"));
+            && Equals(m.Tags["http.route"], "counties/{countyCode}") && Equals(m.Tags["http.request.method"], "GET"));
         Assert.Contains(metrics.Measurements, m => m.Instrument == "pishkhan.http.request.duration" && m.Value > 0 && IsThisCall(m));
     }
 
@@ -60,7 +61,7 @@ public sealed class TelemetryTests(HostFixture fixture) : IClassFixture<HostFixt
         var function = "TelemetryProbe" + Guid.NewGuid().ToString("N")[..6];
         var queue = "probe-" + Guid.NewGuid().ToString("N")[..6];
         var attempts = new ConcurrentDictionary<string, int>();
-        QueueHandler handler = (_, message, _) =>
+        QueueHandler handler = (message, _) =>
         {
             var text = message.ToString();
             var attempt = attempts.AddOrUpdate(text, 1, (_, n) => n + 1);

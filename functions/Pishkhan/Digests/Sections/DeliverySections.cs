@@ -44,7 +44,7 @@ public sealed class PoisonMessagesSection(Store store, Outbox outbox) : IDigestS
     public async Task<DigestBlock?> BuildAsync(DigestScope scope, JalaliPeriod period, CancellationToken cancellationToken)
     {
         if (!scope.IsProvince) return null;
-        var queues = BindingTable.Queues.Select(q => q.Queue).Concat(QueueNames.All).Distinct().Order(StringComparer.Ordinal).ToList();
+        var queues = QueueNames.All.Order(StringComparer.Ordinal).ToList();
         var rows = new List<IReadOnlyList<string>>();
         var total = 0;
         foreach (var name in queues)
