@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what is missing first (Azurite from package.json, NuGet packages, and
 # Debian's chromium + Persian fonts for the browser tests), then prints "N passed, N failed[, N skipped]".
-# The Functions project itself is compiled by tests/Pishkhan.Functions.Tests against a reference
-# surface (the feed here lacks the Worker packages), so the build uses Pishkhan.Tests.slnf.
+# The build is the whole solution: the Functions app with the real Worker SDK (which generates
+# functions.metadata), the core, the local host, the tests and the benchmarks.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -15,14 +15,14 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
 fi
 
 log=$(mktemp)
-if ! dotnet build Pishkhan.Tests.slnf -c Release -nologo -v quiet 2>&1 | tee "$log" | grep -E "error|Warn|Build succeeded" | sort -u; then :; fi
+if ! dotnet build Pishkhan.Functions.sln -c Release -nologo -v quiet 2>&1 | tee "$log" | grep -E "error|Warn|Build succeeded" | sort -u; then :; fi
 if ! grep -q "Build succeeded" "$log" || grep -qE " error [A-Z]+[0-9]+" "$log"; then
   echo "build failed"
   echo "0 passed, 1 failed"
   exit 1
 fi
 
-dotnet test Pishkhan.Tests.slnf -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
+dotnet test Pishkhan.Functions.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Sum the per-assembly summaries: "Passed!  - Failed:     0, Passed:   172, Skipped:     0, Total: ..."
