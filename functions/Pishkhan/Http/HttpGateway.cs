@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Pishkhan.Auth;
 using Pishkhan.Bindings;
 using Pishkhan.Problems;
+using Pishkhan.Storage;
 using Pishkhan.Telemetry;
 
 namespace Pishkhan.Http;
@@ -37,6 +38,7 @@ public sealed class HttpGateway(FunctionCatalog catalog, Dispatch dispatch, ApiK
         activity?.SetTag("http.route", binding.Route);
         activity?.SetTag("http.request.method", binding.Method);
         var started = Stopwatch.GetTimestamp();
+        var calls = StorageCalls.Begin();
 
         var result = await RunRoute(function, request, activity, cancellationToken);
 
@@ -45,6 +47,7 @@ public sealed class HttpGateway(FunctionCatalog catalog, Dispatch dispatch, ApiK
         activity?.SetTag("http.response.status_code", status);
         if (status >= 500) activity?.SetStatus(ActivityStatusCode.Error);
         PishkhanTelemetry.RecordRequest(function, binding.Route, binding.Method, status, elapsed);
+        PishkhanTelemetry.RecordStorageCalls(activity, function, calls);
         logger.LogDebug("{Function} answered {StatusCode} in {ElapsedMs:0.0} ms", function, status, elapsed.TotalMilliseconds);
         return result;
     }

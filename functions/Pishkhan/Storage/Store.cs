@@ -32,6 +32,9 @@ public sealed class Store
             o.Retry.MaxDelay = TimeSpan.FromSeconds(1);
             o.Retry.NetworkTimeout = TimeSpan.FromSeconds(settings.NetworkTimeoutSeconds);
         }
+        tableOptions.AddPolicy(new StorageCalls(StorageService.Table), HttpPipelinePosition.PerRetry);
+        queueOptions.AddPolicy(new StorageCalls(StorageService.Queue), HttpPipelinePosition.PerRetry);
+        blobOptions.AddPolicy(new StorageCalls(StorageService.Blob), HttpPipelinePosition.PerRetry);
 
         if (settings.ConnectionString is { Length: > 0 } cs)
         {

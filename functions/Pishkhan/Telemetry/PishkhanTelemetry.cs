@@ -72,6 +72,7 @@ public static class PishkhanTelemetry
     public static async Task TrackQueueMessageAsync(string function, string queue, string? messageId, long? attempt, Func<Task> handler)
     {
         using var activity = Queues.StartActivity(function, ActivityKind.Consumer);
+        var calls = Storage.StorageCalls.Begin();
         activity?.SetTag("function", function);
         activity?.SetTag("messaging.system", "azure_storage_queues");
         activity?.SetTag("messaging.destination.name", queue);
@@ -82,6 +83,7 @@ public static class PishkhanTelemetry
         {
             await handler();
             QueueMessagesProcessed.Add(1, tags);
+            RecordStorageCalls(activity, function, calls);
         }
         catch (Exception e)
         {
@@ -95,15 +97,32 @@ public static class PishkhanTelemetry
     public static async Task TrackTimerAsync(string function, Func<Task> handler)
     {
         using var activity = Queues.StartActivity(function, ActivityKind.Internal);
+        var calls = Storage.StorageCalls.Begin();
         activity?.SetTag("function", function);
         try
         {
             await handler();
+            RecordStorageCalls(activity, function, calls);
         }
         catch (Exception e)
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             throw;
         }
+    }
+
+    /// <summary>Tags: function, storage.service (table, queue, blob). One point per operation: its round trips to storage.</summary>
+    public static readonly Histogram<long> StorageCallsPerOperation =
+        Meter.CreateHistogram<long>("pishkhan.storage.calls", "{call}", "Storage round trips made by one HTTP call, queue message or timer run.");
+
+    /// <summary>Records an operation's storage calls on its activity (pishkhan.storage.calls.*) and in the histogram.</summary>
+    public static void RecordStorageCalls(Activity? activity, string function, Storage.StorageCalls.Tally tally)
+    {
+        activity?.SetTag("pishkhan.storage.calls.table", tally.Table);
+        activity?.SetTag("pishkhan.storage.calls.queue", tally.Queue);
+        activity?.SetTag("pishkhan.storage.calls.blob", tally.Blob);
+        StorageCallsPerOperation.Record(tally.Table, new("function", function), new("storage.service", "table"));
+        StorageCallsPerOperation.Record(tally.Queue, new("function", function), new("storage.service", "queue"));
+        StorageCallsPerOperation.Record(tally.Blob, new("function", function), new("storage.service", "blob"));
     }
 }

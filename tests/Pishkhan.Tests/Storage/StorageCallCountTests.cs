@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Net;
+using Pishkhan.Telemetry;
+using Pishkhan.Tests.Infrastructure;
+using Pishkhan.Tests.Requests;
+using Pishkhan.Tests.Telemetry;
+
+namespace Pishkhan.Tests.Storage;
+
+/// <summary>
+/// Pins the storage round trips of the hot paths (what the activity of each call records as
+/// pishkhan.storage.calls.*): a change that adds a round trip fails here, not only in a benchmark.
+/// Each path is measured in steady state (reference data cached by an earlier call). Lower a figure here
+/// when an optimisation removes a call; raising one needs a reason.
+/// </summary>
+public sealed class StorageCallCountTests(HostFixture fixture) : IClassFixture<HostFixture>
+{
+    private TestHost Host => fixture.Host;
+
+    private sealed record Calls(long Table, long Queue, long Blob);
+
+    private static Calls Of(Activity a) => new(
+        (long)a.GetTagItem("pishkhan.storage.calls.table")!, (long)a.GetTagItem("pishkhan.storage.calls.queue")!, (long)a.GetTagItem("pishkhan.storage.calls.blob")!);
+
+    private async Task<Calls> MeasureAsync(string function, Func<Task> call)
+    {
+        using var capture = new ActivityCapture();
+        using var root = new Activity("test").SetIdFormat(ActivityIdFormat.W3C).Start();
+        await call();
+        root.Stop();
+        return Of(Assert.Single(capture.InTrace(root.TraceId, PishkhanTelemetry.Intake.Name), a => a.DisplayName == function));
+    }
+
+    [Fact]
+    public async Task ServiceRequestIntakeAndEventsMakeTheirPinnedRoundTrips()
+    {
+        var kit = await RequestsKit.SeedAsync(Host, "zanjan", "sc-" + Guid.NewGuid().ToString("N")[..6]);
+        await kit.CreateAsync(kit.Body(externalRef: "warm", officeCode: kit.Office(1))); // warms the reference-data cache
+
+        string id = "";
+        var intake = await MeasureAsync("PostRequest", async () =>
+            id = (await kit.CreateAsync(kit.Body(externalRef: "pinned", officeCode: kit.Office(1))))["id"]!.GetValue<string>());
+        var accepted = await MeasureAsync("PostRequestEvent", () => kit.EventOkAsync(id, "accepted", kit.OfficeKeys[kit.Office(1)]));
+        var completed = await MeasureAsync("PostRequestEvent", () => kit.EventOkAsync(id, "completed", kit.OfficeKeys[kit.Office(1)]));
+
+        Assert.Equal([new Calls(IntakeTable, 0, 0), new Calls(AcceptedTable, 0, 0), new Calls(CompletedTable, CompletedQueue, 0)],
+            [intake, accepted, completed]);
+    }
+
+    [Fact]
+    public async Task FilingAndFollowingAComplaintMakeTheirPinnedRoundTrips()
+    {
+        var tag = "scc-" + Guid.NewGuid().ToString("N")[..6];
+        await Host.SeedProvinceAsync("ardabil", tag);
+        string code = "";
+        var filed = await MeasureAsync("FileComplaint", async () =>
+        {
+            var response = await Host.SendAsync(HttpMethod.Post, "/api/complaints", new
+            {
+                officeCode = $"{tag}-o1", category = "overcharging", description = "بیش از تعرفه پول گرفتند و رسید ندادند.", anonymous = true,
+            }, key: null);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            code = (await Host.ReadJsonAsync(response))["trackingCode"]!.GetValue<string>();
+        });
+        var followed = await MeasureAsync("GetComplaintStatus", async () =>
+            Assert.Equal(HttpStatusCode.OK, (await Host.SendAsync(HttpMethod.Get, $"/api/complaints/{code}", key: null)).StatusCode));
+
+        Assert.Equal([new Calls(FileTable, FileQueue, 0), new Calls(FollowTable, 0, 0)], [filed, followed]);
+    }
+
+    // The pinned figures (measured 2026-12-02; see README "Benchmarks" for the aims).
+    private const long IntakeTable = 2, AcceptedTable = 6, CompletedTable = 5, CompletedQueue = 1;
+    private const long FileTable = 13, FileQueue = 0, FollowTable = 2;
+}
