@@ -33,8 +33,33 @@ public sealed class Measurement(string label)
     public string Label { get; } = label;
     public int Errors;
 
-    public void Start() => _wall.Start();
-    public void Stop() => _wall.Stop();
+    // Storage round trips of the whole process while the clock runs (StorageCalls counts every client
+    // request): the operations themselves and what they cause in the background (queue work, batched views).
+    private (long Table, long Queue, long Blob) _callsAtStart, _calls;
+
+    public void Start()
+    {
+        _callsAtStart = Pishkhan.Storage.StorageCalls.Snapshot();
+        _wall.Start();
+    }
+
+    public void Stop()
+    {
+        _wall.Stop();
+        var now = Pishkhan.Storage.StorageCalls.Snapshot();
+        _calls = (_calls.Table + now.Table - _callsAtStart.Table, _calls.Queue + now.Queue - _callsAtStart.Queue, _calls.Blob + now.Blob - _callsAtStart.Blob);
+    }
+
+    /// <summary>Storage calls per operation (operations = the timed samples, or <paramref name="operations"/>).</summary>
+    public double CallsPerOperation(int? operations = null) =>
+        (double)(_calls.Table + _calls.Queue + _calls.Blob) / Math.Max(1, operations ?? _millis.Count);
+
+    public string CallsLine(int? operations = null)
+    {
+        var n = (double)Math.Max(1, operations ?? _millis.Count);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Label,-28} storage calls/op: table={_calls.Table / n:F2} queue={_calls.Queue / n:F2} blob={_calls.Blob / n:F2} total={CallsPerOperation(operations):F2}");
+    }
     public void Add(double ms) { lock (_millis) _millis.Add(ms); }
 
     public double Throughput => _millis.Count / _wall.Elapsed.TotalSeconds;

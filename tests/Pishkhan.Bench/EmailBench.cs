@@ -77,7 +77,9 @@ public sealed class EmailBench : IBenchmark
         await rawPhase.RunAsync(n, concurrency, _ => PostRaw());
         endpoint.Reset();
 
+        var callsBefore = Pishkhan.Storage.StorageCalls.Snapshot();
         var (enqueue, endToEnd, wall) = await RunOutboxAsync(outbox, store, endpoint, "run", n, concurrency);
+        var callsAfter = Pishkhan.Storage.StorageCalls.Snapshot();
         var outboxRate = n / wall.TotalSeconds;
 
         // Check the work: every row sent, every notification posted once.
@@ -91,6 +93,11 @@ public sealed class EmailBench : IBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{"outbox + handler (end to end)",-28} n={n,6}  {outboxRate,9:F1}/s  p50={endToEnd.Percentile(0.5),7:F2} ms  p99={endToEnd.Percentile(0.99),7:F2} ms  (enqueue → at the provider)  wall={wall.TotalSeconds:F1}s"));
         Console.WriteLine($"rows sent={sent}/{n}  posted={endpoint.PerNotification.Count}  duplicates={duplicates}  peak working set={BenchEnvironment.PeakWorkingSetMb()} MB");
+        // The floor (raw POSTs to the provider) makes no storage call; the outbox path's calls include the enqueue.
+        var (table, queue, blob) = (callsAfter.Table - callsBefore.Table, callsAfter.Queue - callsBefore.Queue, callsAfter.Blob - callsBefore.Blob);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{"outbox + handler",-28} storage calls/op: table={(double)table / n:F2} queue={(double)queue / n:F2} blob={(double)blob / n:F2}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"calls/op={(double)(table + queue + blob) / n:F2}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio={outboxRate / rawPhase.Throughput:F2}"));
         return sent == n && duplicates == 0 ? 0 : 1;
     }

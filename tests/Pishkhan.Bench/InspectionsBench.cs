@@ -97,6 +97,9 @@ public sealed class InspectionsBench : IBenchmark
             Console.WriteLine($"processed={processed}/{n} sanctions proposed={sanctions} poison={(await store.Queue(QueueNames.Inspections + "-poison").GetPropertiesAsync()).Value.ApproximateMessagesCount}");
             Console.WriteLine($"peak working set: {BenchEnvironment.PeakWorkingSetMb()} MB");
             var ratio = processing.Throughput / floor.Throughput;
+            Console.WriteLine(floor.CallsLine());
+            Console.WriteLine(processing.CallsLine(n));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"calls/op={processing.CallsPerOperation(n):F2}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio={ratio:F2}"));
             return processed == n ? 0 : 1;
         }

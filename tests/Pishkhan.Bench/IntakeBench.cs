@@ -61,6 +61,9 @@ public sealed class IntakeBench : IBenchmark
 
         await CheckAsync(env, n + warmup);
         Console.WriteLine($"peak working set {BenchEnvironment.PeakWorkingSetMb()} MB");
+        Console.WriteLine(floor.CallsLine());
+        Console.WriteLine(intake.CallsLine());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"calls/op={intake.CallsPerOperation():F2}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio={intake.Throughput / floor.Throughput:F2}"));
         return intake.Errors == 0 && floor.Errors == 0 ? 0 : 1;
     }
