@@ -1,3 +1,4 @@
+using Pishkhan.Storage;
 using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
@@ -135,6 +136,8 @@ public sealed class PartitionCommitter(TableClient table, string partitionKey)
         public readonly TaskCompletionSource<object?> Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public object? Result;
         public Exception? Failure;
+        /// <summary>The storage-call tally of the operation that queued the unit.</summary>
+        public readonly StorageCalls.Tally? Calls = StorageCalls.Active;
     }
 
     private sealed record Cached(IRow? Row, DateTimeOffset LoadedAt);
@@ -157,7 +160,8 @@ public sealed class PartitionCommitter(TableClient table, string partitionKey)
             start = !_running;
             _running = true;
         }
-        if (start) _ = Task.Run(RunAsync, CancellationToken.None);
+        // The loop serves every caller of this partition: it runs outside any one operation's call tally.
+        if (start) _ = StorageCalls.RunDetached(RunAsync);
         // Once queued, a unit runs to its end even if the caller stops waiting (its outcome stays consistent).
         return (T)(await pending.Done.Task.WaitAsync(cancellationToken))!;
     }
@@ -195,6 +199,7 @@ public sealed class PartitionCommitter(TableClient table, string partitionKey)
                 batch = [.. _queue];
                 _queue.Clear();
             }
+            StorageCalls.CountFor(batch.Select(p => p.Calls));
             var deferred = await CommitAsync(batch);
             if (deferred.Count > 0)
                 lock (_gate) _queue.InsertRange(0, deferred);

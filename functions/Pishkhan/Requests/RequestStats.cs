@@ -44,7 +44,8 @@ public sealed class RequestStats(Store store, Committers committers, OfficeStats
             schedule = !state.Scheduled;
             state.Scheduled = true;
         }
-        if (schedule) _ = FlushLaterAsync(officeCode, state);
+        // A flush serves many requests, later: outside any one request's storage-call tally.
+        if (schedule) _ = StorageCalls.RunDetached(() => FlushLaterAsync(officeCode, state));
     }
 
     private async Task FlushLaterAsync(string officeCode, OfficeState state)

@@ -25,6 +25,25 @@ public sealed class StorageCalls(StorageService service) : HttpPipelinePolicy
     /// <summary>Starts counting the calls of the current async flow (and what it awaits) into a new tally.</summary>
     public static Tally Begin() => Current.Value = new Tally();
 
+    /// <summary>The tally of the operation running in this async flow, if any.</summary>
+    public static Tally? Active => Current.Value;
+
+    /// <summary>
+    /// For work done on behalf of several operations (a batch committed for the requests that queued it):
+    /// its calls count in each of their tallies — the round trips each of them waited for.
+    /// </summary>
+    public static void CountFor(IEnumerable<Tally?> tallies)
+    {
+        var list = tallies.OfType<Tally>().Distinct().ToList();
+        Current.Value = list.Count == 0 ? null : new Tally(list);
+    }
+
+    /// <summary>Starts background work (a loop, a delayed flush) outside every operation's tally.</summary>
+    public static Task RunDetached(Func<Task> work)
+    {
+        using (ExecutionContext.SuppressFlow()) return Task.Run(work, CancellationToken.None);
+    }
+
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         Count();
@@ -43,7 +62,7 @@ public sealed class StorageCalls(StorageService service) : HttpPipelinePolicy
         Current.Value?.Add(service);
     }
 
-    public sealed class Tally
+    public sealed class Tally(IReadOnlyList<Tally>? forwardTo = null)
     {
         private readonly long[] _calls = new long[3];
 
@@ -52,7 +71,11 @@ public sealed class StorageCalls(StorageService service) : HttpPipelinePolicy
         public long Blob => Interlocked.Read(ref _calls[2]);
         public long Total => Table + Queue + Blob;
 
-        internal void Add(StorageService service) => Interlocked.Increment(ref _calls[(int)service]);
+        internal void Add(StorageService service)
+        {
+            if (forwardTo is null) Interlocked.Increment(ref _calls[(int)service]);
+            else foreach (var tally in forwardTo) tally.Add(service);
+        }
 
         public override string ToString() => $"table={Table} queue={Queue} blob={Blob}";
     }
