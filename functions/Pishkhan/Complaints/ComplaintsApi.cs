@@ -95,7 +95,7 @@ public static partial class ComplaintsApi
         var e = await FindAsync(request, code);
         var by = ComplainantOrAdmin(request, e, body.Secret);
         var clock = request.Service<TimeProvider>();
-        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(request.CancellationToken);
+        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(e.Province, request.CancellationToken);
         var updated = await request.Service<ComplaintStore>().UpdateAsync(e,
             x => ComplaintRules.Escalate(x, reason!, by, clock.GetUtcNow(), policy, calendar), request.CancellationToken);
         await RunEffectsAsync(request, updated);
@@ -213,7 +213,7 @@ public static partial class ComplaintsApi
         var policy = request.Service<ComplaintPolicy>();
         var clock = request.Service<TimeProvider>();
         var by = Handler.From(request.Caller);
-        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(request.CancellationToken);
+        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(e.Province, request.CancellationToken);
         var updated = await request.Service<ComplaintStore>().UpdateAsync(e,
             x => ComplaintRules.Decide(x, body.Outcome, reasons!, remedy, note, by, clock.GetUtcNow(), policy, calendar),
             request.CancellationToken);
@@ -236,7 +236,7 @@ public static partial class ComplaintsApi
         var policy = request.Service<ComplaintPolicy>();
         var clock = request.Service<TimeProvider>();
         var by = Handler.From(request.Caller);
-        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(request.CancellationToken);
+        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(e.Province, request.CancellationToken);
         var updated = await request.Service<ComplaintStore>().UpdateAsync(e,
             x => ComplaintRules.Extend(x, newDue, reason!, by, clock.GetUtcNow(), policy, calendar), request.CancellationToken);
         await RunEffectsAsync(request, updated);

@@ -69,7 +69,7 @@ public static class IntakeApi
               ?? throw Problem.Conflict($"No active office in county '{county}' can take requests now.");
 
         var now = clock.GetUtcNow();
-        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(ct);
+        var calendar = await request.Service<HolidayStore>().GetCalendarAsync(contract!.Province, ct);
         var dueAt = calendar.AddWorkingHours(now, service!.SlaHours);
         var id = RequestIds.Id(lease.OfficeCode, RequestIds.NewSuffix(now));
         var draft = new RequestDraft(id, agencyId, contract!.ContractId, service.ServiceCode, service.Name, service.SlaHours, externalRef!,

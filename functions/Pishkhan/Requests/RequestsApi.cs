@@ -129,7 +129,7 @@ public static class RequestsApi
         var agency = await cache.AgencyAsync(row.AgencyId, ct);
         var office = await cache.OfficeAsync(row.OfficeCode, ct);
         var settings = request.Service<PishkhanSettings>();
-        var change = new RequestBook.EventChange(body.Type, at, note, request.Caller, now, await request.Service<HolidayStore>().GetCalendarAsync(ct),
+        var change = new RequestBook.EventChange(body.Type, at, note, request.Caller, now, await request.Service<HolidayStore>().GetCalendarAsync(row.Province, ct),
             Callback: Webhooks.IsConfigured(agency), RatingToken: body.Type == RequestEventType.Completed ? RatingTokens.New(row.RequestId) : null,
             RatingLink: settings.PublicBaseUrl + "/rate", OfficeName: office?.Name);
         var updated = await request.Service<RequestBook>().ApplyEventAsync(row, change, ct);
