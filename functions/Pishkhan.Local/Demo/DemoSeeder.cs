@@ -142,7 +142,7 @@ public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoC
     /// </summary>
     private async Task SimulateMonthAsync(JalaliPeriod period, List<DemoOffice> offices, CancellationToken ct)
     {
-        var calendar = await services.GetRequiredService<HolidayStore>().GetCalendarAsync(ct);
+        var calendar = await services.GetRequiredService<HolidayStore>().GetCalendarAsync(null, ct);
         var template = await GetJsonAsync("/api/inspection-templates/current", _keys["admin:lorestan"], ct);
         var items = template["items"]!.AsArray().Select(i => (Code: i!["code"]!.GetValue<string>(), Critical: i["critical"]?.GetValue<bool>() ?? false)).ToList();
         var complaints = new List<(string Tracking, DemoOffice Office)>();

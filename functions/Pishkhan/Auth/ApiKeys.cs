@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Runtime.Serialization;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
@@ -66,7 +67,7 @@ public sealed class ApiKeys(Store store, PishkhanSettings settings, TimeProvider
         string? label, Caller issuer, CancellationToken cancellationToken)
     {
         var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var key = $"pk_{keyId}_{secret}";
         var entity = new ApiKeyEntity
         {
@@ -103,11 +104,10 @@ public sealed class ApiKeys(Store store, PishkhanSettings settings, TimeProvider
     private static bool TryParseKeyId(string key, out string keyId)
     {
         keyId = "";
-        var parts = key.Split('_');
+        // The secret may itself contain '_' (base64url); keys issued before used '~' there and still parse.
+        var parts = key.Split('_', 3);
         if (parts.Length != 3 || parts[0] != "pk" || parts[1].Length != 16 || !parts[1].All(Uri.IsHexDigit)) return false;
         keyId = parts[1];
         return true;
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '~');
 }

@@ -9,10 +9,7 @@ public enum Role { Admin, Member, Inspector, Agency, Office }
 /// Who is calling. Province is null only for the bootstrap admin (every province). County is set for
 /// inspectors and offices; Subject is the agency id, office code or member id the key was issued to.
 /// </summary>
-public sealed record Caller(Role Role, string? Province, string? County, string? Subject, string KeyId)
-{
-    public bool IsBootstrap => KeyId == ApiKeys.BootstrapKeyId;
-}
+public sealed record Caller(Role Role, string? Province, string? County, string? Subject, string KeyId);
 
 /// <summary>The province / county / agency / office a resource belongs to.</summary>
 public sealed record ResourceScope(string Province, string? County = null, string? Agency = null, string? Office = null);

@@ -1,18 +1,24 @@
+using System.Collections.Concurrent;
+
 namespace Pishkhan.Calendar;
 
-// Working days and hours for SLA deadlines. Holidays are data (admins add the lunar ones), so the
-// calendar is built from whatever list is current and is immutable afterwards.
+// Working days and hours for SLA deadlines. Holidays are data (official ones by rule, admins' edits on
+// top), so the calendar is built from whatever list is current and is immutable afterwards.
 public sealed class WorkingCalendar
 {
     // A guard against a calendar with no working time at all (e.g. every day a holiday):
     // no deadline is more than a few years of days away.
     private const int MaxDaysScanned = 366 * 10;
 
-    private readonly HashSet<DateOnly> _holidays;
+    private readonly Func<DateOnly, bool> _isHoliday;
 
     public WorkingCalendar(IEnumerable<DateOnly> holidays, WorkingHours hours)
+        : this(new HashSet<DateOnly>(holidays ?? throw new ArgumentNullException(nameof(holidays))).Contains, hours)
     {
-        ArgumentNullException.ThrowIfNull(holidays);
+    }
+
+    private WorkingCalendar(Func<DateOnly, bool> isHoliday, WorkingHours hours)
+    {
         ArgumentNullException.ThrowIfNull(hours);
         // Windows must stay inside one day, or "the day's window" would be ambiguous.
         var dayStart = hours.DayStart.ToTimeSpan().TotalHours;
@@ -21,13 +27,24 @@ public sealed class WorkingCalendar
         if (!(hours.ThursdayHours >= 0 && dayStart + hours.ThursdayHours <= 24))
             throw new ArgumentOutOfRangeException(nameof(hours), "ThursdayHours must be zero or more and end by midnight.");
 
-        _holidays = [.. holidays];
+        _isHoliday = isHoliday;
         Hours = hours;
+    }
+
+    /// <summary>
+    /// A calendar whose holidays are asked for one Jalali year at a time, the first time a date of that
+    /// year is looked at: a deadline far ahead finds its year's holidays instead of an empty list.
+    /// </summary>
+    public static WorkingCalendar ByJalaliYear(Func<int, IEnumerable<DateOnly>> holidaysOfYear, WorkingHours hours)
+    {
+        ArgumentNullException.ThrowIfNull(holidaysOfYear);
+        var years = new ConcurrentDictionary<int, HashSet<DateOnly>>();
+        return new(date => years.GetOrAdd(JalaliDate.Persian.GetYear(date.ToDateTime(TimeOnly.MinValue)), year => [.. holidaysOfYear(year)]).Contains(date), hours);
     }
 
     public WorkingHours Hours { get; }
 
-    public bool IsHoliday(DateOnly date) => _holidays.Contains(date);
+    public bool IsHoliday(DateOnly date) => _isHoliday(date);
 
     public bool IsWorkingDay(DateOnly date) => !IsHoliday(date) && Hours.HoursOn(date.DayOfWeek) > 0;
 

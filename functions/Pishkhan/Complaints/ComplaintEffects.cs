@@ -81,7 +81,7 @@ public sealed class ComplaintEffects(ComplaintStore complaints, OfficeStatsStore
         if (entry.Outcome is null or ComplaintOutcome.Withdrawn || e.DecisionPeriod is null) return;
         if (entry.Stage == 1)
         {
-            var days = ComplaintRules.DecisionWorkingDays(e, await holidays.GetCalendarAsync(cancellationToken));
+            var days = ComplaintRules.DecisionWorkingDays(e, await holidays.GetCalendarAsync(e.Province, cancellationToken));
             var upheld = ComplaintOutcome.IsUpheld(entry.Outcome);
             await stats.ApplyOnceAsync(e.DecisionPeriod, e.OfficeCode, e.Province, e.CountyCode, $"complaint-decided:{e.TrackingCode}", s =>
             {

@@ -114,7 +114,7 @@ public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayS
                 }, TableUpdateMode.Replace, cancellationToken);
 
             var secret = TrackingCode.NewSecret();
-            var calendar = await holidays.GetCalendarAsync(cancellationToken);
+            var calendar = await holidays.GetCalendarAsync(c.Province, cancellationToken);
             var complaint = ComplaintRules.Open(c, code, TrackingCode.HashSecret(secret), now, policy, calendar);
             complaint.RowKey = locator.ComplaintKey;
             if (await Complaints.TryAddAsync(complaint, cancellationToken)) return new FilingResult(complaint, secret, false);
@@ -161,7 +161,7 @@ public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayS
     public async Task<IReadOnlyList<OverdueComplaint>> ListOverdueAsync(string province, string? county, CancellationToken cancellationToken)
     {
         var today = Tehran.Today(clock);
-        var calendar = await holidays.GetCalendarAsync(cancellationToken);
+        var calendar = await holidays.GetCalendarAsync(province, cancellationToken);
         var filter = TableClient.CreateQueryFilter($"Province eq {province} and IsOpen eq true and DueDate lt {ComplaintRules.Format(today)}");
         if (county is not null) filter += " and " + TableClient.CreateQueryFilter($"CountyCode eq {county}");
         var list = new List<OverdueComplaint>();

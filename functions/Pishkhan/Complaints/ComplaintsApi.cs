@@ -94,7 +94,7 @@ public sealed partial class ComplaintsApi(ComplaintPolicy complaintPolicy, Clien
 
         var e = await FindAsync(request, code);
         var by = ComplainantOrAdmin(request, e, body.Secret);
-        var calendar = await holidayStore.GetCalendarAsync(request.CancellationToken);
+        var calendar = await holidayStore.GetCalendarAsync(e.Province, request.CancellationToken);
         var updated = await complaintStore.UpdateAsync(e,
             x => ComplaintRules.Escalate(x, reason!, by, clock.GetUtcNow(), policy, calendar), request.CancellationToken);
         await RunEffectsAsync(request, updated);
@@ -210,7 +210,7 @@ public sealed partial class ComplaintsApi(ComplaintPolicy complaintPolicy, Clien
         request.Demand(Scope(e));
         var policy = complaintPolicy;
         var by = Handler.From(request.Caller);
-        var calendar = await holidayStore.GetCalendarAsync(request.CancellationToken);
+        var calendar = await holidayStore.GetCalendarAsync(e.Province, request.CancellationToken);
         var updated = await complaintStore.UpdateAsync(e,
             x => ComplaintRules.Decide(x, body.Outcome, reasons!, remedy, note, by, clock.GetUtcNow(), policy, calendar),
             request.CancellationToken);
@@ -232,7 +232,7 @@ public sealed partial class ComplaintsApi(ComplaintPolicy complaintPolicy, Clien
         request.Demand(Scope(e));
         var policy = complaintPolicy;
         var by = Handler.From(request.Caller);
-        var calendar = await holidayStore.GetCalendarAsync(request.CancellationToken);
+        var calendar = await holidayStore.GetCalendarAsync(e.Province, request.CancellationToken);
         var updated = await complaintStore.UpdateAsync(e,
             x => ComplaintRules.Extend(x, newDue, reason!, by, clock.GetUtcNow(), policy, calendar), request.CancellationToken);
         await RunEffectsAsync(request, updated);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.Serialization;
 using System.Text.Json;
 using Azure;
@@ -34,8 +35,8 @@ public sealed class ContractEntity : ITableEntity
 
     [IgnoreDataMember] public IReadOnlyList<ContractService> Services => JsonSerializer.Deserialize<List<ContractService>>(ServicesJson, Json.Stored)!;
     [IgnoreDataMember] public IReadOnlyList<string> CountyCodes => JsonSerializer.Deserialize<List<string>>(CountyCodesJson, Json.Stored)!;
-    [IgnoreDataMember] public DateOnly From => DateOnly.ParseExact(ValidFrom, "yyyy-MM-dd");
-    [IgnoreDataMember] public DateOnly To => DateOnly.ParseExact(ValidTo, "yyyy-MM-dd");
+    [IgnoreDataMember] public DateOnly From => DateOnly.ParseExact(ValidFrom, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    [IgnoreDataMember] public DateOnly To => DateOnly.ParseExact(ValidTo, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
 
 public sealed record ContractService(string ServiceCode, string Name, int SlaHours, long Fee);
@@ -111,7 +112,7 @@ public sealed class ContractsApi(AgencyStore agencyStore, CountyStore countyStor
         {
             PartitionKey = agency.AgencyId, RowKey = id, Province = agency.Province,
             ServicesJson = JsonSerializer.Serialize(services, Json.Stored), CountyCodesJson = JsonSerializer.Serialize(countyCodes, Json.Stored),
-            ValidFrom = body.ValidFrom.ToString("yyyy-MM-dd"), ValidTo = body.ValidTo.ToString("yyyy-MM-dd"),
+            ValidFrom = body.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ValidTo = body.ValidTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             UpdatedAt = clock.GetUtcNow(),
         };
         await contractStore.Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);

@@ -22,6 +22,7 @@ public static class DigestServices
         services.AddSingleton<IDigestSection, ReInspectionAgreementSection>();
         services.AddSingleton<IDigestSection, TargetsBehindPlanSection>();
         services.AddSingleton<IDigestSection, RankingMoversSection>();
+        services.AddSingleton<IDigestSection, HolidayCalendarSection>();
         services.AddSingleton<IDigestSection, FailedNotificationsSection>();
         services.AddSingleton<IDigestSection, PoisonMessagesSection>();
         return services;

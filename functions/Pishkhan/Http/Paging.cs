@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using Pishkhan.Problems;
 
@@ -9,16 +10,14 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? ContinuationToken);
 public static class Paging
 {
     public static string? Encode(string? storageToken) =>
-        storageToken is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(storageToken)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        storageToken is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes(storageToken));
 
     public static string? Decode(string? token)
     {
         if (token is null) return null;
         try
         {
-            var s = token.Replace('-', '+').Replace('_', '/');
-            s = s.PadRight(s.Length + (4 - s.Length % 4) % 4, '=');
-            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(s));
+            var decoded = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
             // Azure Tables tokens are "nextPartitionKey nextRowKey" (base64 parts); nothing else is accepted.
             if (decoded.Length is 0 or > 2000 || decoded.Any(c => c < 0x20 || c > 0x7e)) throw new FormatException();
             return decoded;

@@ -36,6 +36,9 @@ public sealed class FollowUpEntity : ITableEntity
     public string Status { get; set; } = FollowUpStatus.Open;
     public string? DoneByInspectionId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    public static string RowKeyFor(DateOnly due, string officeCode, string sourceStamp) =>
+        $"{due.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.{officeCode}.{sourceStamp}";
 }
 
 public sealed record FollowUpView(string CountyCode, string OfficeCode, string SourceInspectionId, DateOnly DueDate, string DueDateJalali, string Status,
@@ -65,7 +68,7 @@ public sealed class InspectionAgenda(Store store, TimeProvider clock)
     {
         await FollowUps.TryAddAsync(new FollowUpEntity
         {
-            PartitionKey = source.CountyCode, RowKey = $"{due:yyyyMMdd}.{source.OfficeCode}.{source.RowKey}", OfficeCode = source.OfficeCode,
+            PartitionKey = source.CountyCode, RowKey = FollowUpEntity.RowKeyFor(due, source.OfficeCode, source.RowKey), OfficeCode = source.OfficeCode,
             Province = source.Province, SourceInspectionId = source.Id, DueDate = due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             CreatedAt = clock.GetUtcNow(),
         }, cancellationToken);

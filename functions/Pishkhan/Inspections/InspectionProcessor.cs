@@ -43,7 +43,7 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
             ?? throw new InvalidOperationException("The inspection's checklist version does not exist.");
         var policy = await policies.InspectionAsync(inspection.Province, cancellationToken);
         var sanctionPolicy = await policies.SanctionAsync(inspection.Province, cancellationToken);
-        var calendar = await holidays.GetCalendarAsync(cancellationToken);
+        var calendar = await holidays.GetCalendarAsync(inspection.Province, cancellationToken);
         // The counters need only the score, which needs no history: count while the history is read.
         var score = InspectionScoring.Score(template, inspection.Items, policy.CriticalFailureScoreCap);
         var countTask = CountAsync(inspection, score, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -96,7 +97,7 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
             case SendOutcome.Unavailable unavailable:
                 // Not taken: give the rows back at once so the queue's retry (or the poison queue) decides.
                 await Task.WhenAll(claimed.Select(e => outbox.ReleaseAsync(e, unavailable.Error, cancellationToken)));
-                throw new MailUnavailableException($"Mail provider unavailable ({unavailable.Status?.ToString() ?? "no connection"}).", unavailable.RetryAfter);
+                throw new MailUnavailableException($"Mail provider unavailable ({unavailable.Status?.ToString(CultureInfo.InvariantCulture) ?? "no connection"}).", unavailable.RetryAfter);
             case SendOutcome.Unknown unknown:
                 // Maybe accepted: keep the lease, so nobody resends before it expires.
                 throw new MailUnavailableException($"Mail provider answer unknown ({unknown.Error}); retried after the lease.", null);

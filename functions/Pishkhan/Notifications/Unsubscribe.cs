@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -54,7 +55,7 @@ public sealed class UnsubscribeLinks(PishkhanSettings settings)
     {
         if (_key is null) throw new InvalidOperationException("Pishkhan:UnsubscribeSigningKey is not set.");
         var mac = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"pishkhan-unsubscribe\n{province}\n{memberId}"));
-        return Convert.ToBase64String(mac, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Base64Url.EncodeToString(mac.AsSpan(0, 16));
     }
 }
 

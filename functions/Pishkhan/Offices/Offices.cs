@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.Serialization;
 using System.Text.RegularExpressions;
 using Azure;
@@ -110,7 +111,8 @@ public static partial class OfficeRules
         }
         var s = Text.PersianText.NormalizeDigits(value).Trim();
         var m = HoursPattern().Match(s);
-        if (m.Success && TimeOnly.TryParseExact(m.Groups[1].Value, "HH:mm", out var from) && TimeOnly.TryParseExact(m.Groups[2].Value, "HH:mm", out var to) && from < to)
+        if (m.Success && TimeOnly.TryParseExact(m.Groups[1].Value, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
+            && TimeOnly.TryParseExact(m.Groups[2].Value, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var to) && from < to)
             return s;
         errors.Add(field, "Use HH:mm-HH:mm with the start before the end.");
         return null;

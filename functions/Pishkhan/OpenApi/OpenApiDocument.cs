@@ -67,9 +67,18 @@ public sealed partial class OpenApiDocument(FunctionCatalog catalog)
                 ["description"] = "Backend of a provincial working group overseeing Pishkhan Dowlat offices: reference data, service requests, "
                     + "complaints, inspections, sanctions, monthly rankings, targets and digests. JSON in camelCase; periods are Solar Hijri "
                     + "months (1405-09); errors are RFC 9457 problem details. Authenticated routes need an X-Api-Key; each route lists its roles.",
+                ["contact"] = new JsonObject { ["name"] = "دبیرخانه کارگروه دفاتر پیشخوان دولت استان (the provincial working group's secretariat)" },
+                // No licence is granted: the working group's own system. An SPDX LicenseRef says so in a machine-readable way.
+                ["license"] = new JsonObject { ["name"] = "Proprietary", ["identifier"] = "LicenseRef-Proprietary" },
             },
+            // Relative: the same host that served this document (the local host, or the Function App).
+            ["servers"] = new JsonArray(new JsonObject { ["url"] = "/", ["description"] = "The host serving this document." }),
             ["jsonSchemaDialect"] = "https://spec.openapis.org/oas/3.1/dialect/base",
-            ["tags"] = new JsonArray([.. bindings.Select(Tag).Distinct().Select(t => (JsonNode)new JsonObject { ["name"] = t })]),
+            ["tags"] = new JsonArray([.. bindings.Select(Tag).Distinct().Select(t => (JsonNode)new JsonObject
+            {
+                ["name"] = t,
+                ["description"] = TagDescriptions.GetValueOrDefault(t) ?? throw new InvalidOperationException($"Tag '{t}' has no description in OpenApiDocument.TagDescriptions."),
+            })]),
             ["paths"] = paths,
             ["components"] = new JsonObject
             {
@@ -157,6 +166,9 @@ public sealed partial class OpenApiDocument(FunctionCatalog catalog)
             problems[413] = "The body is larger than the configured limit.";
             problems[415] = $"Send Content-Type: {doc.BodyMediaType}.";
         }
+        // The contract (API.md) lets public routes be rate limited; on Consumption plans the Functions host
+        // may also answer 429 when busy. Every public operation says so, so every operation has a 4xx.
+        if (binding.Access.IsPublic) problems[429] = "Too many requests (public routes may be rate limited); retry after the Retry-After seconds.";
         problems[503] = "Storage is unreachable; retry after the Retry-After seconds.";
         foreach (var (status, description) in doc.Errors) problems[status] = description;
         foreach (var (status, description) in problems)
@@ -176,6 +188,31 @@ public sealed partial class OpenApiDocument(FunctionCatalog catalog)
         operation["responses"] = responses;
         return operation;
     }
+
+    /// <summary>One line per capability (tag), shown by API browsers above its operations.</summary>
+    private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
+    {
+        ["Agencies"] = "Government agencies that outsource services to the offices, with their contact email.",
+        ["Auth"] = "API keys: issued per role and scope (province, county, agency, office or member), shown once, revocable.",
+        ["Calendar"] = "Official holidays: the national calendar (solar holidays by rule, lunar ones estimated until confirmed) and each province's own.",
+        ["Complaints"] = "Citizens' complaints about an office: filing and tracking by code, two decision stages with working-day deadlines.",
+        ["Contracts"] = "An agency's contract: the services it outsources, their SLA hours and fees, the counties covered, validity dates.",
+        ["Counties"] = "Counties (shahrestan) of a province: the unit of county inspection teams and rankings.",
+        ["Digests"] = "The weekly email digest to working-group members, sent by a timer or on demand.",
+        ["Health"] = "Liveness and storage reachability.",
+        ["Inspections"] = "Inspection checklists, inspections (processed from a queue), follow-ups, requested inspections and re-inspection draws.",
+        ["Meetings"] = "Working-group meetings and the status of their decisions.",
+        ["Members"] = "Working-group members: role, county, digest subscription.",
+        ["Notifications"] = "Unsubscribing from the digest through the signed link in its footer.",
+        ["Offices"] = "Pishkhan offices: registration, CSV import, status, and the office's own view.",
+        ["OpenApi"] = "This document.",
+        ["RankingPolicy"] = "The province's ranking policy: indicator weights, minimum volume, shrinkage, tiers.",
+        ["Rankings"] = "Monthly rankings of offices per province and county, published once the month is closed.",
+        ["Ratings"] = "Citizens' ratings of a completed service, with a one-time token.",
+        ["Requests"] = "Service requests an agency sends to an office, their events and SLA deadlines in working hours.",
+        ["Sanctions"] = "Sanctions proposed after inspections: decisions, objections, the province's sanction policy.",
+        ["Targets"] = "Planned values per indicator for a province or county and month, against the actual figures.",
+    };
 
     private static JsonObject Parameter(string name, string location, string description, bool required, string type) => new()
     {

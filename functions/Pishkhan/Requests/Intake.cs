@@ -68,7 +68,7 @@ public sealed class IntakeApi(ReferenceCache referenceCache, TimeProvider clock,
               ?? throw Problem.Conflict($"No active office in county '{county}' can take requests now.");
 
         var now = clock.GetUtcNow();
-        var calendar = await holidayStore.GetCalendarAsync(ct);
+        var calendar = await holidayStore.GetCalendarAsync(contract!.Province, ct);
         var dueAt = calendar.AddWorkingHours(now, service!.SlaHours);
         var id = RequestIds.Id(lease.OfficeCode, RequestIds.NewSuffix(now));
         var draft = new RequestDraft(id, agencyId, contract!.ContractId, service.ServiceCode, service.Name, service.SlaHours, externalRef!,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Pishkhan.Contracts;
 using Pishkhan.Offices;
 using Pishkhan.Problems;
@@ -21,7 +22,7 @@ public static class ContractRules
             return null;
         }
         if (today < contract.From || today > contract.To)
-            errors.Add("contractId", $"The contract is valid from {contract.ValidFrom} to {contract.ValidTo} (Tehran dates); today is {today:yyyy-MM-dd}.");
+            errors.Add("contractId", $"The contract is valid from {contract.ValidFrom} to {contract.ValidTo} (Tehran dates); today is {today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.");
         var service = contract.Services.FirstOrDefault(s => s.ServiceCode == serviceCode);
         if (service is null) errors.Add("serviceCode", "The contract does not include this service.");
         if (countyCode is not null && !contract.CountyCodes.Contains(countyCode))

@@ -177,13 +177,6 @@ public sealed class PartitionCommitter(TableClient table, string partitionKey)
         return (TRow?)row?.Copy();
     }
 
-    /// <summary>Drops cached rows, e.g. after an unknown outcome.</summary>
-    public void Forget(string? rowKey = null)
-    {
-        if (rowKey is null) _pinned.Clear();
-        else _pinned.TryRemove(rowKey, out _);
-    }
-
     private async Task RunAsync()
     {
         while (true)

@@ -127,7 +127,7 @@ public sealed class RequestsApi(RequestBook requestBook, OfficeStore officeStore
         var cache = referenceCache;
         var agency = await cache.AgencyAsync(row.AgencyId, ct);
         var office = await cache.OfficeAsync(row.OfficeCode, ct);
-        var change = new RequestBook.EventChange(body.Type, at, note, request.Caller, now, await holidayStore.GetCalendarAsync(ct),
+        var change = new RequestBook.EventChange(body.Type, at, note, request.Caller, now, await holidayStore.GetCalendarAsync(row.Province, ct),
             Callback: Webhooks.IsConfigured(agency), RatingToken: body.Type == RequestEventType.Completed ? RatingTokens.New(row.RequestId) : null,
             RatingLink: settings.PublicBaseUrl + "/rate", OfficeName: office?.Name);
         var updated = await requestBook.ApplyEventAsync(row, change, ct);

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
@@ -60,7 +61,7 @@ public sealed class Webhooks(AgencyStore agencyStore, TimeProvider clock, Refere
         if (agency is null || !request.CanSee(new ResourceScope(agency.Province))) throw Problem.NotFound("agency");
         request.Demand(new ResourceScope(agency.Province));
 
-        var secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = "whsec_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow();
         var saved = await agencies.Table.UpdateWithRetryAsync<AgencyEntity>(agency.Province, agencyId, current =>
         {

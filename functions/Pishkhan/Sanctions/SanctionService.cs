@@ -70,7 +70,7 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
                 case (SanctionStatus.Proposed, SanctionDecisionKind.Confirm):
                     var policy = await policies.SanctionAsync(sanction.Province, cancellationToken);
                     var decisionDate = Tehran.DateOf(now);
-                    var calendar = await holidays.GetCalendarAsync(cancellationToken);
+                    var calendar = await holidays.GetCalendarAsync(sanction.Province, cancellationToken);
                     // The window is whole working days after the day of the decision; the sanction takes
                     // effect at the start of the day after the last of them (Tehran time).
                     var effectiveAt = policy.ObjectionWindowWorkingDays == 0

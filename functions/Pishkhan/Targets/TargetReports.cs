@@ -31,7 +31,7 @@ public sealed class TargetReports(TargetStore targets, OfficeStatsStore stats, O
     {
         var periods = TargetRules.TrendPeriods(period, TrendLength);
         var now = clock.GetUtcNow();
-        var calendarTask = holidays.GetCalendarAsync(cancellationToken);
+        var calendarTask = holidays.GetCalendarAsync(scope.Province, cancellationToken);
         var officesTask = offices.ListAsync(scope.Province, scope.County, cancellationToken);
         var targetsTask = targets.ListAsync(scope.Code, periods[0], period, cancellationToken);
         var snapshotsTask = targets.SnapshotsAsync(scope.Code, periods[0], period, cancellationToken);
@@ -81,7 +81,7 @@ public sealed class TargetReports(TargetStore targets, OfficeStatsStore stats, O
         if (withTargets.Count == 0) return [];
 
         var now = clock.GetUtcNow();
-        var calendarTask = holidays.GetCalendarAsync(cancellationToken);
+        var calendarTask = holidays.GetCalendarAsync(province, cancellationToken);
         var statsTask = stats.ListAsync(period.ToString(), province, cancellationToken);
         var officesTask = offices.ListAsync(province, null, cancellationToken);
         await Task.WhenAll(calendarTask, statsTask, officesTask);

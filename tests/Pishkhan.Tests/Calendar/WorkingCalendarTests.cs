@@ -54,7 +54,7 @@ public class WorkingCalendarTests
     [Fact]
     public void AddsWorkingDaysOverNowruzWithOfficialHolidays()
     {
-        var calendar = new WorkingCalendar(OfficialHolidays.Defaults.Select(h => h.Date), WorkingHours.Default);
+        var calendar = new WorkingCalendar(OfficialHolidays.SolarFor(1405, 1406).Select(h => h.Date), WorkingHours.Default);
         // Thu 19 March 2026; Fri 20; Nowruz Sat 21 – Tue 24; next working day Wed 25.
         Assert.Equal(new DateOnly(2026, 3, 25), calendar.AddWorkingDays(new DateOnly(2026, 3, 19), 1));
     }

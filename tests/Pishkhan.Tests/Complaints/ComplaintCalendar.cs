@@ -11,11 +11,11 @@ internal static class ComplaintCalendar
 {
     public static readonly DateOnly Holiday = new(2026, 11, 28);
 
-    /// <summary>The default calendar (fixed official holidays) plus Saturday 1405-09-07 as a holiday.</summary>
+    /// <summary>The fixed solar holidays of 1405–1406 plus Saturday 1405-09-07 as a holiday.</summary>
     public static readonly WorkingCalendar WithHoliday =
-        new(OfficialHolidays.Defaults.Select(h => h.Date).Append(Holiday), WorkingHours.Default);
+        new(OfficialHolidays.SolarFor(1405, 1406).Select(h => h.Date).Append(Holiday), WorkingHours.Default);
 
-    public static readonly WorkingCalendar Defaults = new(OfficialHolidays.Defaults.Select(h => h.Date), WorkingHours.Default);
+    public static readonly WorkingCalendar Defaults = new(OfficialHolidays.SolarFor(1405, 1406).Select(h => h.Date), WorkingHours.Default);
 
     public static readonly ComplaintPolicy Policy = new();
 

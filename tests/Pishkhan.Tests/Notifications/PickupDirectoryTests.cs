@@ -1,4 +1,5 @@
 using Pishkhan.Local;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -43,7 +44,7 @@ public sealed class PickupDirectoryTests : IAsyncLifetime
         Assert.All(mail.RawHeaderLines, line => Assert.True(line.Length <= 998 && line.All(c => c < 128), $"header line not 7-bit or too long: {line}"));
         Assert.Equal("1.0", mail.Header("MIME-Version"));
         Assert.Equal($"<{id}@pishkhan.local>", mail.Header("Message-ID"));
-        Assert.True(DateTimeOffset.TryParse(mail.Header("Date")!.Replace(" +0000", " +00:00"), out _));
+        Assert.True(DateTimeOffset.TryParse(mail.Header("Date")!.Replace(" +0000", " +00:00"), CultureInfo.InvariantCulture, DateTimeStyles.None, out _));
         Assert.Equal("مریم رضایی <citizen@example.ir>", mail.Decoded("To"));
         Assert.Equal("کارگروه دفاتر پیشخوان <no-reply@pishkhan.example>", mail.Decoded("From"));
         Assert.StartsWith("=?utf-8?B?", mail.Header("Subject"));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Pishkhan.Calendar;
@@ -49,7 +50,7 @@ public sealed class ConcurrencyTests : IAsyncLifetime
         }, key: null);
         var json = await _host.ReadJsonAsync(response);
         Assert.True(response.StatusCode == HttpStatusCode.Created, json.ToJsonString());
-        return (json["trackingCode"]!.GetValue<string>(), json["secret"]!.GetValue<string>(), DateOnly.Parse(json["stage1Due"]!["date"]!.GetValue<string>()));
+        return (json["trackingCode"]!.GetValue<string>(), json["secret"]!.GetValue<string>(), DateOnly.Parse(json["stage1Due"]!["date"]!.GetValue<string>(), CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -157,7 +158,7 @@ public sealed class ConcurrencyTests : IAsyncLifetime
                 closing.Add(("withdrawn", _host.Request(HttpMethod.Post, $"/api/complaints/{code}/withdrawal", null, new { secret, reason = "مشکل حل شد" })));
             }
             var extensions = Enumerable.Range(1, 4).Select(k => _host.Request(HttpMethod.Post, $"/api/complaints/{code}/extension", _admin,
-                new { newDueDate = due.AddDays(k).ToString("yyyy-MM-dd"), reason = "استعلام از اداره مربوط در جریان است." })).ToList();
+                new { newDueDate = due.AddDays(k).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), reason = "استعلام از اداره مربوط در جریان است." })).ToList();
 
             // Interleaved, so that extensions sometimes land before the complaint closes and sometimes after.
             var all = extensions.Select((r, i) => (r, order: i * 4 + round % 4)).Concat(closing.Select((c, i) => (c.Request, order: i + 1))).OrderBy(x => x.order).ToList();

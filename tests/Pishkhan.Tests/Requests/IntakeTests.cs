@@ -23,7 +23,7 @@ public sealed class IntakeTests(RequestsHostFixture fixture) : IClassFixture<Req
         Assert.Equal("submitted", created.Str("status"));
 
         var view = await kit.GetAsync(id);
-        var calendar = await Host.Services.GetRequiredService<Pishkhan.Calendar.HolidayStore>().GetCalendarAsync();
+        var calendar = await Host.Services.GetRequiredService<Pishkhan.Calendar.HolidayStore>().GetCalendarAsync("lorestan");
         var createdAt = view["createdAt"]!.GetValue<DateTimeOffset>();
         Assert.Equal(calendar.AddWorkingHours(createdAt, 16), created["dueAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal(16, view["slaHours"]!.GetValue<int>());

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Pishkhan.Calendar;
 using Pishkhan.Contracts;
@@ -22,7 +23,7 @@ public sealed class ContractRulesTests
         string service = "parcel", string? county = "c1", string today = "2026-06-01")
     {
         var errors = new FieldErrors();
-        var result = ContractRules.Check(errors, contract, agency, service, county, "countyCode", DateOnly.Parse(today));
+        var result = ContractRules.Check(errors, contract, agency, service, county, "countyCode", DateOnly.Parse(today, CultureInfo.InvariantCulture));
         return (result, errors.ToDictionary());
     }
 
@@ -112,7 +113,7 @@ public sealed class SlaArithmeticTests
     // Saturday–Wednesday 08:00–16:00, Thursday 08:00–12:00 (Tehran, UTC+03:30), Friday off.
     private static readonly WorkingHours Hours = new(new TimeOnly(8, 0), 8, 4);
 
-    private static DateTimeOffset Tehran(string local) => DateTimeOffset.Parse(local + "+03:30");
+    private static DateTimeOffset Tehran(string local) => DateTimeOffset.Parse(local + "+03:30", CultureInfo.InvariantCulture);
 
     [Fact]
     public void DueAtSkipsAFridayAndAnAdminEnteredHoliday()
@@ -126,7 +127,7 @@ public sealed class SlaArithmeticTests
     public void DueAtSkipsAnOfficialHolidayAndAFriday()
     {
         // 22 Bahman 1405 (Thu 2027-02-11) is an official holiday: Wed 2 h, Thu off, Fri off, Sat 8 h, Sun 6 h → Sun 14:00.
-        var calendar = new WorkingCalendar(OfficialHolidays.Defaults.Select(h => h.Date), Hours);
+        var calendar = new WorkingCalendar(OfficialHolidays.SolarFor(1405, 1406).Select(h => h.Date), Hours);
         Assert.True(calendar.IsHoliday(new DateOnly(2027, 2, 11)));
         Assert.Equal(Tehran("2027-02-14T14:00:00"), calendar.AddWorkingHours(Tehran("2027-02-10T14:00:00"), 16));
     }

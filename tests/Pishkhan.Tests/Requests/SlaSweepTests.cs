@@ -39,7 +39,7 @@ public sealed class SlaSweepTests(FakeClockFixture fixture) : IClassFixture<Fake
     /// <summary>Moves the clock to 09:00 Tehran of the next full working day, so each test's timeline is the same whatever ran before.</summary>
     private async Task MorningAsync()
     {
-        var calendar = await Host.Services.GetRequiredService<HolidayStore>().GetCalendarAsync();
+        var calendar = await Host.Services.GetRequiredService<HolidayStore>().GetCalendarAsync(null);
         var day = Tehran.DateOf(Clock.GetUtcNow()).AddDays(1);
         while (!calendar.IsWorkingDay(day) || day.DayOfWeek == DayOfWeek.Thursday) day = day.AddDays(1);
         Clock.SetUtcNow(Tehran.AtUtc(day, new TimeOnly(9, 0)));

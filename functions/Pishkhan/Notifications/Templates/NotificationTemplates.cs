@@ -1,3 +1,4 @@
+using System.Globalization;
 using Pishkhan.Calendar;
 
 namespace Pishkhan.Notifications.Templates;
@@ -232,7 +233,8 @@ public static class NotificationTemplates
 
     private static string? Movement(string? movement)
     {
-        if (!int.TryParse(movement, out var m)) return null;
+        // Invariant: under fa-IR the negative sign is U+2212, so "-3" (as stored) would not parse.
+        if (!int.TryParse(movement, NumberStyles.Integer, CultureInfo.InvariantCulture, out var m)) return null;
         return m switch
         {
             > 0 => Fa.Number(m) + " پله بالاتر",
