@@ -57,7 +57,7 @@ public sealed class HttpGateway(IServiceProvider services, ApiKeys keys, ILogger
             var route = new RouteValueDictionary();
             var path = request.Path.Value ?? "";
             var relative = path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) ? path[4..] : path;
-            matcher.TryMatch(relative, route);
+            matcher.TryMatch(new PathString(relative), route); // Path.Value is decoded already: not the string overload, which decodes again
 
             Caller? caller = null;
             var presented = request.Headers[ApiKeyHeader].ToString();
