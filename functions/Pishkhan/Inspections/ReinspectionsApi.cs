@@ -22,7 +22,9 @@ public static class ReinspectionsApi
         var period = Period(request);
         var province = InspectionScope.Province(request);
         request.Demand(new ResourceScope(province));
-        if (!period.IsClosedAt(request.Service<TimeProvider>().GetUtcNow())) throw Problem.Conflict($"{period} has not ended yet; draw it once it has.");
+        var now = request.Service<TimeProvider>().GetUtcNow();
+        ServicePeriods.CheckInService(period, request.Service<PishkhanSettings>().ServiceStartPeriod, now);
+        if (!period.IsClosedAt(now)) throw Problem.Conflict($"{period} has not ended yet; draw it once it has.");
         var service = request.Service<ReinspectionService>();
         await service.DrawAsync(province, period, request.CancellationToken);
         return TypedResults.Ok(await service.ReportAsync(province, period, null, request.CancellationToken));

@@ -48,7 +48,9 @@ public static class RankingsApi
         var province = request.Caller.Province ?? errors.Province("province", request.Query("province"));
         errors.ThrowIfAny();
         request.Demand(new ResourceScope(province!));
-        if (!period.IsClosedAt(request.Service<TimeProvider>().GetUtcNow())) throw Problem.Conflict("The period is not closed yet.");
+        var now = request.Service<TimeProvider>().GetUtcNow();
+        ServicePeriods.CheckInService(period, request.Service<PishkhanSettings>().ServiceStartPeriod, now);
+        if (!period.IsClosedAt(now)) throw Problem.Conflict("The period is not closed yet.");
         await request.Service<Store>().Queue(QueueNames.Rankings)
             .SendMessageAsync(BinaryData.FromObjectAsJson(new RankingMessage(period.ToString(), [province!]), Json.Stored), cancellationToken: request.CancellationToken);
         return TypedResults.Accepted($"/api/rankings/{period}?scope={province}", new Queued("queued", province!, period.ToString()));
@@ -77,6 +79,7 @@ public static class RankingTimer
         for (var i = 0; i < LookBack; i++)
         {
             period = period.Previous();
+            if (period < services.GetRequiredService<PishkhanSettings>().ServiceStartPeriod) break;
             var provinces = (await stats.ListAsync(period.ToString(), null, cancellationToken)).Select(s => s.Province).Distinct().Order(StringComparer.Ordinal);
             var missing = new List<string>();
             foreach (var province in provinces)
