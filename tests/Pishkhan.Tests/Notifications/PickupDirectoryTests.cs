@@ -73,18 +73,37 @@ public sealed class PickupDirectoryTests : IAsyncLifetime
     {
         var (id, _) = await SendAsync("رضا");
 
-        var list = JsonNode.Parse(await _host.Http.GetStringAsync("/dev/outbox"))!.AsArray();
+        var list = JsonNode.Parse(await (await DevOutboxAsync("/dev/outbox")).Content.ReadAsStringAsync())!.AsArray();
         var entry = list.Single(e => e!["file"]!.GetValue<string>() == id + ".eml")!;
         Assert.Equal("شکایت شما ثبت شد — کد پیگیری ABCD-2345-X", entry["subject"]!.GetValue<string>());
         Assert.Equal("رضا <citizen@example.ir>", entry["to"]!.GetValue<string>());
 
-        var raw = await _host.Http.GetAsync($"/dev/outbox/{id}.eml");
+        var raw = await DevOutboxAsync($"/dev/outbox/{id}.eml");
         Assert.Equal(HttpStatusCode.OK, raw.StatusCode);
         Assert.Equal("message/rfc822", raw.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync("/dev/outbox/..%2F..%2Fetc%2Fpasswd")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync("/dev/outbox/0123456789abcdef0123456789abcdef.eml")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await DevOutboxAsync("/dev/outbox/..%2F..%2Fetc%2Fpasswd")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await DevOutboxAsync("/dev/outbox/0123456789abcdef0123456789abcdef.eml")).StatusCode);
         // Not a route of the Functions app.
         Assert.DoesNotContain(BindingTable.Http, b => b.Route.StartsWith("dev", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private Task<HttpResponseMessage> DevOutboxAsync(string path, string? key = TestHost.BootstrapKey) =>
+        _host.SendAsync(HttpMethod.Get, path, key: key);
+
+    [Fact]
+    public async Task DevOutboxAsksForTheBootstrapKey()
+    {
+        var (id, _) = await SendAsync("رضا");
+        foreach (var path in new[] { "/dev/outbox", $"/dev/outbox/{id}.eml" })
+        {
+            foreach (var key in new[] { null, "wrong-key", await _host.IssueKeyAsync("admin", "lorestan") })
+            {
+                var response = await DevOutboxAsync(path, key);
+                Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+                Assert.DoesNotContain("citizen@example.ir", await response.Content.ReadAsStringAsync());
+            }
+            Assert.Equal(HttpStatusCode.OK, (await DevOutboxAsync(path)).StatusCode);
+        }
     }
 
     [Fact]
