@@ -75,11 +75,12 @@ public static class RankingTimer
         var rankings = services.GetRequiredService<RankingStore>();
         var store = services.GetRequiredService<Store>();
         var logger = services.GetRequiredService<ILogger<RankingJob>>();
+        var start = services.GetRequiredService<PishkhanSettings>().ServiceStartPeriod;
         var period = JalaliPeriod.Containing(clock.GetUtcNow());
         for (var i = 0; i < LookBack; i++)
         {
             period = period.Previous();
-            if (period < services.GetRequiredService<PishkhanSettings>().ServiceStartPeriod) break;
+            if (period < start) break; // nothing to rank before the service started
             var provinces = (await stats.ListAsync(period.ToString(), null, cancellationToken)).Select(s => s.Province).Distinct().Order(StringComparer.Ordinal);
             var missing = new List<string>();
             foreach (var province in provinces)

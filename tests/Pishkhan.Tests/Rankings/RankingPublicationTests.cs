@@ -132,7 +132,7 @@ public sealed class RankingPublicationTests : IAsyncLifetime
         // Azar 1405 (1405-09) is current; Mehr (07) has stats and no ranking; Aban (08) has none.
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection().AddSingleton<TimeProvider>(clock);
-        foreach (var d in new[] { typeof(OfficeStatsStore), typeof(RankingStore), typeof(Pishkhan.Storage.Store) })
+        foreach (var d in new[] { typeof(OfficeStatsStore), typeof(RankingStore), typeof(Pishkhan.Storage.Store), typeof(PishkhanSettings) })
             services.AddSingleton(d, _host.Services.GetRequiredService(d));
         services.AddLogging();
         var queue = _host.Store.Queue(QueueNames.Rankings);
