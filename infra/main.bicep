@@ -48,6 +48,9 @@ param maxCsvBodyBytes int = 2097152
 @description('Pishkhan__ThursdayWorkingHours (0 = Thursday off)')
 param thursdayWorkingHours string = '4'
 
+@description('Pishkhan__ServiceStartPeriod: the first Jalali month the service ran (yyyy-MM)')
+param serviceStartPeriod string = '1404-01'
+
 @description('Any app setting to set to another value than its default, e.g. { "Pishkhan__Complaints__Stage1WorkingDays": "7" }.')
 param appSettingOverrides object = {}
 
@@ -205,6 +208,7 @@ module functionApp 'modules/functionapp.bicep' = {
     maxJsonBodyBytes: maxJsonBodyBytes
     maxCsvBodyBytes: maxCsvBodyBytes
     thursdayWorkingHours: thursdayWorkingHours
+    serviceStartPeriod: serviceStartPeriod
     appSettingOverrides: appSettingOverrides
   }
   // The host reads its deployment package and storage as the identity from its first start.

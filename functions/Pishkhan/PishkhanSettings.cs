@@ -35,6 +35,12 @@ public sealed class PishkhanSettings
     public string PickupDirectory { get; init; } = ".local/outbox";
     /// <summary>The public address of the API, for links in mail (unsubscribe, tracking, rating).</summary>
     public string PublicBaseUrl { get; init; } = "http://127.0.0.1:7071";
+    /// <summary>
+    /// The first Jalali month the service ran: rankings are recomputed and re-inspections drawn only from it up
+    /// to the last closed month (so nobody publishes a "1300-01" ranking). Default 1404-01.
+    /// </summary>
+    public JalaliPeriod ServiceStartPeriod { get; init; } = DefaultServiceStartPeriod;
+    public static readonly JalaliPeriod DefaultServiceStartPeriod = new(1404, 1);
     /// <summary>HMAC key of the one-click unsubscribe links in digests (Key Vault reference in Azure).</summary>
     public string? UnsubscribeSigningKey { get; init; }
 
@@ -58,6 +64,7 @@ public sealed class PishkhanSettings
         "Pishkhan__Outbox__PickupDirectory",
         "Pishkhan__PublicBaseUrl",
         "Pishkhan__UnsubscribeSigningKey",
+        "Pishkhan__ServiceStartPeriod",
         .. ComplaintPolicy.SettingKeys,
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
@@ -89,6 +96,9 @@ public sealed class PishkhanSettings
             PickupDirectory = section["Outbox:PickupDirectory"] is { Length: > 0 } pickup ? pickup : ".local/outbox",
             PublicBaseUrl = (section["PublicBaseUrl"] is { Length: > 0 } baseUrl ? baseUrl : "http://127.0.0.1:7071").TrimEnd('/'),
             UnsubscribeSigningKey = section["UnsubscribeSigningKey"] is { Length: > 0 } signingKey ? signingKey : null,
+            ServiceStartPeriod = section["ServiceStartPeriod"] is not { Length: > 0 } start ? DefaultServiceStartPeriod
+                : JalaliPeriod.TryParse(start, out var startPeriod) ? startPeriod
+                : throw new InvalidOperationException("Pishkhan:ServiceStartPeriod must be a Jalali month such as 1404-01."),
         };
     }
 

@@ -59,6 +59,9 @@ param maxCsvBodyBytes int = 2097152
 @description('Working hours on Thursday (0 = closed); a decimal number as text.')
 param thursdayWorkingHours string = '4'
 
+@description('The first Jalali month the service ran (yyyy-MM): recomputes and re-inspection draws start there.')
+param serviceStartPeriod string = '1404-01'
+
 @description('App settings that replace the defaults below, e.g. { "Pishkhan__Complaints__Stage1WorkingDays": "7" }.')
 param appSettingOverrides object = {}
 
@@ -83,6 +86,7 @@ var appSettings = {
   Pishkhan__MaxJsonBodyBytes: string(maxJsonBodyBytes)
   Pishkhan__MaxCsvBodyBytes: string(maxCsvBodyBytes)
   Pishkhan__ThursdayWorkingHours: thursdayWorkingHours
+  Pishkhan__ServiceStartPeriod: serviceStartPeriod
   // Links in published rankings and emails point at the static website.
   Pishkhan__PublicReportBaseUrl: publicReportBaseUrl
   // Mail (functions/Pishkhan/Notifications/README.md): SendGrid, sender, links back to the API.

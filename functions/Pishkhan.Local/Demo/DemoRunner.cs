@@ -26,7 +26,7 @@ public static class DemoRunner
             if (result.Counts is { } counts) text.AppendLine("  simulated      " + string.Join(", ", counts.Select(c => $"{c.Value} {c.Key}")));
             text.AppendLine($"  API base URL   {baseUrl}/api");
             foreach (var url in result.ReportUrls) text.AppendLine($"  report         {url}");
-            text.AppendLine($"  outbox folder  {outbox}  (also GET {baseUrl}/dev/outbox)");
+            text.AppendLine($"  outbox folder  {outbox}  (also GET {baseUrl}/dev/outbox with X-Api-Key: the bootstrap key)");
             text.AppendLine("  demo keys (X-Api-Key), also in .local/demo-keys.txt:");
             foreach (var (name, key) in result.Keys.OrderBy(k => k.Key))
                 text.AppendLine($"    {name,-32} {key}");

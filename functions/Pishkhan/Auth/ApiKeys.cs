@@ -12,6 +12,9 @@ namespace Pishkhan.Auth;
 /// <summary>
 /// ApiKeys table: PK = keyId, RK = "key". Only the SHA-256 of the key is stored (keys carry 256 bits of
 /// randomness, so a fast hash is enough). A key reads "pk_{keyId}_{secret}" so the id is a point read.
+/// CreatedBy is the issuing key's id; Person the key id at the root of the issuing chain. A key issued by a
+/// key belongs to the issuer's person (the issuer saw it, so may hold it); a key issued by the bootstrap key
+/// starts a person of its own (that is how the first people get their keys; retire the bootstrap key after).
 /// </summary>
 public sealed class ApiKeyEntity : ITableEntity
 {
@@ -28,6 +31,8 @@ public sealed class ApiKeyEntity : ITableEntity
     public string? Subject { get; set; }
     public string? Label { get; set; }
     public string CreatedBy { get; set; } = "";
+    /// <summary>Null on keys issued before issuers were recorded: then resolved from the CreatedBy chain.</summary>
+    public string? Person { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 }
@@ -48,7 +53,7 @@ public sealed class ApiKeys(Store store, PishkhanSettings settings, TimeProvider
         if (string.IsNullOrEmpty(presented) || presented.Length > 200) return null;
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         if (_bootstrapHash is not null && CryptographicOperations.FixedTimeEquals(hash, _bootstrapHash))
-            return new Caller(Auth.Role.Admin, null, null, null, BootstrapKeyId);
+            return new Caller(Auth.Role.Admin, null, null, null, BootstrapKeyId, BootstrapKeyId);
 
         if (!TryParseKeyId(presented, out var keyId)) return null;
         var now = clock.GetUtcNow();
@@ -58,7 +63,7 @@ public sealed class ApiKeys(Store store, PishkhanSettings settings, TimeProvider
         Caller? caller = null;
         if (entity is { RevokedAt: null } && CryptographicOperations.FixedTimeEquals(hash, Convert.FromHexString(entity.Hash))
             && Enum.TryParse<Role>(entity.Role, out var role))
-            caller = new Caller(role, entity.Province, entity.County, entity.Subject, entity.KeyId);
+            caller = new Caller(role, entity.Province, entity.County, entity.Subject, entity.KeyId, await PersonOfAsync(entity, cancellationToken));
         _cache[presented] = (caller, now + CacheTtl);
         return caller;
     }
@@ -67,6 +72,7 @@ public sealed class ApiKeys(Store store, PishkhanSettings settings, TimeProvider
         string? label, Caller issuer, CancellationToken cancellationToken)
     {
         var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var person = issuer.IsBootstrap ? keyId : issuer.PersonId;
         var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var key = $"pk_{keyId}_{secret}";
         var entity = new ApiKeyEntity
@@ -79,6 +85,7 @@ public sealed class ApiKeys(Store store, PishkhanSettings settings, TimeProvider
             Subject = subject,
             Label = label,
             CreatedBy = issuer.KeyId,
+            Person = person,
             CreatedAt = clock.GetUtcNow(),
         };
         await _table.AddEntityAsync(entity, cancellationToken);
@@ -87,6 +94,21 @@ public sealed class ApiKeys(Store store, PishkhanSettings settings, TimeProvider
 
     public Task<ApiKeyEntity?> GetAsync(string keyId, CancellationToken cancellationToken) =>
         _table.GetOrNullAsync<ApiKeyEntity>(keyId, "key", cancellationToken);
+
+    /// <summary>The key's person: as stored, or (older keys) the root of its CreatedBy chain, at most 16 issuers up.</summary>
+    public async Task<string> PersonOfAsync(ApiKeyEntity entity, CancellationToken cancellationToken)
+    {
+        var current = entity;
+        for (var hop = 0; hop < 16; hop++)
+        {
+            if (current.Person is { Length: > 0 } person) return person;
+            if (current.CreatedBy is "" or BootstrapKeyId || current.CreatedBy == current.KeyId) return current.KeyId;
+            var issuer = await GetAsync(current.CreatedBy, cancellationToken);
+            if (issuer is null) return current.KeyId;
+            current = issuer;
+        }
+        return current.KeyId;
+    }
 
     /// <summary>Marks the key revoked (ETag-guarded) and evicts it from this instance's cache.</summary>
     public async Task RevokeAsync(string keyId, CancellationToken cancellationToken)

@@ -8,8 +8,15 @@ public enum Role { Admin, Member, Inspector, Agency, Office }
 /// <summary>
 /// Who is calling. Province is null only for the bootstrap admin (every province). County is set for
 /// inspectors and offices; Subject is the agency id, office code or member id the key was issued to.
+/// Person is the key id at the root of the chain of issuers (see <see cref="ApiKeys"/>): keys with the same
+/// person may be held by one human, since an issuer sees every key it issues.
 /// </summary>
-public sealed record Caller(Role Role, string? Province, string? County, string? Subject, string KeyId);
+public sealed record Caller(Role Role, string? Province, string? County, string? Subject, string KeyId, string? Person = null)
+{
+    public bool IsBootstrap => KeyId == ApiKeys.BootstrapKeyId;
+
+    public string PersonId => Person ?? KeyId;
+}
 
 /// <summary>The province / county / agency / office a resource belongs to.</summary>
 public sealed record ResourceScope(string Province, string? County = null, string? Agency = null, string? Office = null);

@@ -18,7 +18,9 @@ public sealed class KeysApi(CountyStore countyStore, AgencyStore agencyStore, Of
 
     public sealed record IssuedKey(string KeyId, string Key, Role Role, string Scope, string Province, string? County, string? Label);
 
-    public sealed record KeyView(string KeyId, Role Role, string? Province, string? County, string? Subject, string? Label, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+    /// <summary>IssuedBy: the issuing key's id ("bootstrap" for the bootstrap key); Person: the key at the root of that chain.</summary>
+    public sealed record KeyView(string KeyId, Role Role, string? Province, string? County, string? Subject, string? Label, DateTimeOffset CreatedAt,
+        DateTimeOffset? RevokedAt, string IssuedBy, string Person);
 
     public async Task<IResult> Post(ApiRequest request)
     {
@@ -64,9 +66,11 @@ public sealed class KeysApi(CountyStore countyStore, AgencyStore agencyStore, Of
 
     public async Task<IResult> Get(ApiRequest request)
     {
-        var entity = await apiKeys.GetAsync(KeyId(request), request.CancellationToken);
+        var keys = apiKeys;
+        var entity = await keys.GetAsync(KeyId(request), request.CancellationToken);
         if (entity is null || !request.CanSee(new ResourceScope(entity.Province ?? ""))) throw Problem.NotFound("key");
-        return TypedResults.Ok(new KeyView(entity.KeyId, Enum.Parse<Role>(entity.Role), entity.Province, entity.County, entity.Subject, entity.Label, entity.CreatedAt, entity.RevokedAt));
+        return TypedResults.Ok(new KeyView(entity.KeyId, Enum.Parse<Role>(entity.Role), entity.Province, entity.County, entity.Subject, entity.Label, entity.CreatedAt,
+            entity.RevokedAt, entity.CreatedBy, await keys.PersonOfAsync(entity, request.CancellationToken)));
     }
 
     public async Task<IResult> Delete(ApiRequest request)

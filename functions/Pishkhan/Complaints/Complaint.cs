@@ -119,6 +119,8 @@ public sealed class ComplaintEntity : ITableEntity
     public string? Stage1Remedy { get; set; }
     public string? Stage1Note { get; set; }
     public string? Stage1DecidedBy { get; set; }
+    /// <summary>The stage-1 decider's person (Handler.Person); null on complaints decided before it was recorded.</summary>
+    public string? Stage1DecidedPerson { get; set; }
     public DateTimeOffset? Stage1DecidedAt { get; set; }
     /// <summary>The Jalali period of the stage-1 decision: where decided/upheld counts go, also when stage 2 changes the outcome.</summary>
     public string? DecisionPeriod { get; set; }

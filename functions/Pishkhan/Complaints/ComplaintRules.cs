@@ -13,12 +13,16 @@ public sealed record NewComplaint(string OfficeCode, string Province, string Cou
 public sealed record ComplaintContact(string? Name, string? Mobile, string? Email, string? NationalId);
 
 /// <summary>
-/// Who handles a case. "A different person" is judged by key: the key's subject when it has one, else the
-/// key id. (Two keys held by one person cannot be told apart here; issuing one key per person is the rule.)
+/// Who handles a case. Id names the key (the key's subject when it has one, else the key id) and is what the
+/// views show; Person is what "a different person" compares: the subject, else the key at the root of the
+/// chain of issuers (<see cref="Caller.PersonId"/>), so a key the stage-1 decider issued, or one issued by such
+/// a key, is the same person. A root key's Person equals its Id, as decisions stored before persons recorded.
 /// </summary>
-public sealed record Handler(string Id, Role Role)
+public sealed record Handler(string Id, Role Role, string Person)
 {
-    public static Handler From(Caller caller) => new(caller.Subject is { } s ? $"{caller.Role}:{s}".ToLowerInvariant() : "key:" + caller.KeyId, caller.Role);
+    public static Handler From(Caller caller) => caller.Subject is { } s
+        ? new($"{caller.Role}:{s}".ToLowerInvariant(), caller.Role, $"{caller.Role}:{s}".ToLowerInvariant())
+        : new("key:" + caller.KeyId, caller.Role, "key:" + caller.PersonId);
 
     public static readonly string Complainant = "complainant";
 }
@@ -64,6 +68,7 @@ public static class ComplaintRules
             e.Stage1Remedy = remedy;
             e.Stage1Note = note;
             e.Stage1DecidedBy = by.Id;
+            e.Stage1DecidedPerson = by.Person;
             e.Stage1DecidedAt = now;
             if (outcome == ComplaintOutcome.Withdrawn)
             {
@@ -81,7 +86,7 @@ public static class ComplaintRules
         else
         {
             if (by.Role != Role.Admin) throw Problem.Forbidden("Stage 2 is decided at the province (an admin key).");
-            if (by.Id == e.Stage1DecidedBy) throw Problem.Forbidden("Stage 2 must be decided by a different person than stage 1.");
+            if (by.Id == e.Stage1DecidedBy || by.Person == (e.Stage1DecidedPerson ?? e.Stage1DecidedBy)) throw Problem.Forbidden("Stage 2 must be decided by a different person than stage 1.");
             e.Stage2Outcome = outcome;
             e.Stage2Reasons = reasons;
             e.Stage2Remedy = remedy;

@@ -20,16 +20,20 @@ public sealed class ApiRequest(HttpRequest http, Caller? caller, RouteValueDicti
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
     /// <summary>A route value that is an identifier code: digits normalised, validated, else 400.</summary>
-    public string Code(string name)
-    {
-        var raw = route.TryGetValue(name, out var v) ? Uri.UnescapeDataString(v?.ToString() ?? "") : "";
-        return Codes.TryNormalize(raw, out var code)
+    public string Code(string name) =>
+        Codes.TryNormalize(RouteValue(name), out var code)
             ? code
             : throw Problem.Field(name, "Use 2–40 characters: a–z, 0–9 and '-'.");
-    }
 
-    public string RouteValue(string name) =>
-        route.TryGetValue(name, out var v) ? Uri.UnescapeDataString(v?.ToString() ?? "") : "";
+    /// <summary>
+    /// A route value as the server decoded it (once). Not decoded again: a '%' left in it is an encoded slash
+    /// or a double-encoded character, refused like control characters (400, not a 500 from a second decode).
+    /// </summary>
+    public string RouteValue(string name)
+    {
+        var value = route.TryGetValue(name, out var v) ? v?.ToString() ?? "" : "";
+        return value.Contains('%') || value.Any(char.IsControl) ? throw Problem.Field(name, "The value has forbidden characters ('%' or a control character).") : value;
+    }
 
     public string? Query(string name)
     {

@@ -60,7 +60,7 @@ public sealed class HttpGateway(FunctionCatalog catalog, Dispatch dispatch, ApiK
             var route = new RouteValueDictionary();
             var path = request.Path.Value ?? "";
             var relative = path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) ? path[4..] : path;
-            matcher.TryMatch(relative, route);
+            matcher.TryMatch(new PathString(relative), route); // Path.Value is decoded already: not the string overload, which decodes again
 
             var access = binding.Access;
             Caller? caller = null;

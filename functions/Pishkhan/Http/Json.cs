@@ -12,7 +12,9 @@ public static partial class Json
 {
     /// <summary>
     /// Strict reading: unknown fields, missing required fields, nulls for non-nullable members, trailing
-    /// commas, comments, and numbers for enums are all errors. Depth is capped (deep-nesting attacks).
+    /// commas, comments, numbers for enums, and a field given twice (names compared ignoring case, as they
+    /// are matched) are all errors. Depth is capped (deep-nesting attacks). Duplicates matter because a
+    /// validator or proxy in front of the API may read the first value where "last wins" would read the last.
     /// </summary>
     public static readonly JsonSerializerOptions Options = Create();
 
@@ -25,6 +27,7 @@ public static partial class Json
             RespectRequiredConstructorParameters = true,
             MaxDepth = 16,
             AllowTrailingCommas = false,
+            AllowDuplicateProperties = false,
             ReadCommentHandling = JsonCommentHandling.Disallow,
             NumberHandling = JsonNumberHandling.Strict,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -67,6 +70,14 @@ public static partial class Json
         var message = e.Message;
         var unknown = UnknownMember().Match(message);
         if (unknown.Success) return (Join(e.Path, unknown.Groups[1].Value), "Unknown field.");
+        var duplicate = DuplicateMember().Match(message);
+        if (duplicate.Success)
+        {
+            // The path ends with the second spelling of the name ("$.Status"); report the field's own name.
+            var at = FieldOf(e.Path);
+            var cut = at.LastIndexOf('.');
+            return (cut < 0 ? duplicate.Groups[1].Value : at[..cut] + "." + duplicate.Groups[1].Value, "The field is given more than once.");
+        }
         var missing = MissingMembers().Match(message);
         if (missing.Success)
             return (Join(e.Path, missing.Groups[1].Value.Split(',')[0].Trim().Trim('\'')), "The field is required.");
@@ -89,6 +100,9 @@ public static partial class Json
 
     [GeneratedRegex("The JSON property '([^']*)' could not be mapped")]
     private static partial Regex UnknownMember();
+
+    [GeneratedRegex("^Duplicate property '([^']*)'")]
+    private static partial Regex DuplicateMember();
 
     [GeneratedRegex("missing required properties including: (.*)\\.", RegexOptions.Singleline)]
     private static partial Regex MissingMembers();

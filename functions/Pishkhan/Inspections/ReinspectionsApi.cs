@@ -14,7 +14,7 @@ namespace Pishkhan.Inspections;
 
 public sealed record PoisonMessage(string MessageId, DateTimeOffset? InsertedOn, long DequeueCount, string Body, string? InspectionId);
 
-public sealed class ReinspectionsApi(TimeProvider clock, ReinspectionService reinspectionService, Store store, OfficeStore officeStore)
+public sealed class ReinspectionsApi(TimeProvider clock, PishkhanSettings settings, ReinspectionService reinspectionService, Store store, OfficeStore officeStore)
 {
     /// <summary>POST /api/reinspection-draws/{period} (admin): draws a closed month now (the daily timer does it otherwise); idempotent.</summary>
     public async Task<IResult> Draw(ApiRequest request)
@@ -22,7 +22,9 @@ public sealed class ReinspectionsApi(TimeProvider clock, ReinspectionService rei
         var period = Period(request);
         var province = InspectionScope.Province(request);
         request.Demand(new ResourceScope(province));
-        if (!period.IsClosedAt(clock.GetUtcNow())) throw Problem.Conflict($"{period} has not ended yet; draw it once it has.");
+        var now = clock.GetUtcNow();
+        ServicePeriods.CheckInService(period, settings.ServiceStartPeriod, now);
+        if (!period.IsClosedAt(now)) throw Problem.Conflict($"{period} has not ended yet; draw it once it has.");
         var service = reinspectionService;
         await service.DrawAsync(province, period, request.CancellationToken);
         return TypedResults.Ok(await service.ReportAsync(province, period, null, request.CancellationToken));

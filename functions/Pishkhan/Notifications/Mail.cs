@@ -75,3 +75,26 @@ public interface IMailTransport
 {
     Task<SendOutcome> SendAsync(MailMessage message, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// Addresses for mail headers, built by MimeKit rather than by hand: a display name is quoted or encoded as the
+/// RFC requires, so a name like <c>&lt;b&gt;Evil&lt;/b&gt;, "x" &lt;attacker@example.com&gt;</c> stays one recipient.
+/// </summary>
+public static class MailAddresses
+{
+    public static MimeKit.MailboxAddress Mailbox(MailAddress address) =>
+        new(MailText.HeaderSafe(address.Name), MailText.HeaderSafe(address.Email, 254));
+
+    /// <summary>
+    /// The name SendGrid puts into its own From/To headers: no control characters, and quoted (RFC 5322
+    /// quoted-string, by MimeKit) when it holds a character with meaning in an address list (, ; &lt; &gt; " @ …).
+    /// </summary>
+    public static string? SendGridName(string? name)
+    {
+        var safe = MailText.HeaderSafe(name);
+        if (safe.Length == 0) return null;
+        return safe.IndexOfAny(Specials) >= 0 ? MimeKit.Utils.MimeUtils.Quote(safe) : safe;
+    }
+
+    private static readonly char[] Specials = ['(', ')', '<', '>', '[', ']', ':', ';', '@', '\\', ',', '.', '"'];
+}

@@ -72,13 +72,13 @@ public sealed class SendGridTransport(ISendGridClient client, SendGridSettings s
             throw new ArgumentException($"A mail has 1..{MailMessage.MaxRecipients} recipients.", nameof(message));
         var mail = new SendGridMessage
         {
-            From = new EmailAddress(settings.FromEmail, MailText.HeaderSafe(settings.FromName)),
+            From = new EmailAddress(settings.FromEmail, MailAddresses.SendGridName(settings.FromName)),
             Subject = MailText.HeaderSafe(message.Subject),
             PlainTextContent = message.Text,
             HtmlContent = message.Html,
             Personalizations = message.Recipients.Select(r => new Personalization
             {
-                Tos = [new EmailAddress(r.To.Email, r.To.Name is null ? null : MailText.HeaderSafe(r.To.Name))],
+                Tos = [new EmailAddress(r.To.Email, MailAddresses.SendGridName(r.To.Name))],
                 Substitutions = r.Substitutions.Count == 0 ? null : new Dictionary<string, string>(r.Substitutions),
                 Headers = r.Headers.Count == 0 ? null : r.Headers.ToDictionary(h => h.Key, h => MailText.HeaderSafe(h.Value)),
                 CustomArgs = new Dictionary<string, string> { ["notificationId"] = r.NotificationId },

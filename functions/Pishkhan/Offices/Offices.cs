@@ -70,8 +70,13 @@ public static partial class OfficeRules
     /// Validates an office's fields (shared by PUT and CSV import). The county must exist in
     /// <paramref name="province"/>; summary columns are not set here.
     /// </summary>
+    public static Task<OfficeEntity?> ValidateAsync(FieldErrors errors, string officeCode, string province, PutOffice body,
+        CountyStore counties, CancellationToken cancellationToken) =>
+        ValidateAsync(errors, officeCode, province, body, counties.FindAsync, cancellationToken);
+
+    /// <summary>The same, with the county looked up by <paramref name="findCounty"/> (the CSV import caches counties).</summary>
     public static async Task<OfficeEntity?> ValidateAsync(FieldErrors errors, string officeCode, string province, PutOffice body,
-        CountyStore counties, CancellationToken cancellationToken)
+        Func<string, CancellationToken, Task<CountyEntity?>> findCounty, CancellationToken cancellationToken)
     {
         var name = errors.Name("name", body.Name);
         var countyCode = errors.Code("countyCode", body.CountyCode);
@@ -89,7 +94,7 @@ public static partial class OfficeRules
 
         if (countyCode is not null)
         {
-            var county = await counties.FindAsync(countyCode, cancellationToken);
+            var county = await findCounty(countyCode, cancellationToken);
             if (county is null || county.Province != province) errors.Add("countyCode", "No such county in this province.");
         }
         if (errors.Any) return null;

@@ -40,6 +40,40 @@ public sealed class OfficeStore(Store store, CodeDirectory directory)
         }, cancellationToken))!;
     }
 
+    /// <summary>
+    /// Writes up to 100 offices of one province in one entity-group transaction, like <see cref="SaveAsync"/> row
+    /// by row: the summary columns and (without a status) the status of <paramref name="current"/> are kept, each
+    /// existing row replaced under its ETag. False when the transaction fails (another writer changed a row):
+    /// nothing was written, and the caller saves those offices one by one. The codes must be claimed first.
+    /// </summary>
+    public async Task<bool> TrySaveManyAsync(IReadOnlyList<OfficeEntity> incoming, IReadOnlyDictionary<string, OfficeEntity> current, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var actions = new List<TableTransactionAction>();
+        foreach (var office in incoming)
+        {
+            var next = Copy(office);
+            next.UpdatedAt = now;
+            if (current.TryGetValue(office.OfficeCode, out var existing))
+            {
+                if (next.Status.Length == 0) next.Status = existing.Status;
+                (next.OpenComplaints, next.ActiveSanctions) = (existing.OpenComplaints, existing.ActiveSanctions);
+                actions.Add(new(TableTransactionActionType.UpdateReplace, next, existing.ETag));
+            }
+            else
+            {
+                if (next.Status.Length == 0) next.Status = OfficeStatus.Active;
+                actions.Add(new(TableTransactionActionType.Add, next));
+            }
+        }
+        return await CodeDirectory.SubmitAsync(Table, actions, cancellationToken);
+    }
+
+    /// <summary>The offices of a province by code, with their ETags (what a bulk save compares with).</summary>
+    public async Task<Dictionary<string, OfficeEntity>> ByCodeAsync(string province, CancellationToken cancellationToken) =>
+        (await ListAsync(province, null, cancellationToken)).ToDictionary(o => o.OfficeCode, StringComparer.Ordinal);
+
     private static OfficeEntity Copy(OfficeEntity e) => new()
     {
         PartitionKey = e.PartitionKey, RowKey = e.RowKey, Name = e.Name, CountyCode = e.CountyCode, Address = e.Address,

@@ -12,7 +12,7 @@ using Pishkhan.Storage;
 
 namespace Pishkhan.Rankings;
 
-public sealed class RankingsApi(CountyStore countyStore, RankingStore rankingStore, TimeProvider clock, Store store)
+public sealed class RankingsApi(CountyStore countyStore, RankingStore rankingStore, TimeProvider clock, PishkhanSettings settings, Store store)
 {
     public sealed record PublishedRanking(string Period, string PeriodName, string Province, string? CountyCode, int PolicyVersion,
         DateTimeOffset PublishedAt, string ReportPath, IReadOnlyList<RankingRow> Rows);
@@ -48,7 +48,9 @@ public sealed class RankingsApi(CountyStore countyStore, RankingStore rankingSto
         var province = request.Caller.Province ?? errors.Province("province", request.Query("province"));
         errors.ThrowIfAny();
         request.Demand(new ResourceScope(province!));
-        if (!period.IsClosedAt(clock.GetUtcNow())) throw Problem.Conflict("The period is not closed yet.");
+        var now = clock.GetUtcNow();
+        ServicePeriods.CheckInService(period, settings.ServiceStartPeriod, now);
+        if (!period.IsClosedAt(now)) throw Problem.Conflict("The period is not closed yet.");
         await store.Queue(QueueNames.Rankings)
             .SendMessageAsync(BinaryData.FromObjectAsJson(new RankingMessage(period.ToString(), [province!]), Json.Stored), cancellationToken: request.CancellationToken);
         return TypedResults.Accepted($"/api/rankings/{period}?scope={province}", new Queued("queued", province!, period.ToString()));
@@ -62,7 +64,7 @@ public sealed class RankingsApi(CountyStore countyStore, RankingStore rankingSto
 /// The daily check: ranks every closed period of the last <see cref="LookBack"/> months that has stats but
 /// no ranking yet, province by province — so a missed run (or a host that was down) catches up.
 /// </summary>
-public sealed class RankingTimer(TimeProvider clock, OfficeStatsStore officeStatsStore, RankingStore rankingStore, Store store, ILogger<RankingJob> logger)
+public sealed class RankingTimer(TimeProvider clock, OfficeStatsStore officeStatsStore, RankingStore rankingStore, Store store, ILogger<RankingJob> logger, PishkhanSettings settings)
 {
     public const int LookBack = 3;
 
@@ -70,10 +72,12 @@ public sealed class RankingTimer(TimeProvider clock, OfficeStatsStore officeStat
     {
         var stats = officeStatsStore;
         var rankings = rankingStore;
+        var start = settings.ServiceStartPeriod;
         var period = JalaliPeriod.Containing(clock.GetUtcNow());
         for (var i = 0; i < LookBack; i++)
         {
             period = period.Previous();
+            if (period < start) break; // nothing to rank before the service started
             var provinces = (await stats.ListAsync(period.ToString(), null, cancellationToken)).Select(s => s.Province).Distinct().Order(StringComparer.Ordinal);
             var missing = new List<string>();
             foreach (var province in provinces)

@@ -128,16 +128,20 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
         }
     }
 
-    /// <summary>An office event as validated by the handler (time resolved, token generated).</summary>
-    public sealed record EventChange(RequestEventType Type, DateTimeOffset At, string? Note, Caller By, DateTimeOffset Now, WorkingCalendar Calendar,
+    /// <summary>
+    /// An office event as validated by the handler (token generated). <c>At</c> is the time that counts (the office's
+    /// within the tolerance, else the server's); <c>ReportedAt</c> the office's when it was not used.
+    /// </summary>
+    public sealed record EventChange(RequestEventType Type, DateTimeOffset At, DateTimeOffset? ReportedAt, string? Note, Caller By, DateTimeOffset Now, WorkingCalendar Calendar,
         bool Callback, string? RatingToken, string RatingLink, string? OfficeName);
 
     public sealed record EventResult(RequestRow Row, string[] Periods, IReadOnlyList<OutboxRow> Outbox);
 
     private sealed class EventUnit(RequestRow known, EventChange c) : Unit<EventResult>
     {
-        private readonly string _atPeriod = JalaliPeriod.Containing(c.At).ToString();
-        private readonly string _duePeriod = JalaliPeriod.Containing(known.DueAt).ToString();
+        // Everything this change counts goes to the period the server recorded it in, never to one that has
+        // closed (and may be ranked and published) since: a late completion or breach counts now.
+        private readonly string _period = JalaliPeriod.Containing(c.Now).ToString();
         private string What => Transitions.StatusAfter(c.Type);
 
         public override IEnumerable<RowRef> Rows =>
@@ -145,8 +149,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
             RowRef.For<RequestRow>(known.RowKey),
             RowRef.For<DueRow>(RequestIds.DueRowKey(known.DueAt, known.Suffix), RowLoad.AssumePresent),
             Ledger,
-            Delta(_atPeriod),
-            Delta(_duePeriod),
+            Delta(_period),
             RowRef.For<OutboxRow>(RequestIds.OutboxRowKey(known.Suffix, What, OutboxKinds.Callback), RowLoad.AssumeAbsent),
             RowRef.For<OutboxRow>(RequestIds.OutboxRowKey(known.Suffix, What, OutboxKinds.Notification), RowLoad.AssumeAbsent),
         ];
@@ -162,7 +165,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
             var outboxRows = new List<OutboxRow>();
             var periods = new HashSet<string>();
             row.Status = Transitions.StatusAfter(c.Type);
-            var seq = row.Append(new StatusChange(What, c.At, RoleName(c.By.Role), c.By.Subject, c.Note, c.Now));
+            var seq = row.Append(new StatusChange(What, c.At, RoleName(c.By.Role), c.By.Subject, c.Note, c.Now, c.ReportedAt));
 
             if (!RequestStatus.IsOpen(row.Status))
             {
@@ -180,13 +183,12 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
                 if (!row.Breached && c.At > row.DueAt)
                 {
                     row.Breached = true;
-                    var late = DeltaOf(ws, row, _duePeriod);
+                    var late = DeltaOf(ws, row, _period);
                     late.Breached++;
                     ws.Put(late);
-                    periods.Add(_duePeriod);
                 }
 
-                var delta = DeltaOf(ws, row, _atPeriod);
+                var delta = DeltaOf(ws, row, _period);
                 if (row.Status == RequestStatus.Completed)
                 {
                     delta.Completed++;
@@ -204,7 +206,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
                     delta.Rejected++;
                 }
                 ws.Put(delta);
-                periods.Add(_atPeriod);
+                periods.Add(_period);
             }
 
             if (c.Callback) outboxRows.Add(Callback(row, seq, What));
@@ -249,15 +251,16 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
 
     private sealed class BreachUnit(DueRow due, DateTimeOffset now) : Unit<BreachResult>
     {
-        // d_{ticks:D19}_{suffix}: dueAt (so its period) and the request are known before reading it.
-        private readonly DateTimeOffset _dueAt = new(long.Parse(due.RowKey.AsSpan(2, 19), System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero);
+        // d_{ticks:D19}_{suffix}: the request is known before reading it.
         private readonly string _suffix = due.RowKey[^RequestIds.SuffixLength..];
+        // Counted in the period the sweep records it in: a breach found after its month closed does not change that month.
+        private readonly string _period = JalaliPeriod.Containing(now).ToString();
 
         public override IEnumerable<RowRef> Rows =>
         [
             RowRef.For<RequestRow>(due.RequestRowKey),
             RowRef.For<DueRow>(due.RowKey, RowLoad.AssumePresent),
-            Delta(JalaliPeriod.Containing(_dueAt).ToString()),
+            Delta(_period),
             RowRef.For<OutboxRow>(RequestIds.OutboxRowKey(_suffix, "breached", OutboxKinds.Callback), RowLoad.AssumeAbsent),
         ];
 
@@ -279,15 +282,14 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
             }
             row.Breached = true;
             var seq = row.Append(new StatusChange("breached", row.DueAt, "system", null, null, now));
-            var period = JalaliPeriod.Containing(row.DueAt).ToString();
-            var delta = DeltaOf(ws, row, period);
+            var delta = DeltaOf(ws, row, _period);
             delta.Breached++;
             ws.Put(delta);
             ws.Put(row);
             // Always queued: the sender checks the agency's webhook when it runs (the sweep does not read agencies).
             var callback = Callback(row, seq, "breached");
             ws.Put(callback);
-            return new BreachResult(period, [callback]);
+            return new BreachResult(_period, [callback]);
         }
     }
 

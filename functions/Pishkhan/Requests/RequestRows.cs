@@ -83,8 +83,12 @@ public readonly record struct RequestKey(string OfficeCode, string Suffix)
     public string Id => RequestIds.Id(OfficeCode, Suffix);
 }
 
-/// <summary>One entry of the immutable status history: what happened, when, and who did it.</summary>
-public sealed record StatusChange(string What, DateTimeOffset At, string ByRole, string? BySubject, string? Note, DateTimeOffset RecordedAt);
+/// <summary>
+/// One entry of the immutable status history: what happened, when (the time that counts), who did it, when the
+/// server recorded it, and the time the office reported when it was too far from the server's to be used.
+/// </summary>
+public sealed record StatusChange(string What, DateTimeOffset At, string ByRole, string? BySubject, string? Note, DateTimeOffset RecordedAt,
+    DateTimeOffset? ReportedAt = null);
 
 public sealed class RequestRow : IRow
 {

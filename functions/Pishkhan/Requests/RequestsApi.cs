@@ -14,8 +14,12 @@ namespace Pishkhan.Requests;
 /// <summary>Reads of service requests and the office's lifecycle events.</summary>
 public sealed class RequestsApi(RequestBook requestBook, OfficeStore officeStore, AgencyStore agencyStore, Store store, TimeProvider clock, ReferenceCache referenceCache, PishkhanSettings settings, HolidayStore holidayStore)
 {
-    /// <summary>How far in the future an office's clock may be when it reports an event time.</summary>
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How far an office's clock may be from the server's. An <c>at</c> within it (before now) is the event time;
+    /// an earlier one is kept in the history as <c>reportedAt</c> and the time the server recorded counts, so an
+    /// office cannot backdate the times its SLA compliance is judged by.
+    /// </summary>
+    public static readonly TimeSpan EventTimeTolerance = TimeSpan.FromMinutes(5);
 
     public async Task<IResult> Get(ApiRequest request)
     {
@@ -117,17 +121,17 @@ public sealed class RequestsApi(RequestBook requestBook, OfficeStore officeStore
         var row = await FindAsync(request);
         request.Demand(Scope(row));
         var now = clock.GetUtcNow();
-        var at = body.At?.ToUniversalTime() ?? now;
-        if (at > now + ClockSkew) errors.Add("at", "The event time is in the future.");
-        else if (at < row.CreatedAt) errors.Add("at", "The event time is before the request was submitted.");
+        var reported = body.At?.ToUniversalTime();
+        if (reported > now + EventTimeTolerance) errors.Add("at", "The event time is in the future.");
+        else if (reported < row.CreatedAt) errors.Add("at", "The event time is before the request was submitted.");
         errors.ThrowIfAny();
-        if (at > now) at = now;
+        var at = reported is { } r && r >= now - EventTimeTolerance ? (r > now ? now : r) : now;
 
         var ct = request.CancellationToken;
         var cache = referenceCache;
         var agency = await cache.AgencyAsync(row.AgencyId, ct);
         var office = await cache.OfficeAsync(row.OfficeCode, ct);
-        var change = new RequestBook.EventChange(body.Type, at, note, request.Caller, now, await holidayStore.GetCalendarAsync(row.Province, ct),
+        var change = new RequestBook.EventChange(body.Type, at, reported is { } sent && sent != at ? sent : null, note, request.Caller, now, await holidayStore.GetCalendarAsync(row.Province, ct),
             Callback: Webhooks.IsConfigured(agency), RatingToken: body.Type == RequestEventType.Completed ? RatingTokens.New(row.RequestId) : null,
             RatingLink: settings.PublicBaseUrl + "/rate", OfficeName: office?.Name);
         var updated = await requestBook.ApplyEventAsync(row, change, ct);

@@ -15,6 +15,9 @@ namespace Pishkhan.Stats;
 /// A redelivered event finds its marker (409) and changes nothing; a concurrent writer makes the ETag
 /// fail (412) and the update is retried. Markers sort after every office code ('~' &gt; a–z0–9-), so
 /// "RowKey lt '~'" reads only the counter rows.
+///
+/// A period that has closed is ranked and published from these rows, so request counts go to the period the
+/// server recorded them in, never to one named by a time the office reported (Requests/README "Event times").
 /// </summary>
 public sealed class OfficeStatsEntity : ITableEntity
 {

@@ -8,9 +8,9 @@ namespace Pishkhan.Tests.Complaints;
 
 public class ComplaintRulesTests
 {
-    private static readonly Handler Inspector = new("key:1111111111111111", Role.Inspector);
-    private static readonly Handler AdminA = new("key:aaaaaaaaaaaaaaaa", Role.Admin);
-    private static readonly Handler AdminB = new("key:bbbbbbbbbbbbbbbb", Role.Admin);
+    private static readonly Handler Inspector = new("key:1111111111111111", Role.Inspector, "key:1111111111111111");
+    private static readonly Handler AdminA = new("key:aaaaaaaaaaaaaaaa", Role.Admin, "key:aaaaaaaaaaaaaaaa");
+    private static readonly Handler AdminB = new("key:bbbbbbbbbbbbbbbb", Role.Admin, "key:bbbbbbbbbbbbbbbb");
     private static readonly DateTimeOffset FiledTuesday = Tehran(2026, 11, 24, 9, 30);
 
     private static ComplaintEntity File(DateTimeOffset at, WorkingCalendar? calendar = null, string category = ComplaintCategories.Delay) =>
@@ -137,6 +137,25 @@ public class ComplaintRulesTests
         Decide(e, ComplaintOutcome.Dismissed, AdminA, Tehran(2026, 11, 30));
         ComplaintRules.Escalate(e, "اعتراض", Handler.Complainant, Tehran(2026, 12, 1), Policy, WithHoliday);
         Assert.Equal(403, Status(() => Decide(e, ComplaintOutcome.Upheld, Inspector, Tehran(2026, 12, 2))));
+    }
+
+    [Fact]
+    public void StageTwoIsRefusedToAKeyOfTheSamePersonAsTheStageOneDecider()
+    {
+        // A key AdminA issued (or one issued by such a key) has AdminA's key as its person.
+        var issuedByA = Handler.From(new Caller(Role.Admin, "lorestan", null, null, "cccccccccccccccc", "aaaaaaaaaaaaaaaa"));
+        Assert.Equal("key:cccccccccccccccc", issuedByA.Id);
+        var e = File(FiledTuesday);
+        Decide(e, ComplaintOutcome.Dismissed, AdminA, Tehran(2026, 11, 30));
+        ComplaintRules.Escalate(e, "اعتراض", Handler.Complainant, Tehran(2026, 12, 1), Policy, WithHoliday);
+        Assert.Equal(403, Status(() => Decide(e, ComplaintOutcome.Upheld, issuedByA, Tehran(2026, 12, 2))));
+        // And the other way round: the stage-1 decider held a derived key, its root decides stage 2.
+        var f = File(FiledTuesday);
+        Decide(f, ComplaintOutcome.Dismissed, issuedByA, Tehran(2026, 11, 30));
+        ComplaintRules.Escalate(f, "اعتراض", Handler.Complainant, Tehran(2026, 12, 1), Policy, WithHoliday);
+        Assert.Equal(403, Status(() => Decide(f, ComplaintOutcome.Upheld, AdminA, Tehran(2026, 12, 2))));
+        Decide(f, ComplaintOutcome.Upheld, AdminB, Tehran(2026, 12, 2));
+        Assert.Equal(ComplaintStatus.Closed, f.Status);
     }
 
     [Fact]

@@ -127,6 +127,33 @@ public sealed class ComplaintsApiTests(ComplaintsFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task StageTwoIsRefusedToAKeyTheStageOneDeciderIssuedItselfOrOneIssuedByThatKey()
+    {
+        var office = await H.NewOfficeAsync();
+        var (code, secret, _) = await H.FileAsync(office);
+        await H.DecideAsync(code, "dismissed", H.AdminA);
+        await H.EscalateAsync(code, secret);
+        var a2 = await H.Host.IssueKeyAsync("admin", ComplaintsHost.Province, key: H.AdminA);
+        var a3 = await H.Host.IssueKeyAsync("admin", ComplaintsHost.Province, key: a2);
+        foreach (var key in new[] { a2, a3 })
+        {
+            var response = await H.Host.SendAsync(HttpMethod.Post, $"/api/complaints/{code}/decision",
+                new { outcome = "upheld", reasons = "دلایل کافی وجود دارد", remedy = "جبران" }, key);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+        Assert.Equal("escalated", (await H.StatusAsync(code))["status"]!.GetValue<string>());
+
+        // The key records its issuer and the person at the root of the chain.
+        static string Id(string key) => key.Split('_')[1];
+        var view = await H.OkAsync(HttpMethod.Get, $"/api/keys/{Id(a3)}", null, H.AdminB);
+        Assert.Equal((Id(a2), Id(H.AdminA)), (view["issuedBy"]!.GetValue<string>(), view["person"]!.GetValue<string>()));
+        var root = await H.OkAsync(HttpMethod.Get, $"/api/keys/{Id(H.AdminA)}", null, H.AdminB);
+        Assert.Equal(("bootstrap", Id(H.AdminA)), (root["issuedBy"]!.GetValue<string>(), root["person"]!.GetValue<string>()));
+
+        Assert.Equal("closed", (await H.DecideAsync(code, "upheld", H.AdminB))["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task AnInspectorHandlesOnlyItsOwnCounty()
     {
         var (code, _, _) = await H.FileAsync("lr-o3"); // county lr-c2

@@ -58,6 +58,24 @@ public sealed class SettingsConsistencyTests
     }
 
     [Fact]
+    public async Task TheServiceStartPeriodDefaultsToTheSameMonthInCodeSampleAndBicep()
+    {
+        var expected = PishkhanSettings.DefaultServiceStartPeriod.ToString();
+        Assert.Equal(expected, PishkhanSettings.From(new ConfigurationBuilder().Build()).ServiceStartPeriod.ToString());
+        var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(Bicep.RepositoryRoot, "local.settings.sample.json")))!;
+        Assert.Equal(expected, sample["Values"]!["Pishkhan__ServiceStartPeriod"]!.GetValue<string>());
+        var main = await Bicep.MainTemplateAsync();
+        Assert.Equal(expected, main["parameters"]!["serviceStartPeriod"]!["defaultValue"]!.GetValue<string>());
+        var app = Bicep.Module(main, "functionapp");
+        Assert.Equal(expected, app["parameters"]!["serviceStartPeriod"]!["defaultValue"]!.GetValue<string>());
+        Assert.Contains("serviceStartPeriod", (await BicepAppSettingsAsync())["Pishkhan__ServiceStartPeriod"]!.ToString());
+        var parameters = JsonNode.Parse(File.ReadAllText(Path.Combine(Bicep.RepositoryRoot, "infra", "main.parameters.json")))!;
+        Assert.Equal(expected, parameters["parameters"]!["serviceStartPeriod"]!["value"]!.GetValue<string>());
+        Assert.Throws<InvalidOperationException>(() => PishkhanSettings.From(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Pishkhan:ServiceStartPeriod"] = "1404-13" }).Build()));
+    }
+
+    [Fact]
     public async Task SecretsAreKeyVaultReferencesInAzureAndNothingElseIs()
     {
         var settings = await BicepAppSettingsAsync();

@@ -314,4 +314,17 @@ public sealed class InspectionSliceTests(HostFixture fixture) : IClassFixture<Ho
         Assert.Equal(HttpStatusCode.Conflict, (await Host.SendAsync(HttpMethod.Post,
             $"/api/reinspection-draws/{JalaliPeriod.Containing(DateTimeOffset.UtcNow)}?province=hamadan")).StatusCode);
     }
+
+    [Theory]
+    [InlineData("1300-01")]
+    [InlineData("1403-12")]
+    [InlineData("1499-01")]
+    public async Task ADrawOfAPeriodOutsideTheServiceIsA400AndWritesNothing(string period)
+    {
+        var before = await Host.CountEntitiesAsync();
+        var response = await Host.SendAsync(HttpMethod.Post, $"/api/reinspection-draws/{period}?province=hamadan");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("1404-01", (await Host.ReadJsonAsync(response))["errors"]!["period"]![0]!.GetValue<string>());
+        Assert.Equal(before, await Host.CountEntitiesAsync());
+    }
 }

@@ -1,9 +1,8 @@
 using Pishkhan.Local;
-using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using MimeKit;
 using Pishkhan.Bindings;
 using Pishkhan.Notifications;
 using Pishkhan.Tests.Infrastructure;
@@ -25,7 +24,7 @@ public sealed class PickupDirectoryTests : IAsyncLifetime
         Directory.Delete(_pickup, recursive: true);
     }
 
-    private async Task<(string Id, Eml Mail)> SendAsync(string? toName)
+    private async Task<(string Id, byte[] Raw, MimeMessage Mail)> SendAsync(string? toName)
     {
         var outbox = _host.Services.GetRequiredService<Outbox>();
         var id = await outbox.EnqueueAsync(new NotificationRequest($"test:{Guid.NewGuid():N}", NotificationKinds.ComplaintReceived, "lorestan",
@@ -33,118 +32,128 @@ public sealed class PickupDirectoryTests : IAsyncLifetime
             new Dictionary<string, string> { ["trackingCode"] = "ABCD-2345-X", ["officeName"] = "دفتر پیشخوان مرکزی", ["filedAt"] = "2026-12-06T07:30:00Z" }));
         var path = Path.Combine(_pickup, id + ".eml");
         await Poll.UntilAsync(async () => File.Exists(path) && (await outbox.GetAsync(id))?.Status == OutboxStatus.Sent, "the .eml file");
-        return (id, Eml.Parse(await File.ReadAllBytesAsync(path)));
+        var raw = await File.ReadAllBytesAsync(path);
+        return (id, raw, MimeMessage.Load(new MemoryStream(raw)));
     }
+
+    /// <summary>The raw header lines (before the first empty line), unfolded lines kept as written.</summary>
+    private static List<string> HeaderLines(byte[] raw)
+    {
+        var text = Encoding.ASCII.GetString(raw);
+        Assert.DoesNotMatch("(?<!\r)\n", text); // CRLF line ends only
+        return text[..text.IndexOf("\r\n\r\n", StringComparison.Ordinal)].Split("\r\n").ToList();
+    }
+
+    private static (string ContentType, string Body)[] Parts(MimeMessage mail) =>
+        ((Multipart)mail.Body!).OfType<TextPart>().Select(p => ($"{p.ContentType.MimeType}; charset={p.ContentType.Charset}", p.Text)).ToArray();
 
     [Fact]
     public async Task WritesAnRfc5322MessageWithTextAndHtmlParts()
     {
-        var (id, mail) = await SendAsync("مریم رضایی");
+        var (id, raw, mail) = await SendAsync("مریم رضایی");
 
-        Assert.All(mail.RawHeaderLines, line => Assert.True(line.Length <= 998 && line.All(c => c < 128), $"header line not 7-bit or too long: {line}"));
-        Assert.Equal("1.0", mail.Header("MIME-Version"));
-        Assert.Equal($"<{id}@pishkhan.local>", mail.Header("Message-ID"));
-        Assert.True(DateTimeOffset.TryParse(mail.Header("Date")!.Replace(" +0000", " +00:00"), CultureInfo.InvariantCulture, DateTimeStyles.None, out _));
-        Assert.Equal("مریم رضایی <citizen@example.ir>", mail.Decoded("To"));
-        Assert.Equal("کارگروه دفاتر پیشخوان <no-reply@pishkhan.example>", mail.Decoded("From"));
-        Assert.StartsWith("=?utf-8?B?", mail.Header("Subject"));
-        Assert.Equal("شکایت شما ثبت شد — کد پیگیری ABCD-2345-X", mail.Decoded("Subject"));
-        Assert.StartsWith("multipart/alternative; boundary=", mail.Header("Content-Type"));
+        Assert.All(HeaderLines(raw), line => Assert.True(line.Length <= 998 && line.All(c => c < 128), $"header line not 7-bit or too long: {line}"));
+        Assert.Equal("1.0", mail.Headers[HeaderId.MimeVersion]);
+        Assert.Equal($"{id}@pishkhan.local", mail.MessageId);
+        Assert.NotEqual(default, mail.Date);
+        var to = Assert.Single(mail.To.Mailboxes);
+        Assert.Equal(("مریم رضایی", "citizen@example.ir"), (to.Name, to.Address));
+        var from = Assert.Single(mail.From.Mailboxes);
+        Assert.Equal(("کارگروه دفاتر پیشخوان", "no-reply@pishkhan.example"), (from.Name, from.Address));
+        Assert.Equal("شکایت شما ثبت شد — کد پیگیری ABCD-2345-X", mail.Subject);
+        Assert.Equal("multipart/alternative", mail.Body!.ContentType.MimeType);
 
-        Assert.Equal(["text/plain; charset=utf-8", "text/html; charset=utf-8"], mail.Parts.Select(p => p.ContentType));
-        Assert.Contains("ABCD-2345-X", mail.Parts[0].Body);
-        Assert.Contains("۱۴۰۵/۰۹/۱۵", mail.Parts[0].Body);
-        Assert.Contains("<html dir=\"rtl\" lang=\"fa\">", mail.Parts[1].Body);
+        var parts = Parts(mail);
+        Assert.Equal(["text/plain; charset=utf-8", "text/html; charset=utf-8"], parts.Select(p => p.ContentType));
+        Assert.Contains("ABCD-2345-X", parts[0].Body);
+        Assert.Contains("۱۴۰۵/۰۹/۱۵", parts[0].Body);
+        Assert.Contains("<html dir=\"rtl\" lang=\"fa\">", parts[1].Body);
         Assert.StartsWith("pickup-", (await _host.Services.GetRequiredService<Outbox>().GetAsync(id))!.ProviderMessageId);
     }
 
     [Fact]
     public async Task ANameWithCrLfCannotAddHeaders()
     {
-        var (_, mail) = await SendAsync("مریم\r\nBcc: evil@example.com\r\n\r\n<b>body</b>");
+        var (_, raw, mail) = await SendAsync("مریم\r\nBcc: evil@example.com\r\n\r\n<b>body</b>");
 
-        Assert.Null(mail.Header("Bcc"));
-        Assert.Single(mail.RawHeaderLines, l => l.StartsWith("To:", StringComparison.Ordinal));
-        Assert.Equal("مریم Bcc: evil@example.com <b>body</b> <citizen@example.ir>", mail.Decoded("To"));
-        Assert.DoesNotContain("<b>body</b>", mail.Parts[1].Body);
-        Assert.Contains("&lt;b&gt;body&lt;/b&gt;", mail.Parts[1].Body);
+        Assert.Empty(mail.Bcc);
+        Assert.Single(HeaderLines(raw), l => l.StartsWith("To:", StringComparison.Ordinal));
+        var to = Assert.Single(mail.To.Mailboxes);
+        Assert.Equal(("مریم Bcc: evil@example.com <b>body</b>", "citizen@example.ir"), (to.Name, to.Address));
+        var html = Parts(mail)[1].Body;
+        Assert.DoesNotContain("<b>body</b>", html);
+        Assert.Contains("&lt;b&gt;body&lt;/b&gt;", html);
+    }
+
+    /// <summary>A complainant's, an office's or a member's name with address syntax stays one recipient for a standard parser.</summary>
+    [Theory]
+    [InlineData("<b>Evil</b>, \"x\" <attacker@example.com>")]
+    [InlineData("دفتر پیشخوان \"نمونه\", <attacker@example.com>; Bcc: x@example.com")]
+    [InlineData("عضو کارگروه (رئیس) ; attacker@example.com, \\ \"")]
+    [InlineData("Evil <attacker@example.com>")]
+    public async Task ADisplayNameWithAddressSyntaxIsOneRecipient(string name)
+    {
+        var (_, raw, mail) = await SendAsync(name);
+
+        var to = Assert.Single(mail.To);
+        var mailbox = Assert.IsType<MailboxAddress>(to);
+        Assert.Equal("citizen@example.ir", mailbox.Address);
+        Assert.Equal(name, mailbox.Name);
+        // Parsed again from the header text alone, as another mail client would.
+        var header = Encoding.ASCII.GetString(raw).Split("\r\n\r\n")[0];
+        var toHeader = HeaderList.Load(new MemoryStream(Encoding.ASCII.GetBytes(header + "\r\n\r\n")))[HeaderId.To];
+        var parsed = InternetAddressList.Parse(toHeader!);
+        Assert.Equal("citizen@example.ir", Assert.IsType<MailboxAddress>(Assert.Single(parsed)).Address);
+        Assert.Empty(mail.Cc);
+        Assert.Empty(mail.Bcc);
     }
 
     [Fact]
     public async Task ListsTheMailAtDevOutboxOnTheLocalHostOnly()
     {
-        var (id, _) = await SendAsync("رضا");
+        var (id, _, _) = await SendAsync("رضا");
 
-        var list = JsonNode.Parse(await _host.Http.GetStringAsync("/dev/outbox"))!.AsArray();
+        var list = JsonNode.Parse(await (await DevOutboxAsync("/dev/outbox")).Content.ReadAsStringAsync())!.AsArray();
         var entry = list.Single(e => e!["file"]!.GetValue<string>() == id + ".eml")!;
         Assert.Equal("شکایت شما ثبت شد — کد پیگیری ABCD-2345-X", entry["subject"]!.GetValue<string>());
         Assert.Equal("رضا <citizen@example.ir>", entry["to"]!.GetValue<string>());
 
-        var raw = await _host.Http.GetAsync($"/dev/outbox/{id}.eml");
+        var raw = await DevOutboxAsync($"/dev/outbox/{id}.eml");
         Assert.Equal(HttpStatusCode.OK, raw.StatusCode);
         Assert.Equal("message/rfc822", raw.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync("/dev/outbox/..%2F..%2Fetc%2Fpasswd")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync("/dev/outbox/0123456789abcdef0123456789abcdef.eml")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await DevOutboxAsync("/dev/outbox/..%2F..%2Fetc%2Fpasswd")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await DevOutboxAsync("/dev/outbox/0123456789abcdef0123456789abcdef.eml")).StatusCode);
         // Not a route of the Functions app.
         Assert.DoesNotContain(LocalHost.Catalog.Http, b => b.Route.StartsWith("dev", StringComparison.OrdinalIgnoreCase));
     }
 
+    private Task<HttpResponseMessage> DevOutboxAsync(string path, string? key = TestHost.BootstrapKey) =>
+        _host.SendAsync(HttpMethod.Get, path, key: key);
+
     [Fact]
-    public void EncodesLongPersianTextInWordsThatSplitOnWholeCharacters()
+    public async Task DevOutboxAsksForTheBootstrapKey()
     {
-        var subject = string.Concat(Enumerable.Repeat("گزارش هفتگی کارگروه پیشخوان‌ها 👩🏽‍💼 ", 6));
-        var encoded = PickupDirectory.EncodeWords(subject);
-        foreach (var line in encoded.Split("\r\n"))
+        var (id, _, _) = await SendAsync("رضا");
+        foreach (var path in new[] { "/dev/outbox", $"/dev/outbox/{id}.eml" })
         {
-            Assert.True(line.TrimStart().Length <= 75, $"encoded-word longer than 75: {line}");
-            Assert.Matches(@"^ ?=\?utf-8\?B\?[A-Za-z0-9+/=]+\?=$", line);
+            foreach (var key in new[] { null, "wrong-key", await _host.IssueKeyAsync("admin", "lorestan") })
+            {
+                var response = await DevOutboxAsync(path, key);
+                Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+                Assert.DoesNotContain("citizen@example.ir", await response.Content.ReadAsStringAsync());
+            }
+            Assert.Equal(HttpStatusCode.OK, (await DevOutboxAsync(path)).StatusCode);
         }
-        Assert.Equal(subject, PickupDirectory.DecodeWords(encoded));
-        Assert.Equal("plain ascii", PickupDirectory.EncodeWords("plain ascii"));
-    }
-}
-
-/// <summary>A small reader of the .eml files this app writes (headers, encoded-words, base64 parts).</summary>
-public sealed partial class Eml
-{
-    public List<string> RawHeaderLines { get; } = [];
-    private readonly Dictionary<string, string> _headers = new(StringComparer.OrdinalIgnoreCase);
-    public List<(string ContentType, string Body)> Parts { get; } = [];
-
-    public string? Header(string name) => _headers.TryGetValue(name, out var v) ? v : null;
-    public string? Decoded(string name) => Header(name) is { } v ? PickupDirectory.DecodeWords(v) : null;
-
-    public static Eml Parse(byte[] bytes)
-    {
-        var text = Encoding.UTF8.GetString(bytes);
-        Assert.DoesNotMatch("(?<!\r)\n", text); // CRLF line ends only
-        var split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        var eml = new Eml();
-        string? last = null;
-        foreach (var line in text[..split].Split("\r\n"))
-        {
-            eml.RawHeaderLines.Add(line);
-            if (line.StartsWith(' ') && last is not null) { eml._headers[last] += "\r\n" + line; continue; }
-            var colon = line.IndexOf(':');
-            last = line[..colon];
-            Assert.False(eml._headers.ContainsKey(last), $"duplicate header {last}");
-            eml._headers[last] = line[(colon + 1)..].TrimStart();
-        }
-        var boundary = Boundary().Match(eml.Header("Content-Type")!).Groups[1].Value;
-        var body = text[(split + 4)..];
-        Assert.EndsWith($"--{boundary}--\r\n", body);
-        foreach (var chunk in body.Split($"--{boundary}").Skip(1).SkipLast(1))
-        {
-            var partSplit = chunk.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-            var headers = chunk[..partSplit].Trim().Split("\r\n").Select(h => h.Split(':', 2)).ToDictionary(h => h[0], h => h[1].Trim(), StringComparer.OrdinalIgnoreCase);
-            Assert.Equal("base64", headers["Content-Transfer-Encoding"]);
-            var lines = chunk[(partSplit + 4)..].Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-            Assert.All(lines, l => Assert.True(l.Length <= 76));
-            eml.Parts.Add((headers["Content-Type"], Encoding.UTF8.GetString(Convert.FromBase64String(string.Concat(lines)))));
-        }
-        return eml;
     }
 
-    [GeneratedRegex("boundary=\"([^\"]+)\"")]
-    private static partial Regex Boundary();
+    [Fact]
+    public void ALongPersianSubjectIsEncodedInSevenBitLinesAndReadsBack()
+    {
+        var subject = string.Concat(Enumerable.Repeat("گزارش هفتگی کارگروه پیشخوان‌ها 👩🏽‍💼 ", 4)).Trim(); // within the 200-character subject limit
+        var message = new MailMessage("test", subject, "<p>x</p>", "x", [new MailRecipient("0123456789abcdef0123456789abcdef",
+            new MailAddress("a@example.ir", "نام"), new Dictionary<string, string>(), new Dictionary<string, string>())]);
+        var raw = PickupDirectory.Write(message, message.Recipients[0], new MailAddress("no-reply@pishkhan.example", "کارگروه"), DateTimeOffset.UnixEpoch);
+        Assert.All(HeaderLines(raw), line => Assert.True(line.Length <= 998 && line.All(c => c < 128), line));
+        Assert.Equal(subject, MimeMessage.Load(new MemoryStream(raw)).Subject);
+    }
 }

@@ -80,6 +80,20 @@ public sealed class SendGridWireTests : IAsyncLifetime
         Assert.NotNull(entity.SentAt);
     }
 
+    [Theory]
+    [InlineData("<b>Evil</b>, \"x\" <attacker@example.com>")]
+    [InlineData("دفتر \"نمونه\"; Bcc: attacker@example.com")]
+    public async Task ADisplayNameWithAddressSyntaxReachesSendGridAsOneRecipient(string name)
+    {
+        var id = await EnqueueComplaintReceivedAsync(name: name);
+        await WaitForStatusAsync(id, OutboxStatus.Sent);
+        var to = Assert.Single(Assert.Single(_sendGrid.For(id)).Body["personalizations"]!.AsArray())!["to"]!.AsArray().Single()!;
+        // SendGrid writes "name <email>" into the header: a standard parser must read one mailbox with the whole name.
+        var header = $"{to["name"]!.GetValue<string>()} <{to["email"]!.GetValue<string>()}>";
+        var mailbox = Assert.IsType<MimeKit.MailboxAddress>(Assert.Single(MimeKit.InternetAddressList.Parse(header)));
+        Assert.Equal(("citizen@example.ir", name), (mailbox.Address, mailbox.Name));
+    }
+
     [Fact]
     public async Task RetriesA429OnceHonouringRetryAfter()
     {

@@ -97,6 +97,54 @@ public sealed class OfficeTests(HostFixture fixture) : IClassFixture<HostFixture
     }
 
     [Fact]
+    public async Task ImportReportsMalformedQuotingAsARowErrorAndAppliesTheRest()
+    {
+        await Host.PutOkAsync("/api/counties/iq-c1", new { name = "مراغه", province = "east-azerbaijan" });
+        var csv = "officeCode,name,countyCode,regularHours\r\n" +
+                  "iq-1,\"ab\"c,iq-c1,07:30-14:30\r\n" +         // text after the closing quote
+                  "iq-2,دفتر دو,iq-c1,07:30-14:30\r\n" +
+                  "iq-3,ab\"c,iq-c1,07:30-14:30\r\n" +            // a quote inside an unquoted field
+                  "iq-4,\"دفتر \"\"چهار\"\", مرکزی\",iq-c1,07:30-14:30\r\n";
+        var response = await Host.SendRawAsync(HttpMethod.Post, "/api/offices:import", csv, "text/csv");
+        var result = await Host.ReadJsonAsync(response);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["iq-2", "iq-4"], result["appliedOfficeCodes"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal([2, 4], result["errors"]!.AsArray().Select(e => e!["line"]!.GetValue<int>()));
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.SendAsync(HttpMethod.Get, "/api/offices/iq-1")).StatusCode);
+        Assert.Equal("دفتر \"چهار\", مرکزی", (await Host.ReadJsonAsync(await Host.SendAsync(HttpMethod.Get, "/api/offices/iq-4")))["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ABatchedImportRefusesOnlyTheRowWhoseCodeAnotherProvinceHoldsAndKeepsSummaryColumns()
+    {
+        await Host.PutOkAsync("/api/counties/ib-c1", new { name = "مرند", province = "east-azerbaijan" });
+        await Host.PutOkAsync("/api/counties/ib-far", new { name = "مرودشت", province = "fars" });
+        await Host.PutOkAsync("/api/offices/ib-taken", new { name = "دفتر فارس", countyCode = "ib-far", openingHours = new { regular = "08:00-14:00" } });
+        await Host.PutOkAsync("/api/offices/ib-0007", new { name = "قدیم", countyCode = "ib-c1", openingHours = new { regular = "08:00-14:00" }, status = "suspended" });
+        var store = Host.Services.GetRequiredService<Pishkhan.Offices.OfficeStore>();
+        var existing = (await store.FindAsync("ib-0007", default))!;
+        existing.OpenComplaints = 2;
+        await store.Table.UpdateEntityAsync(existing, existing.ETag);
+
+        var csv = new StringBuilder("officeCode,name,countyCode,regularHours\r\n");
+        for (var i = 0; i < 250; i++)
+        {
+            if (i == 120) csv.Append("ib-taken,دفتر دزدیده,ib-c1,07:30-14:30\r\n");
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"ib-{i:0000},دفتر {i},ib-c1,07:30-14:30\r\n");
+        }
+        var admin = await Host.IssueKeyAsync("admin", "east-azerbaijan");
+        var result = await Host.ReadJsonAsync(await Host.SendRawAsync(HttpMethod.Post, "/api/offices:import", csv.ToString(), "text/csv", admin));
+
+        Assert.Equal((250, 1), (result["applied"]!.GetValue<int>(), result["failed"]!.GetValue<int>()));
+        var error = result["errors"]!.AsArray().Single()!;
+        Assert.Equal((122, "ib-taken"), (error["line"]!.GetValue<int>(), error["officeCode"]!.GetValue<string>()));
+        Assert.Equal("دفتر فارس", (await Host.ReadJsonAsync(await Host.SendAsync(HttpMethod.Get, "/api/offices/ib-taken")))["name"]!.GetValue<string>());
+        var updated = (await store.FindAsync("ib-0007", default))!;
+        Assert.Equal(("دفتر 7", 2, "suspended"), (updated.Name, updated.OpenComplaints, updated.Status));
+        Assert.Equal("active", (await store.FindAsync("ib-0249", default))!.Status);
+    }
+
+    [Fact]
     public async Task UpdatingAnOfficeKeepsItsSummaryColumns()
     {
         await Host.PutOkAsync("/api/counties/su-c1", new { name = "الیگودرز", province = "lorestan" });

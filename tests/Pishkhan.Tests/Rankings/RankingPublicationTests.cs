@@ -109,13 +109,30 @@ public sealed class RankingPublicationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, (await _host.SendAsync(HttpMethod.Post, $"/api/rankings/{open}:recompute?province={Province}")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("1300-01")]
+    [InlineData("1403-12")] // the month before Pishkhan__ServiceStartPeriod (default 1404-01)
+    [InlineData("1499-01")] // not even begun
+    public async Task RecomputeOfAPeriodOutsideTheServiceIsA400AndQueuesNothing(string period)
+    {
+        var queue = _host.Store.Queue(QueueNames.Rankings);
+        var before = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+        var response = await _host.SendAsync(HttpMethod.Post, $"/api/rankings/{period}:recompute?province={Province}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = (await _host.ReadJsonAsync(response))["errors"]!["period"]![0]!.GetValue<string>();
+        Assert.Contains("1404-01", message);
+        Assert.Contains("دوره", message);
+        Assert.Equal(before, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(HttpStatusCode.NotFound, (await _host.SendAsync(HttpMethod.Get, $"/api/rankings/{period}?scope={Province}", key: null)).StatusCode);
+    }
+
     [Fact]
     public async Task DailyTimerQueuesOnlyClosedUnrankedPeriodsWithStats()
     {
         // Azar 1405 (1405-09) is current; Mehr (07) has stats and no ranking; Aban (08) has none.
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection().AddSingleton<TimeProvider>(clock);
-        foreach (var d in new[] { typeof(OfficeStatsStore), typeof(RankingStore), typeof(Pishkhan.Storage.Store) })
+        foreach (var d in new[] { typeof(OfficeStatsStore), typeof(RankingStore), typeof(Pishkhan.Storage.Store), typeof(PishkhanSettings) })
             services.AddSingleton(d, _host.Services.GetRequiredService(d));
         services.AddLogging();
         var queue = _host.Store.Queue(QueueNames.Rankings);
