@@ -37,6 +37,10 @@ public sealed class PishkhanSettings
     public string PublicBaseUrl { get; init; } = "http://127.0.0.1:7071";
     /// <summary>HMAC key of the one-click unsubscribe links in digests (Key Vault reference in Azure).</summary>
     public string? UnsubscribeSigningKey { get; init; }
+    /// <summary>The public web site (track.html, rate.html) that links in SMS and email open; null: the reports' base URL / the $web container.</summary>
+    public string? PublicSiteUrl { get; init; }
+    /// <summary>Kavenegar (key in Key Vault in Azure) or, without a key, the SMS pickup folder.</summary>
+    public Notifications.SmsSettings Sms { get; init; } = new();
 
     public static readonly string[] Keys =
     [
@@ -58,6 +62,11 @@ public sealed class PishkhanSettings
         "Pishkhan__Outbox__PickupDirectory",
         "Pishkhan__PublicBaseUrl",
         "Pishkhan__UnsubscribeSigningKey",
+        "Pishkhan__PublicSiteUrl",
+        "Pishkhan__Kavenegar__ApiKey",
+        "Pishkhan__Kavenegar__Host",
+        "Pishkhan__Kavenegar__Sender",
+        "Pishkhan__Sms__PickupDirectory",
         .. ComplaintPolicy.SettingKeys,
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
@@ -89,6 +98,8 @@ public sealed class PishkhanSettings
             PickupDirectory = section["Outbox:PickupDirectory"] is { Length: > 0 } pickup ? pickup : ".local/outbox",
             PublicBaseUrl = (section["PublicBaseUrl"] is { Length: > 0 } baseUrl ? baseUrl : "http://127.0.0.1:7071").TrimEnd('/'),
             UnsubscribeSigningKey = section["UnsubscribeSigningKey"] is { Length: > 0 } signingKey ? signingKey : null,
+            PublicSiteUrl = section["PublicSiteUrl"] is { Length: > 0 } siteUrl ? siteUrl.TrimEnd('/') : null,
+            Sms = Notifications.SmsSettings.From(section.GetSection("Kavenegar"), section.GetSection("Sms")),
         };
     }
 
