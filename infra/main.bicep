@@ -25,7 +25,7 @@ param alertEmail string = ''
 param sendGridApiKey string = ''
 
 @secure()
-@description('Kavenegar (SMS) API key, written to Key Vault when given (else set the secret later; without it no SMS is sent).')
+@description('Kavenegar (SMS) API key, written to Key Vault when given (else set the secret later; until then SMS rows wait like mail without its key).')
 param kavenegarApiKey string = ''
 
 @description('Kavenegar sender line; empty for the account\'s default line.')

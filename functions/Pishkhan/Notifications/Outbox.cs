@@ -76,7 +76,7 @@ public static class OutboxStatus
 
 /// <summary>
 /// Outbox table: PK = notification id (hash of cause + recipient + channel), RK = "". Columns: Channel
-/// (email, or sms; absent = email), Kind, Province, ToEmail (email rows), ToMobile (SMS rows, 09xxxxxxxxx),
+/// (email, or sms; absent = email), Kind, Province, ToEmail, ToMobile (as given on email rows; normalised 09xxxxxxxxx on SMS rows),
 /// ToName, DataJson, Status, Attempts, ProviderMessageId, Error, CreatedAt, SentAt, LeaseUntil and
 /// AttemptId (the claim of the sender working on it), FailedAt.
 /// </summary>
@@ -151,7 +151,8 @@ public sealed class Outbox(Store store, TimeProvider clock)
             first = await AddAndQueueAsync(new OutboxEntity
             {
                 PartitionKey = IdFor(request.Cause, request.ToEmail, request.ToMobile), Channel = OutboxChannel.Email, Cause = request.Cause,
-                Kind = request.Kind, Province = request.Province, ToEmail = request.ToEmail, ToName = request.ToName, DataJson = data, CreatedAt = now,
+                Kind = request.Kind, Province = request.Province, ToEmail = request.ToEmail, ToMobile = request.ToMobile, ToName = request.ToName,
+                DataJson = data, CreatedAt = now,
             }, delay, cancellationToken);
         if (sms is not null)
         {
