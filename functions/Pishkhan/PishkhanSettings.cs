@@ -99,7 +99,10 @@ public sealed class PishkhanSettings
             PublicBaseUrl = (section["PublicBaseUrl"] is { Length: > 0 } baseUrl ? baseUrl : "http://127.0.0.1:7071").TrimEnd('/'),
             UnsubscribeSigningKey = section["UnsubscribeSigningKey"] is { Length: > 0 } signingKey ? signingKey : null,
             PublicSiteUrl = section["PublicSiteUrl"] is { Length: > 0 } siteUrl ? siteUrl.TrimEnd('/') : null,
-            Sms = Notifications.SmsSettings.From(section.GetSection("Kavenegar"), section.GetSection("Sms")),
+            Sms = Notifications.SmsSettings.From(section.GetSection("Kavenegar")) with
+            {
+                PickupDirectory = section["Sms:PickupDirectory"] is { Length: > 0 } smsPickup ? smsPickup : ".local/sms",
+            },
         };
     }
 

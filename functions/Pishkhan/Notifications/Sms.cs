@@ -6,7 +6,7 @@ namespace Pishkhan.Notifications;
 /// Pishkhan:Kavenegar settings (and Pishkhan:Sms:PickupDirectory). Without an API key SMS goes to the
 /// pickup directory instead, one file per message.
 /// </summary>
-public sealed class SmsSettings
+public sealed record SmsSettings
 {
     /// <summary>Null when absent or an unresolved Key Vault reference (see <see cref="ApiKeyUnresolved"/>).</summary>
     public string? ApiKey { get; init; }
@@ -29,13 +29,12 @@ public sealed class SmsSettings
 
     public bool UsesKavenegar => !string.IsNullOrWhiteSpace(ApiKey);
 
-    public static SmsSettings From(IConfigurationSection kavenegar, IConfigurationSection sms) => new()
+    public static SmsSettings From(IConfigurationSection kavenegar) => new()
     {
         ApiKey = PishkhanSettings.Secret(kavenegar["ApiKey"]),
         ApiKeyUnresolved = kavenegar["ApiKey"] is { Length: > 0 } raw && PishkhanSettings.Secret(raw) is null,
         Host = kavenegar["Host"] is { Length: > 0 } host ? host.TrimEnd('/') : "https://api.kavenegar.com",
         Sender = kavenegar["Sender"] is { Length: > 0 } sender ? sender.Trim() : null,
-        PickupDirectory = sms["PickupDirectory"] is { Length: > 0 } pickup ? pickup : ".local/sms",
     };
 }
 

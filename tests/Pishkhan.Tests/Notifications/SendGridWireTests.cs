@@ -28,6 +28,7 @@ public sealed class SendGridWireTests : IAsyncLifetime
             ["Pishkhan:SendGrid:FromEmail"] = "no-reply@pishkhan.example",
             ["Pishkhan:SendGrid:FromName"] = "کارگروه پیشخوان",
             ["Pishkhan:PublicBaseUrl"] = "https://pishkhan.example",
+            ["Pishkhan:PublicSiteUrl"] = "https://www.pishkhan.example",
         });
     }
 
@@ -70,7 +71,7 @@ public sealed class SendGridWireTests : IAsyncLifetime
         var html = content[1]!["value"]!.GetValue<string>();
         Assert.Contains("<html dir=\"rtl\" lang=\"fa\">", html);
         Assert.Contains("۱۴۰۵/۰۹/۱۵ ساعت ۱۱:۰۰", html); // 2026-12-06T07:30Z is 15 Azar 1405, 11:00 in Tehran
-        Assert.Contains("https://pishkhan.example/api/complaints/ABCD-2345-X", html);
+        Assert.Contains("https://www.pishkhan.example/track.html#code=ABCD-2345-X", html); // the public site's tracking page
         Assert.Contains("ABCD-2345-X", content[0]!["value"]!.GetValue<string>());
         Assert.Equal(["complaintReceived"], body["categories"]!.AsArray().Select(c => c!.GetValue<string>()));
         Assert.Null(body["mail_settings"]); // sandbox off
