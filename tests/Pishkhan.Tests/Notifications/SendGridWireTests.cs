@@ -42,6 +42,15 @@ public sealed class SendGridWireTests : IAsyncLifetime
         Outbox.EnqueueAsync(new NotificationRequest($"complaint-received:{Guid.NewGuid():N}", NotificationKinds.ComplaintReceived, "lorestan", email, null, name,
             new Dictionary<string, string> { ["trackingCode"] = "ABCD-2345-X", ["officeName"] = "دفتر پیشخوان مرکزی", ["filedAt"] = "2026-12-06T07:30:00Z" }));
 
+    /// <summary>The digest's index row, written just after the row's status (so polled, not read once).</summary>
+    private async Task<Azure.Response<OutboxFailureEntity>> FailureAsync(string id)
+    {
+        Azure.NullableResponse<OutboxFailureEntity>? failure = null;
+        await Poll.UntilAsync(async () => (failure = await _host.Table(Tables.OutboxFailures).GetEntityIfExistsAsync<OutboxFailureEntity>("lorestan", id)).HasValue,
+            $"failure index of {id}");
+        return Azure.Response.FromValue(failure!.Value!, failure.GetRawResponse());
+    }
+
     private async Task<OutboxEntity> WaitForStatusAsync(string id, string status)
     {
         OutboxEntity? entity = null;
@@ -108,7 +117,7 @@ public sealed class SendGridWireTests : IAsyncLifetime
         Assert.Contains("from: The from address does not match a verified Sender Identity.", entity.Error);
         Assert.NotNull(entity.FailedAt);
         Assert.Null(entity.ProviderMessageId);
-        var failure = await _host.Table(Tables.OutboxFailures).GetEntityAsync<OutboxFailureEntity>("lorestan", id);
+        var failure = await FailureAsync(id);
         Assert.Equal(NotificationKinds.ComplaintReceived, failure.Value.Kind);
 
         var section = new FailedNotificationsSection(Outbox);
