@@ -102,6 +102,9 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
                 return;
             }
             sms = await smsComposer.ComposeAsync(entity, cancellationToken);
+            if (SmsSegments.Count(sms.Text) > SmsTexts.MaxSegments)
+                logger.LogWarning("SMS notification {NotificationId} ({Kind}) takes {Segments} parts; is Pishkhan__PublicSiteUrl longer than {Max} characters?",
+                    entity.Id, entity.Kind, SmsSegments.Count(sms.Text), SmsTexts.MaxSiteUrlLength);
         }
         catch (TemplateDataException e)
         {
@@ -132,10 +135,10 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
             case SendOutcome.Unavailable unavailable:
                 // Not taken: give the rows back at once so the queue's retry (or the poison queue) decides.
                 await Task.WhenAll(claimed.Select(e => outbox.ReleaseAsync(e, unavailable.Error, cancellationToken)));
-                throw new MailUnavailableException($"Mail provider unavailable ({unavailable.Status?.ToString() ?? "no connection"}).", unavailable.RetryAfter);
+                throw new MailUnavailableException($"{(claimed[0].IsSms ? "SMS" : "Mail")} provider unavailable ({unavailable.Status?.ToString() ?? "no connection"}).", unavailable.RetryAfter);
             case SendOutcome.Unknown unknown:
                 // Maybe accepted: keep the lease, so nobody resends before it expires.
-                throw new MailUnavailableException($"Mail provider answer unknown ({unknown.Error}); retried after the lease.", null);
+                throw new MailUnavailableException($"{(claimed[0].IsSms ? "SMS" : "Mail")} provider answer unknown ({unknown.Error}); retried after the lease.", null);
         }
     }
 

@@ -48,7 +48,7 @@ public sealed partial class SmsPickupTests : IAsyncLifetime
         Outbox.EnqueueAsync(new NotificationRequest($"{kind}:{Guid.NewGuid():N}", kind, "lorestan", email, mobile, null, data));
 
     [Fact]
-    public void NoKeyMeansTheSmsPickupFolderAndAnUnresolvedKeyMeansWaiting()
+    public async Task NoKeyMeansTheSmsPickupFolderAndAnUnresolvedKeyMeansWaiting()
     {
         ISmsTransport TransportFor(string? key) => new ServiceCollection().AddLogging()
             .AddPishkhan(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Pishkhan:Kavenegar:ApiKey"] = key }).Build())
@@ -56,7 +56,9 @@ public sealed partial class SmsPickupTests : IAsyncLifetime
 
         Assert.IsType<SmsPickupDirectory>(TransportFor(null));
         Assert.IsType<KavenegarTransport>(TransportFor("kn-real-key"));
-        Assert.IsType<UnresolvedSmsKeyTransport>(TransportFor("@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/kavenegar-api-key)"));
+        var unresolved = TransportFor("@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/kavenegar-api-key)");
+        Assert.IsType<UnresolvedSmsKeyTransport>(unresolved);
+        Assert.IsType<SendOutcome.Unavailable>(await unresolved.SendAsync(new SmsMessage("0123456789abcdef0123456789abcdef", "x", "09121234567", "t")));
     }
 
     [Fact]
