@@ -25,6 +25,13 @@ param alertEmail string = ''
 param sendGridApiKey string = ''
 
 @secure()
+@description('Kavenegar (SMS) API key, written to Key Vault when given (else set the secret later; until then SMS rows wait like mail without its key).')
+param kavenegarApiKey string = ''
+
+@description('Kavenegar sender line; empty for the account\'s default line.')
+param smsSender string = ''
+
+@secure()
 @description('Bootstrap admin key, written to Key Vault when given; remove the secret once scoped keys are issued.')
 param bootstrapAdminKey string = ''
 
@@ -87,6 +94,8 @@ var tables = [
   'SanctionTimers'
   'OutboxFailures'
   'Digests'
+  'SmsOptOuts'
+  'RatingCodes'
   'Requests'
   'RequestKeys'
 ]
@@ -107,6 +116,7 @@ var applicationInsightsName = 'appi-pishkhan-${resourceToken}'
 var sendGridApiKeySecretName = 'sendgrid-api-key'
 var bootstrapAdminKeySecretName = 'bootstrap-admin-key'
 var unsubscribeSigningKeySecretName = 'unsubscribe-signing-key'
+var kavenegarApiKeySecretName = 'kavenegar-api-key'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-11-01' = {
   name: 'rg-${environmentName}'
@@ -150,6 +160,8 @@ module keyVault 'modules/keyvault.bicep' = {
     bootstrapAdminKey: bootstrapAdminKey
     unsubscribeSigningKeySecretName: unsubscribeSigningKeySecretName
     unsubscribeSigningKey: unsubscribeSigningKey
+    kavenegarApiKeySecretName: kavenegarApiKeySecretName
+    kavenegarApiKey: kavenegarApiKey
   }
 }
 
@@ -201,6 +213,8 @@ module functionApp 'modules/functionapp.bicep' = {
     sendGridApiKeySecretName: sendGridApiKeySecretName
     bootstrapAdminKeySecretName: bootstrapAdminKeySecretName
     unsubscribeSigningKeySecretName: unsubscribeSigningKeySecretName
+    kavenegarApiKeySecretName: kavenegarApiKeySecretName
+    smsSender: smsSender
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     publicReportBaseUrl: storage.outputs.webEndpoint
     maximumInstanceCount: maximumInstanceCount

@@ -43,6 +43,10 @@ public sealed class PishkhanSettings
     public static readonly JalaliPeriod DefaultServiceStartPeriod = new(1404, 1);
     /// <summary>HMAC key of the one-click unsubscribe links in digests (Key Vault reference in Azure).</summary>
     public string? UnsubscribeSigningKey { get; init; }
+    /// <summary>The public web site (track.html, rate.html) that links in SMS and email open; null: the reports' base URL / the $web container.</summary>
+    public string? PublicSiteUrl { get; init; }
+    /// <summary>Kavenegar (key in Key Vault in Azure) or, without a key, the SMS pickup folder.</summary>
+    public Notifications.SmsSettings Sms { get; init; } = new();
 
     public static readonly string[] Keys =
     [
@@ -65,6 +69,11 @@ public sealed class PishkhanSettings
         "Pishkhan__PublicBaseUrl",
         "Pishkhan__UnsubscribeSigningKey",
         "Pishkhan__ServiceStartPeriod",
+        "Pishkhan__PublicSiteUrl",
+        "Pishkhan__Kavenegar__ApiKey",
+        "Pishkhan__Kavenegar__Host",
+        "Pishkhan__Kavenegar__Sender",
+        "Pishkhan__Sms__PickupDirectory",
         .. ComplaintPolicy.SettingKeys,
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
@@ -99,6 +108,11 @@ public sealed class PishkhanSettings
             ServiceStartPeriod = section["ServiceStartPeriod"] is not { Length: > 0 } start ? DefaultServiceStartPeriod
                 : JalaliPeriod.TryParse(start, out var startPeriod) ? startPeriod
                 : throw new InvalidOperationException("Pishkhan:ServiceStartPeriod must be a Jalali month such as 1404-01."),
+            PublicSiteUrl = section["PublicSiteUrl"] is { Length: > 0 } siteUrl ? siteUrl.TrimEnd('/') : null,
+            Sms = Notifications.SmsSettings.From(section.GetSection("Kavenegar")) with
+            {
+                PickupDirectory = section["Sms:PickupDirectory"] is { Length: > 0 } smsPickup ? smsPickup : ".local/sms",
+            },
         };
     }
 

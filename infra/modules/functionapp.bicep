@@ -31,6 +31,7 @@ param keyVaultUri string
 param sendGridApiKeySecretName string
 param bootstrapAdminKeySecretName string
 param unsubscribeSigningKeySecretName string
+param kavenegarApiKeySecretName string
 
 @description('Public address of the API, for links in mail (unsubscribe, complaint tracking, rating).')
 param publicBaseUrl string = 'https://${name}.azurewebsites.net'
@@ -45,6 +46,12 @@ param applicationInsightsConnectionString string
 
 @description('Static website endpoint serving the published ranking reports.')
 param publicReportBaseUrl string
+
+@description('Public web site (track.html, rate.html) that links in SMS and mail open; default the static website. At most 48 characters keeps every SMS within two parts.')
+param publicSiteUrl string = publicReportBaseUrl
+
+@description('Kavenegar sender line for SMS (a dedicated line receives the «لغو» replies); empty for the account\'s default line.')
+param smsSender string = ''
 
 @minValue(40)
 @maxValue(1000)
@@ -82,6 +89,7 @@ var appSettings = {
   Pishkhan__BootstrapAdminKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${bootstrapAdminKeySecretName})'
   Pishkhan__SendGrid__ApiKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${sendGridApiKeySecretName})'
   Pishkhan__UnsubscribeSigningKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${unsubscribeSigningKeySecretName})'
+  Pishkhan__Kavenegar__ApiKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${kavenegarApiKeySecretName})'
   // Tunables (the defaults of PishkhanSettings).
   Pishkhan__MaxJsonBodyBytes: string(maxJsonBodyBytes)
   Pishkhan__MaxCsvBodyBytes: string(maxCsvBodyBytes)
@@ -95,6 +103,10 @@ var appSettings = {
   Pishkhan__SendGrid__FromEmail: mailFromEmail
   Pishkhan__SendGrid__FromName: 'کارگروه دفاتر پیشخوان'
   Pishkhan__PublicBaseUrl: publicBaseUrl
+  // SMS (Notifications/README.md): Kavenegar, the sender line, and the public pages the texts link to.
+  Pishkhan__Kavenegar__Host: 'https://api.kavenegar.com'
+  Pishkhan__Kavenegar__Sender: smsSender
+  Pishkhan__PublicSiteUrl: publicSiteUrl
   // Service requests: how long an office's counters wait before they are moved into OfficeStats (Requests/README.md).
   Pishkhan__RequestStatsFlushSeconds: '1'
   // Empty in Azure: the queue triggers name their queues literally.

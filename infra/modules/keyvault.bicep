@@ -22,6 +22,13 @@ param bootstrapAdminKeySecretName string
 @description('Name of the secret holding the HMAC key of the digests\' unsubscribe links.')
 param unsubscribeSigningKeySecretName string
 
+@description('Name of the secret holding the Kavenegar (SMS) API key.')
+param kavenegarApiKeySecretName string
+
+@secure()
+@description('Kavenegar API key; empty leaves the secret as it is.')
+param kavenegarApiKey string = ''
+
 @secure()
 @description('SendGrid API key; empty leaves the secret as it is.')
 param sendGridApiKey string = ''
@@ -78,6 +85,15 @@ resource unsubscribeSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (
   name: unsubscribeSigningKeySecretName
   properties: {
     value: unsubscribeSigningKey
+    contentType: 'text/plain'
+  }
+}
+
+resource kavenegarSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(kavenegarApiKey)) {
+  parent: vault
+  name: kavenegarApiKeySecretName
+  properties: {
+    value: kavenegarApiKey
     contentType: 'text/plain'
   }
 }

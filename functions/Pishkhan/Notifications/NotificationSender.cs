@@ -26,9 +26,14 @@ namespace Pishkhan.Notifications;
 /// and the lease outlives the longest possible send (attempts × (timeout + longest honoured
 /// Retry-After)), so a slow but live sender is never overtaken. The custom arg "notificationId" on every
 /// personalization lets a duplicate be traced in SendGrid's activity feed.
+///
+/// SMS rows (<see cref="OutboxEntity.IsSms"/>) go through the same claim, lease and recording; between the
+/// claim and the send, opt-out replies are read if due and the number is checked (opted out → skipped),
+/// and the text is composed (<see cref="SmsComposer"/>). Kavenegar's sms/send has no idempotency key
+/// either: the same window, kept small the same way (20 s timeout, 4 attempts, 30 s longest Retry-After).
 /// </summary>
-public sealed class NotificationSender(Outbox outbox, IMailTransport transport, MailComposer composer, TimeProvider clock,
-    ILogger<NotificationSender> logger)
+public sealed class NotificationSender(Outbox outbox, IMailTransport transport, MailComposer composer, ISmsTransport smsTransport,
+    SmsComposer smsComposer, SmsOptOuts optOuts, TimeProvider clock, ILogger<NotificationSender> logger)
 {
     /// <summary>4 × (20 s timeout + 30 s Retry-After) ≈ 200 s, plus margin.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
@@ -57,13 +62,18 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
     {
         var entity = await ClaimAsync(id, cancellationToken);
         if (entity is null) return;
+        if (entity.IsSms)
+        {
+            await SendSmsAsync(entity, cancellationToken);
+            return;
+        }
 
         MailMessage mail;
         try
         {
             if (string.IsNullOrEmpty(entity.ToEmail))
             {
-                await outbox.MarkSkippedAsync(entity, "No email address (SMS is not sent by this app).", cancellationToken);
+                await outbox.MarkSkippedAsync(entity, "No email address.", cancellationToken);
                 return;
             }
             mail = await composer.ComposeAsync(entity, cancellationToken);
@@ -80,6 +90,35 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
         await RecordAsync([entity], outcome, cancellationToken);
     }
 
+    private async Task SendSmsAsync(OutboxEntity entity, CancellationToken cancellationToken)
+    {
+        SmsMessage sms;
+        try
+        {
+            await optOuts.ReadRepliesIfDueAsync(cancellationToken);
+            if (string.IsNullOrEmpty(entity.ToMobile) || await optOuts.IsOptedOutAsync(entity.ToMobile, cancellationToken))
+            {
+                await outbox.MarkSkippedAsync(entity, string.IsNullOrEmpty(entity.ToMobile) ? "No mobile number." : "The number opted out of SMS.", cancellationToken);
+                logger.LogInformation("SMS notification {NotificationId} ({Kind}) skipped: no number or opted out", entity.Id, entity.Kind);
+                return;
+            }
+            sms = await smsComposer.ComposeAsync(entity, cancellationToken);
+            if (SmsSegments.Count(sms.Text) > SmsTexts.MaxSegments)
+                logger.LogWarning("SMS notification {NotificationId} ({Kind}) takes {Segments} parts; is Pishkhan__PublicSiteUrl longer than {Max} characters?",
+                    entity.Id, entity.Kind, SmsSegments.Count(sms.Text), SmsTexts.MaxSiteUrlLength);
+        }
+        catch (TemplateDataException e)
+        {
+            logger.LogWarning("SMS notification {NotificationId} ({Kind}) cannot be rendered: {Reason}", entity.Id, entity.Kind, e.Message);
+            await outbox.MarkFailedAsync(entity, "template: " + e.Message, cancellationToken);
+            return;
+        }
+
+        var outcome = await smsTransport.SendAsync(sms, cancellationToken);
+        // ---- the remaining window: accepted by the provider, not yet recorded (see the class comment) ----
+        await RecordAsync([entity], outcome, cancellationToken);
+    }
+
     /// <summary>Records one send's outcome on each of its rows; throws when the queue should retry.</summary>
     public async Task RecordAsync(IReadOnlyList<OutboxEntity> claimed, SendOutcome outcome, CancellationToken cancellationToken)
     {
@@ -87,8 +126,8 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
         {
             case SendOutcome.Accepted accepted:
                 await Task.WhenAll(claimed.Select(e => outbox.MarkSentAsync(e, accepted.MessageId, cancellationToken)));
-                logger.LogInformation("Sent {Count} notification(s) of kind {Kind}, provider id {ProviderMessageId}",
-                    claimed.Count, claimed[0].Kind, accepted.MessageId);
+                logger.LogInformation("Sent {Count} notification(s) of kind {Kind} by {Channel}, provider id {ProviderMessageId}",
+                    claimed.Count, claimed[0].Kind, claimed[0].Channel ?? OutboxChannel.Email, accepted.MessageId);
                 break;
             case SendOutcome.Rejected rejected:
                 await Task.WhenAll(claimed.Select(e => outbox.MarkFailedAsync(e, rejected.Error, cancellationToken)));
@@ -97,10 +136,10 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
             case SendOutcome.Unavailable unavailable:
                 // Not taken: give the rows back at once so the queue's retry (or the poison queue) decides.
                 await Task.WhenAll(claimed.Select(e => outbox.ReleaseAsync(e, unavailable.Error, cancellationToken)));
-                throw new MailUnavailableException($"Mail provider unavailable ({unavailable.Status?.ToString(CultureInfo.InvariantCulture) ?? "no connection"}).", unavailable.RetryAfter);
+                throw new MailUnavailableException($"{(claimed[0].IsSms ? "SMS" : "Mail")} provider unavailable ({unavailable.Status?.ToString(CultureInfo.InvariantCulture) ?? "no connection"}).", unavailable.RetryAfter);
             case SendOutcome.Unknown unknown:
                 // Maybe accepted: keep the lease, so nobody resends before it expires.
-                throw new MailUnavailableException($"Mail provider answer unknown ({unknown.Error}); retried after the lease.", null);
+                throw new MailUnavailableException($"{(claimed[0].IsSms ? "SMS" : "Mail")} provider answer unknown ({unknown.Error}); retried after the lease.", null);
         }
     }
 
@@ -143,10 +182,21 @@ public sealed class MailUnavailableException(string message, TimeSpan? retryAfte
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }
 
-/// <summary>Turns an outbox row into a mail: its kind's template, or the digest snapshot for digests.</summary>
-public sealed class MailComposer(PishkhanSettings settings, DigestStore digests, UnsubscribeLinks unsubscribe)
+/// <summary>
+/// Where the public web pages are: Pishkhan:PublicSiteUrl, else the published reports' base URL, else
+/// the storage account's $web container (Azurite locally). Complaint tracking is {Url}/track.html#code=…,
+/// rating {Url}/rate.html#token=… (the token in the fragment, never in a server log).
+/// </summary>
+public sealed record PublicSite(string Url)
 {
-    public TemplateContext Context { get; } = new(settings.PublicBaseUrl);
+    public static PublicSite From(PishkhanSettings settings, Storage.Store store) =>
+        new((settings.PublicSiteUrl ?? settings.PublicReportBaseUrl ?? store.Blobs.Uri.ToString().TrimEnd('/') + "/$web").TrimEnd('/'));
+}
+
+/// <summary>Turns an outbox row into a mail: its kind's template, or the digest snapshot for digests.</summary>
+public sealed class MailComposer(PishkhanSettings settings, DigestStore digests, UnsubscribeLinks unsubscribe, PublicSite site)
+{
+    public TemplateContext Context { get; } = new(settings.PublicBaseUrl, site.Url);
 
     public async Task<MailMessage> ComposeAsync(OutboxEntity entity, CancellationToken cancellationToken)
     {
@@ -166,5 +216,18 @@ public sealed class MailComposer(PishkhanSettings settings, DigestStore digests,
         var mail = NotificationTemplates.Render(entity.Kind, entity.Data, entity.ToName, Context);
         return new MailMessage(entity.Kind, mail.Subject, mail.Html, mail.Text,
             [new MailRecipient(entity.Id, to, new Dictionary<string, string>(), new Dictionary<string, string>())]);
+    }
+}
+
+/// <summary>Turns an SMS row into its text (<see cref="SmsTexts"/>); a rating invitation gets its short code recorded first.</summary>
+public sealed class SmsComposer(PublicSite site, RatingCodes ratingCodes)
+{
+    public async Task<SmsMessage> ComposeAsync(OutboxEntity entity, CancellationToken cancellationToken)
+    {
+        var data = entity.Data;
+        string? code = null;
+        if (entity.Kind == NotificationKinds.RequestCompleted && data.TryGetValue("ratingToken", out var token) && token.Length > 0)
+            code = await ratingCodes.IssueAsync(token, cancellationToken);
+        return new SmsMessage(entity.Id, entity.Kind, entity.ToMobile!, SmsTexts.Render(entity.Kind, data, site.Url, code));
     }
 }

@@ -6,7 +6,10 @@ namespace Pishkhan.Notifications;
 
 public static class NotificationServices
 {
-    /// <summary>The sender and its transport: SendGrid when Pishkhan:SendGrid:ApiKey is set, else the pickup directory.</summary>
+    /// <summary>
+    /// The sender and its transports: SendGrid when Pishkhan:SendGrid:ApiKey is set, else the pickup
+    /// directory; Kavenegar when Pishkhan:Kavenegar:ApiKey is set, else the SMS pickup directory.
+    /// </summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
         services.AddSingleton(sp => sp.GetRequiredService<PishkhanSettings>().SendGrid);
@@ -21,6 +24,21 @@ public static class NotificationServices
             // In Azure the key is a Key Vault reference; unresolved, mail must wait (and retry), not go to a local folder.
             return settings.ApiKeyUnresolved ? new UnresolvedKeyTransport() : sp.GetRequiredService<PickupDirectory>();
         });
+        services.AddSingleton(sp => sp.GetRequiredService<PishkhanSettings>().Sms);
+        services.AddSingleton<SmsPickupDirectory>();
+        services.AddSingleton<ISmsTransport>(sp =>
+        {
+            var settings = sp.GetRequiredService<SmsSettings>();
+            if (settings.UsesKavenegar)
+                return new KavenegarTransport(KavenegarTransport.CreateClient(settings), settings, sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILogger<KavenegarTransport>>());
+            // As for mail: a Key Vault reference that did not resolve means Kavenegar was meant; texts wait rather than go to a local folder.
+            return settings.ApiKeyUnresolved ? new UnresolvedSmsKeyTransport() : sp.GetRequiredService<SmsPickupDirectory>();
+        });
+        services.AddSingleton(sp => PublicSite.From(sp.GetRequiredService<PishkhanSettings>(), sp.GetRequiredService<Storage.Store>()));
+        services.AddSingleton<SmsOptOuts>();
+        services.AddSingleton<RatingCodes>();
+        services.AddSingleton<SmsComposer>();
         services.AddSingleton<UnsubscribeLinks>();
         services.AddSingleton<MailComposer>();
         services.AddSingleton<NotificationSender>();

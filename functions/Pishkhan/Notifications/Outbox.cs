@@ -47,9 +47,18 @@ public static class NotificationKinds
 /// "complaint-received:ABCD-2345-X"), and the outbox id is derived from cause + recipient, so one event
 /// never yields two notifications to one person however often it is processed.
 /// <see cref="Data"/> holds the template's fields (user text unescaped; templates escape it).
+/// A request yields one row per channel: an email row when <see cref="ToEmail"/> is given, and an SMS
+/// row when <see cref="ToMobile"/> is a mobile number and the kind has an SMS text (<see cref="Templates.SmsTexts.Kinds"/>).
 /// </summary>
 public sealed record NotificationRequest(string Cause, string Kind, string Province, string? ToEmail, string? ToMobile, string? ToName,
     IReadOnlyDictionary<string, string> Data);
+
+/// <summary>How a row is delivered. Rows written before SMS existed have no Channel: they are email.</summary>
+public static class OutboxChannel
+{
+    public const string Email = "email";
+    public const string Sms = "sms";
+}
 
 /// <summary>
 /// pending → sending (claimed under the ETag, with a lease) → sent | failed | skipped. A "sending" row
@@ -61,14 +70,15 @@ public static class OutboxStatus
     public const string Sending = "sending";
     public const string Sent = "sent";
     public const string Failed = "failed";
-    /// <summary>Nothing to send it to (no email address; SMS is not sent by this app).</summary>
+    /// <summary>Nothing to send it to (an email row without an address), or the number opted out of SMS.</summary>
     public const string Skipped = "skipped";
 }
 
 /// <summary>
-/// Outbox table: PK = notification id (hash of cause + recipient), RK = "". Columns: Kind, Province,
-/// ToEmail, ToMobile, ToName, DataJson, Status, Attempts, ProviderMessageId, Error, CreatedAt, SentAt,
-/// LeaseUntil and AttemptId (the claim of the sender working on it), FailedAt.
+/// Outbox table: PK = notification id (hash of cause + recipient + channel), RK = "". Columns: Channel
+/// (email, or sms; absent = email), Kind, Province, ToEmail, ToMobile (as given on email rows; normalised 09xxxxxxxxx on SMS rows),
+/// ToName, DataJson, Status, Attempts, ProviderMessageId, Error, CreatedAt, SentAt, LeaseUntil and
+/// AttemptId (the claim of the sender working on it), FailedAt.
 /// </summary>
 public sealed class OutboxEntity : ITableEntity
 {
@@ -78,6 +88,8 @@ public sealed class OutboxEntity : ITableEntity
     public ETag ETag { get; set; }
 
     [IgnoreDataMember] public string Id => PartitionKey;
+    public string? Channel { get; set; }
+    [IgnoreDataMember] public bool IsSms => Channel == OutboxChannel.Sms;
     public string Cause { get; set; } = "";
     public string Kind { get; set; } = "";
     public string Province { get; set; } = "";
@@ -106,8 +118,13 @@ public sealed class Outbox(Store store, TimeProvider clock)
 {
     public TableClient Table { get; } = store.Table(Tables.Outbox);
 
+    /// <summary>The id of an email row; the same formula as before SMS, so events replayed after an upgrade find their rows.</summary>
     public static string IdFor(string cause, string? toEmail, string? toMobile) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{cause}\n{toEmail}\n{toMobile}")))[..32];
+
+    /// <summary>The id of an SMS row: cause + normalised number, in its own domain.</summary>
+    public static string SmsIdFor(string cause, string mobile) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"sms\n{cause}\n{mobile}")))[..32];
 
     /// <summary>
     /// Records the notification (insert-if-absent) and queues its id. Safe to call again for the same
@@ -120,21 +137,41 @@ public sealed class Outbox(Store store, TimeProvider clock)
     /// <summary>
     /// As <see cref="EnqueueAsync(NotificationRequest, CancellationToken)"/>, with the queue message
     /// invisible for <paramref name="delay"/>: the digest sends its rows in batches at once and leaves
-    /// the message as a safety net that finds them sent.
+    /// the message as a safety net that finds them sent. One row per channel (email and/or SMS, see
+    /// <see cref="NotificationRequest"/>); returns the email row's id, or the SMS row's when there is no email.
+    /// A request with neither an email nor an SMS-able number still gets its (email) row, marked skipped by the sender.
     /// </summary>
     public async Task<string> EnqueueAsync(NotificationRequest request, TimeSpan delay, CancellationToken cancellationToken = default)
     {
-        var id = IdFor(request.Cause, request.ToEmail, request.ToMobile);
-        var entity = new OutboxEntity
+        var sms = Templates.SmsTexts.Supports(request.Kind) && Text.MobileNumber.TryNormalize(request.ToMobile, out var mobile) ? mobile : null;
+        var now = clock.GetUtcNow();
+        var data = JsonSerializer.Serialize(request.Data, Json.Stored);
+        string? first = null;
+        if (!string.IsNullOrEmpty(request.ToEmail) || sms is null)
+            first = await AddAndQueueAsync(new OutboxEntity
+            {
+                PartitionKey = IdFor(request.Cause, request.ToEmail, request.ToMobile), Channel = OutboxChannel.Email, Cause = request.Cause,
+                Kind = request.Kind, Province = request.Province, ToEmail = request.ToEmail, ToMobile = request.ToMobile, ToName = request.ToName,
+                DataJson = data, CreatedAt = now,
+            }, delay, cancellationToken);
+        if (sms is not null)
         {
-            PartitionKey = id, Cause = request.Cause, Kind = request.Kind, Province = request.Province, ToEmail = request.ToEmail,
-            ToMobile = request.ToMobile, ToName = request.ToName, DataJson = JsonSerializer.Serialize(request.Data, Json.Stored),
-            CreatedAt = clock.GetUtcNow(),
-        };
+            var id = await AddAndQueueAsync(new OutboxEntity
+            {
+                PartitionKey = SmsIdFor(request.Cause, sms), Channel = OutboxChannel.Sms, Cause = request.Cause, Kind = request.Kind,
+                Province = request.Province, ToMobile = sms, DataJson = data, CreatedAt = now,
+            }, delay, cancellationToken);
+            first ??= id;
+        }
+        return first!;
+    }
+
+    private async Task<string> AddAndQueueAsync(OutboxEntity entity, TimeSpan delay, CancellationToken cancellationToken)
+    {
         var added = await Table.TryAddAsync(entity, cancellationToken);
-        if (!added && (await Table.GetOrNullAsync<OutboxEntity>(id, "", cancellationToken))?.Status != OutboxStatus.Pending) return id;
-        await QueueAsync(id, delay, cancellationToken);
-        return id;
+        if (!added && (await Table.GetOrNullAsync<OutboxEntity>(entity.Id, "", cancellationToken))?.Status != OutboxStatus.Pending) return entity.Id;
+        await QueueAsync(entity.Id, delay, cancellationToken);
+        return entity.Id;
     }
 
     /// <summary>Queues (again) the id of a recorded notification; the sender skips it once it is sent.</summary>
@@ -197,7 +234,7 @@ public sealed class Outbox(Store store, TimeProvider clock)
         }, cancellationToken);
         await Failures.UpsertEntityAsync(new OutboxFailureEntity
         {
-            PartitionKey = claimed.Province.Length > 0 ? claimed.Province : "-", RowKey = claimed.Id, Kind = claimed.Kind, Cause = claimed.Cause,
+            PartitionKey = claimed.Province.Length > 0 ? claimed.Province : "-", RowKey = claimed.Id, Channel = claimed.Channel, Kind = claimed.Kind, Cause = claimed.Cause,
             Error = claimed.Error ?? error, FailedAt = now,
         }, TableUpdateMode.Replace, cancellationToken);
     }
@@ -234,7 +271,7 @@ public sealed class Outbox(Store store, TimeProvider clock)
 }
 
 /// <summary>
-/// OutboxFailures table: PK = province, RK = notification id; columns Kind, Cause, Error, FailedAt.
+/// OutboxFailures table: PK = province, RK = notification id; columns Channel, Kind, Cause, Error, FailedAt.
 /// An index of the Outbox (whose PK is the id) so the weekly digest reads one partition per province.
 /// No recipient data is copied here.
 /// </summary>
@@ -247,6 +284,7 @@ public sealed class OutboxFailureEntity : ITableEntity
 
     [IgnoreDataMember] public string Province => PartitionKey;
     [IgnoreDataMember] public string NotificationId => RowKey;
+    public string? Channel { get; set; }
     public string Kind { get; set; } = "";
     public string Cause { get; set; } = "";
     public string Error { get; set; } = "";

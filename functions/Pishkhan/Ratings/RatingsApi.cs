@@ -13,7 +13,7 @@ namespace Pishkhan.Ratings;
 /// (replay 409) however many times it is sent concurrently; an unknown token is 404. The comment is
 /// stored as given (it is escaped wherever it is shown).
 /// </summary>
-public sealed class RatingsApi(RequestBook requestBook, TimeProvider clock)
+public sealed class RatingsApi(RequestBook requestBook, Notifications.RatingCodes ratingCodes, TimeProvider clock)
 {
     public const int MaxCommentLength = 1000;
     private const long MaxBodyBytes = 8 * 1024;
@@ -31,9 +31,9 @@ public sealed class RatingsApi(RequestBook requestBook, TimeProvider clock)
         errors.ThrowIfAny();
 
         var ct = request.CancellationToken;
-        if (!RatingTokens.TryParse(body.Token, out var key)) throw Problem.NotFound("rating token");
+        // The email's full token or the SMS's 12-character code (RatingCodes maps it to the same token hash).
+        var (key, hash) = await ratingCodes.ResolveAsync(body.Token, ct) ?? throw Problem.NotFound("rating token");
         var book = requestBook;
-        var hash = RatingTokens.Hash(body.Token);
         // A plain read first: unknown tokens are answered without touching the office's write path.
         var known = await book.FindAsync(key, ct);
         if (known?.RatingTokenHash is null || known.RatingTokenHash != hash) throw Problem.NotFound("rating token");

@@ -51,11 +51,13 @@ public static class Tables
     public const string SanctionTimers = "SanctionTimers";
     public const string OutboxFailures = "OutboxFailures";
     public const string Digests = "Digests";
+    public const string SmsOptOuts = "SmsOptOuts";
+    public const string RatingCodes = "RatingCodes";
 
     public static readonly List<string> All =
         [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests, Targets, Meetings, Rankings,
          Complaints, ComplaintCodes, ComplaintContacts, ComplaintDedupe, ComplaintAccessLog,
          Inspections, InspectionsByCounty, InspectionTemplates, InspectionPolicies, InspectionFollowUps, Reinspections, Sanctions, SanctionTimers,
-         OutboxFailures, Digests,
+         OutboxFailures, Digests, SmsOptOuts, RatingCodes,
          Requests, RequestKeys];
 }

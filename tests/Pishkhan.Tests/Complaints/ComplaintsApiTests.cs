@@ -35,8 +35,12 @@ public sealed class ComplaintsApiTests(ComplaintsFixture fixture) : IClassFixtur
         Assert.False(status["canEscalate"]!.GetValue<bool>());
         Assert.Equal(1, await H.OpenComplaintsAsync(office));
         Assert.Equal(1, (await H.StatsAsync(Period, office))!.ComplaintsReceived);
-        var received = Assert.Single(await H.OutboxAsync($"complaint-received:{code}"));
-        Assert.Equal((NotificationKinds.ComplaintReceived, "09121234567", "c1@example.ir"), (received.Kind, received.ToMobile, received.ToEmail));
+        // One notification per channel: an email to the address and an SMS to the (normalised) number.
+        var received = await H.OutboxAsync($"complaint-received:{code}");
+        Assert.Equal([OutboxChannel.Email, OutboxChannel.Sms], received.Select(r => r.Channel).Order(StringComparer.Ordinal));
+        var email = received.Single(r => !r.IsSms);
+        Assert.Equal((NotificationKinds.ComplaintReceived, "09121234567", "c1@example.ir"), (email.Kind, email.ToMobile, email.ToEmail));
+        Assert.Equal(("09121234567", null), received.Where(r => r.IsSms).Select(r => (r.ToMobile, r.ToEmail)).Single());
 
         var decided = await H.DecideAsync(code, "partlyUpheld", H.InspectorC1);
         Assert.Equal("decided", decided["status"]!.GetValue<string>());
@@ -45,7 +49,7 @@ public sealed class ComplaintsApiTests(ComplaintsFixture fixture) : IClassFixtur
         Assert.Equal((1L, 1L), (stats.ComplaintsDecided, stats.ComplaintsUpheld));
         Assert.Equal(1, Pishkhan.Stats.Histogram.Parse(stats.ComplaintDecisionDaysHistogram)[0]);
         Assert.Equal(0, await H.OpenComplaintsAsync(office));
-        Assert.Single(await H.OutboxAsync($"complaint-decided:{code}:1"));
+        Assert.Equal(2, (await H.OutboxAsync($"complaint-decided:{code}:1")).Count); // email and SMS
         status = await H.StatusAsync(code);
         Assert.Equal(("decided", "partlyUpheld"), (status["status"]!.GetValue<string>(), status["outcome"]!.GetValue<string>()));
         Assert.True(status["canEscalate"]!.GetValue<bool>());
@@ -60,7 +64,7 @@ public sealed class ComplaintsApiTests(ComplaintsFixture fixture) : IClassFixtur
         stats = (await H.StatsAsync(Period, office))!;
         Assert.Equal((1L, 0L), (stats.ComplaintsDecided, stats.ComplaintsUpheld));
         Assert.Equal(0, await H.OpenComplaintsAsync(office));
-        Assert.Single(await H.OutboxAsync($"complaint-decided:{code}:2"));
+        Assert.Equal(2, (await H.OutboxAsync($"complaint-decided:{code}:2")).Count);
         Assert.Equal(["filed", "acknowledged", "decided", "escalated", "decided"], Events(await H.StatusAsync(code)));
 
         var again = await H.Host.SendAsync(HttpMethod.Post, $"/api/complaints/{code}/escalation", new { secret, reason = "دوباره" }, key: null);

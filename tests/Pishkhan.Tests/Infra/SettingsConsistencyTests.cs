@@ -10,7 +10,7 @@ namespace Pishkhan.Tests.Infra;
 public sealed class SettingsConsistencyTests
 {
     /// <summary>Read by the code, set only locally: Azure uses the identity-based parts instead (shared keys are off).</summary>
-    private static readonly string[] LocalOnly = ["AzureWebJobsStorage", "Pishkhan__Outbox__PickupDirectory"]; // the pickup folder is the no-SendGrid default
+    private static readonly string[] LocalOnly = ["AzureWebJobsStorage", "Pishkhan__Outbox__PickupDirectory", "Pishkhan__Sms__PickupDirectory"]; // the pickup folders are the no-key defaults
 
     /// <summary>Read by the code, set only in Azure: locally the connection string above replaces them.</summary>
     private static readonly string[] AzureOnly = ["AzureWebJobsStorage__accountName", "AzureWebJobsStorage__clientId"];
@@ -20,7 +20,7 @@ public sealed class SettingsConsistencyTests
     private static readonly string[] RuntimeAzure = ["AzureWebJobsStorage__credential"]; // "managedidentity" for the host's storage connection
 
     /// <summary>Secrets: in Azure only ever a Key Vault reference.</summary>
-    private static readonly string[] Secrets = ["Pishkhan__BootstrapAdminKey", "Pishkhan__SendGrid__ApiKey", "Pishkhan__UnsubscribeSigningKey"];
+    private static readonly string[] Secrets = ["Pishkhan__BootstrapAdminKey", "Pishkhan__SendGrid__ApiKey", "Pishkhan__UnsubscribeSigningKey", "Pishkhan__Kavenegar__ApiKey"];
 
     [Fact]
     public void KeysNameExactlyTheSettingsTheCoreReads()

@@ -21,7 +21,8 @@ public sealed class NotificationSenderTests(HostFixture fixture) : IClassFixture
     private Outbox NewOutbox() => new(fixture.Host.Store, _clock);
 
     private NotificationSender NewSender(Outbox outbox) =>
-        new(outbox, _transport.Object, fixture.Host.Services.GetRequiredService<MailComposer>(), _clock, NullLogger<NotificationSender>.Instance);
+        new(outbox, _transport.Object, fixture.Host.Services.GetRequiredService<MailComposer>(), fixture.Host.Services.GetRequiredService<ISmsTransport>(),
+            fixture.Host.Services.GetRequiredService<SmsComposer>(), fixture.Host.Services.GetRequiredService<SmsOptOuts>(), _clock, NullLogger<NotificationSender>.Instance);
 
     private async Task<string> AddRowAsync(Outbox outbox, string? email = "citizen@example.ir", Dictionary<string, string>? data = null, string kind = NotificationKinds.ComplaintDecided)
     {

@@ -9,7 +9,7 @@ namespace Pishkhan.Tests.Notifications;
 /// <summary>Sample data for every kind; the reviewed snapshots in Snapshots/ are rendered from it.</summary>
 public static class TemplateSamples
 {
-    public static readonly TemplateContext Context = new("https://pishkhan.example");
+    public static readonly TemplateContext Context = new("https://pishkhan.example", "https://www.pishkhan.example");
 
     public static readonly IReadOnlyDictionary<string, (string? ToName, Dictionary<string, string> Data)> ByKind =
         new Dictionary<string, (string?, Dictionary<string, string>)>
@@ -106,7 +106,7 @@ public sealed class TemplateTests
         Assert.DoesNotContain("<img", mail.Html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;", mail.Html);
         // The link escapes the tracking code as URL data.
-        Assert.Contains("https://pishkhan.example/api/complaints/ABCD-2345-X%22%3E%3Cscript%3E", mail.Html);
+        Assert.Contains("https://www.pishkhan.example/track.html#code=ABCD-2345-X%22%3E%3Cscript%3E", mail.Html);
     }
 
     [Fact]
@@ -148,7 +148,20 @@ public sealed class TemplateTests
             ["ratingUrl"] = "javascript:alert(1)", ["ratingToken"] = "tok en/1",
         }, null, TemplateSamples.Context);
         Assert.DoesNotContain("javascript:", mail.Html);
-        Assert.Contains("href=\"https://pishkhan.example/rate?token=tok%20en%2F1\"", mail.Html);
+        Assert.Contains("href=\"https://www.pishkhan.example/rate.html#token=tok%20en%2F1\"", mail.Html);
+    }
+
+    [Fact]
+    public void TheRatingButtonOpensTheSitesRatePageWithTheTokenInTheFragment()
+    {
+        // Requests sends ratingLink in the old query form ({PublicBaseUrl}/rate?token=…); with a token at hand it is not used.
+        var mail = NotificationTemplates.Render(NotificationKinds.RequestCompleted, new Dictionary<string, string>
+        {
+            ["ratingToken"] = "lr-o2_0123456789abcdef.secret", ["ratingLink"] = "https://pishkhan.example/rate?token=lr-o2_0123456789abcdef.secret",
+        }, null, TemplateSamples.Context);
+        Assert.Contains("href=\"https://www.pishkhan.example/rate.html#token=lr-o2_0123456789abcdef.secret\"", mail.Html);
+        Assert.Contains("https://www.pishkhan.example/rate.html#token=lr-o2_0123456789abcdef.secret", mail.Text);
+        Assert.DoesNotContain("?token=", mail.Html + mail.Text);
     }
 
     [Fact]

@@ -190,7 +190,8 @@ public sealed class DuplicateDeliveryTests
                 Assert.Equal(HttpStatusCode.OK, (await host.SendAsync(HttpMethod.Post, $"/api/requests/{id}/events", new { type }, officeKey)).StatusCode);
         var completions = await EventuallyAsync(async () =>
         {
-            var rows = await host.Table(Tables.Outbox).ListAsync<OutboxEntity>(TableClient.CreateQueryFilter($"Kind eq {NotificationKinds.RequestCompleted}"));
+            var rows = await host.Table(Tables.Outbox).ListAsync<OutboxEntity>(
+                TableClient.CreateQueryFilter($"Kind eq {NotificationKinds.RequestCompleted} and Channel eq {OutboxChannel.Email}"));
             return rows.Count == 4 ? rows : null;
         });
         var scores = new[] { 5, 4, 2 };
@@ -243,9 +244,14 @@ public sealed class DuplicateDeliveryTests
         Assert.All(transport.Sends, s => Assert.True(s.Value == 1, $"notification {s.Key} sent {s.Value} times"));
         var files = Directory.GetFiles(pickup, "*.eml").Length;
         Assert.Equal(withEmail.Count, files);
+        // The citizens' SMS (their requests give a mobile too): each sent, one file each.
+        var sms = outbox.Where(o => o.IsSms).ToList();
+        Assert.Equal(4, sms.Count);
+        Assert.All(sms, o => Assert.Equal(OutboxStatus.Sent, o.Status));
+        Assert.Equal(sms.Select(o => o.Id + ".txt").Order(), Directory.GetFiles(Path.Combine(pickup, "sms"), "*.txt").Select(Path.GetFileName).Order());
         Directory.Delete(pickup, recursive: true);
         Assert.Single(outbox, o => o.Kind == NotificationKinds.RankingPublished && o.ToEmail == $"chair.{Tag}@example.ir");
-        foreach (var code in complaints) Assert.Single(outbox, o => o.Kind == NotificationKinds.ComplaintReceived && o.Cause.Contains(code));
+        foreach (var code in complaints) Assert.Single(outbox, o => o.Kind == NotificationKinds.ComplaintReceived && o.Cause.Contains(code) && !o.IsSms);
 
         var stats = new SortedDictionary<string, string>();
         foreach (var office in new[] { "o1", "o2", "o3" })

@@ -13,6 +13,7 @@ public static class ReliabilitySettings
             ["Pishkhan:Complaints:FollowUpsPerClient"] = "1000000",
             ["Pishkhan:UnsubscribeSigningKey"] = SigningKey,
             ["Pishkhan:Outbox:PickupDirectory"] = pickupDirectory,
+            ["Pishkhan:Sms:PickupDirectory"] = Path.Combine(pickupDirectory, "sms"),
         };
         foreach (var (key, value) in extra) settings[key] = value;
         return settings;

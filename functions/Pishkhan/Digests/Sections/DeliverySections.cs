@@ -25,8 +25,12 @@ public sealed class FailedNotificationsSection(Outbox outbox) : IDigestSection
         if (failures.Count == 0) return null;
         var summary = $"{Fa.Number(failures.Count)} اعلان در هفت روز گذشته فرستاده نشد. نشانی گیرنده یا تنظیمات فرستنده را بررسی کنید.";
         return DigestBlock.Table(summary, ["نوع", "خطا", "زمان"],
-            failures.Select(f => (IReadOnlyList<string>)[NotificationKinds.PersianName(f.Kind), Short(f.Error), Fa.DateTime(f.FailedAt)]));
+            failures.Select(f => (IReadOnlyList<string>)[Kind(f), Short(f.Error), Fa.DateTime(f.FailedAt)]));
     }
+
+    /// <summary>"رسید شکایت" for mail, "پیامک رسید شکایت" for an SMS.</summary>
+    private static string Kind(OutboxFailureEntity f) =>
+        f.Channel == OutboxChannel.Sms ? "پیامک " + NotificationKinds.PersianName(f.Kind) : NotificationKinds.PersianName(f.Kind);
 
     private static string Short(string error) => error.Length <= 80 ? error : error[..80] + "…";
 }

@@ -3,8 +3,14 @@ using Pishkhan.Calendar;
 
 namespace Pishkhan.Notifications.Templates;
 
-/// <summary>What templates know besides a notification's data: where links point.</summary>
-public sealed record TemplateContext(string PublicBaseUrl);
+/// <summary>
+/// What templates know besides a notification's data: where links point. <see cref="SiteUrl"/> is the
+/// public web site (complaint tracking and rating pages); without one, the API's base URL stands in.
+/// </summary>
+public sealed record TemplateContext(string PublicBaseUrl, string? SiteUrl = null)
+{
+    public string Site => (SiteUrl ?? PublicBaseUrl).TrimEnd('/');
+}
 
 /// <summary>The data a template needs is missing or unusable: a permanent failure of that notification.</summary>
 public sealed class TemplateDataException(string message) : Exception(message);
@@ -74,7 +80,7 @@ public static class NotificationTemplates
             .Facts(("کد پیگیری", code), ("موضوع", d.First("categoryFa", "category")), ("دفتر", d["officeName"]), ("کد دفتر", d["officeCode"]),
                 ("تاریخ ثبت", Fa.When(d["filedAt"])), ("مهلت رسیدگی", Fa.When(d.First("dueAt", "dueDate", "dueDateJalali"))))
             .Paragraph("این کد را نگه دارید؛ با آن می‌توانید وضعیت شکایت را پیگیری کنید. نتیجه‌ی رسیدگی نیز به همین نشانی فرستاده می‌شود.")
-            .Button("پیگیری شکایت", d.Url("trackUrl") ?? c.Link("api/complaints/", code));
+            .Button("پیگیری شکایت", d.Url("trackUrl") ?? SmsTexts.TrackUrl(c.Site, code));
         return b.Build("شکایت شما ثبت شد — کد پیگیری {0}", [code], Footer);
     }
 
@@ -101,7 +107,7 @@ public static class NotificationTemplates
             .Quote("جبران و اقدام دفتر", d["remedy"]);
         if (!secondStage && Fa.When(d.First("escalationOpenUntil", "escalationOpenUntilJalali")) is { } until)
             b.Paragraph("اگر نتیجه را نمی‌پذیرید، تا {0} می‌توانید درخواست رسیدگی دوباره در کارگروه بدهید.", until);
-        b.Button("مشاهده‌ی وضعیت شکایت", d.Url("trackUrl") ?? c.Link("api/complaints/", code));
+        b.Button("مشاهده‌ی وضعیت شکایت", d.Url("trackUrl") ?? SmsTexts.TrackUrl(c.Site, code));
         return b.Build("نتیجه‌ی رسیدگی به شکایت {0}", [code], Footer);
     }
 
@@ -114,13 +120,15 @@ public static class NotificationTemplates
             .Facts(("کد پیگیری", code), ("دفتر", d["officeName"]), ("کد دفتر", d["officeCode"]),
                 ("مهلت تازه", Fa.When(d.First("newDueAt", "newDueDate", "newDueDateJalali", "dueAt"))))
             .Quote("دلیل تمدید", d["reason"])
-            .Button("پیگیری شکایت", d.Url("trackUrl") ?? c.Link("api/complaints/", code));
+            .Button("پیگیری شکایت", d.Url("trackUrl") ?? SmsTexts.TrackUrl(c.Site, code));
         return b.Build("تمدید مهلت رسیدگی به شکایت {0}", [code], Footer);
     }
 
     private static RenderedMail RequestCompleted(Data d, string? name, TemplateContext c)
     {
-        var url = d.Url("ratingUrl") ?? d.Url("ratingLink") ?? c.Link("rate?token=", d["ratingToken"]!);
+        // The rating page takes the token in the fragment; ratingLink (the producer's ?token= query form) only when there is no token.
+        var url = d.Url("ratingUrl") ?? (d["ratingToken"] is { } token ? SmsTexts.RateUrl(c.Site, token) : d.Url("ratingLink"))
+                  ?? throw new TemplateDataException("requestCompleted: ratingLink must be an absolute http(s) URL.");
         var office = d["officeName"] ?? d["officeCode"];
         var b = Greet(name, "شهروند گرامی،")
             .Heading("درخواست شما انجام شد")
