@@ -200,6 +200,7 @@ module functionApp 'modules/functionapp.bicep' = {
     unsubscribeSigningKeySecretName: unsubscribeSigningKeySecretName
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     publicReportBaseUrl: storage.outputs.webEndpoint
+    publicSiteUrl: storage.outputs.webEndpoint
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     maxJsonBodyBytes: maxJsonBodyBytes

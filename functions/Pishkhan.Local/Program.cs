@@ -1,5 +1,6 @@
 using Pishkhan.Local;
 using Pishkhan.Local.Demo;
+using Pishkhan.PublicSite;
 
 // The local host: the same handlers as the Functions app, on Kestrel, with queue listeners and a
 // timer scheduler that follow the Functions runtime's semantics (see README "Why two hosts").
@@ -7,5 +8,8 @@ using Pishkhan.Local.Demo;
 var demo = args.Contains("--demo");
 var app = LocalHost.Build(args.Where(a => a is not ("--demo" or "--no-demo")).ToArray());
 await app.StartAsync();
-if (demo) await DemoRunner.RunAsync(app);
+// The public site, with config.js pointing at the address this host listens on.
+var site = await app.Services.GetRequiredService<SitePublisher>().PublishAsync(app.Urls.First() + "/api");
+Console.WriteLine($"  site           {site.SiteUrl}/index.html");
+if (demo) await DemoRunner.RunAsync(app, site.SiteUrl);
 await app.WaitForShutdownAsync();

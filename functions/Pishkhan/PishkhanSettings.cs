@@ -20,6 +20,8 @@ public sealed class PishkhanSettings
     public double ThursdayWorkingHours { get; init; } = 4;
     /// <summary>Where published reports are read, e.g. the static website https://{account}.z6.web.core.windows.net; default the $web container's blob URL.</summary>
     public string? PublicReportBaseUrl { get; init; }
+    /// <summary>The public site's address (the static website, e.g. https://{account}.z6.web.core.windows.net); its origin is the one CORS allows. Default: the $web container's blob URL.</summary>
+    public string? PublicSiteUrl { get; init; }
     public ComplaintPolicy Complaints { get; init; } = new();
     /// <summary>Delay before an office's request counters are moved into OfficeStats (batches the writes).</summary>
     public double RequestStatsFlushSeconds { get; init; } = 1;
@@ -50,6 +52,7 @@ public sealed class PishkhanSettings
         "Pishkhan__RequestStatsFlushSeconds",
         "Pishkhan__StorageNamePrefix",
         "Pishkhan__PublicReportBaseUrl",
+        "Pishkhan__PublicSiteUrl",
         "Pishkhan__SendGrid__ApiKey",
         "Pishkhan__SendGrid__Host",
         "Pishkhan__SendGrid__SandboxMode",
@@ -73,6 +76,7 @@ public sealed class PishkhanSettings
             MaxCsvBodyBytes = section.GetValue("MaxCsvBodyBytes", 2L * 1024 * 1024),
             ThursdayWorkingHours = section.GetValue("ThursdayWorkingHours", 4.0),
             PublicReportBaseUrl = section["PublicReportBaseUrl"],
+            PublicSiteUrl = section["PublicSiteUrl"] is { Length: > 0 } siteUrl ? siteUrl.TrimEnd('/') : null,
             Complaints = ComplaintPolicy.From(section.GetSection("Complaints")),
             ApplicationInsightsConnectionString = config["APPLICATIONINSIGHTS_CONNECTION_STRING"] is { Length: > 0 } ai ? ai : null,
             ApplicationInsightsAuthentication = config["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] is { Length: > 0 } aiAuth ? aiAuth : null,

@@ -46,6 +46,12 @@ param applicationInsightsConnectionString string
 @description('Static website endpoint serving the published ranking reports.')
 param publicReportBaseUrl string
 
+@description('Static website endpoint serving the public site (functions/Pishkhan/PublicSite): the one origin browsers may call the API from.')
+param publicSiteUrl string
+
+// CORS compares origins exactly: scheme, host and port, no trailing slash (the web endpoint output ends with one).
+var publicSiteOrigin = endsWith(publicSiteUrl, '/') ? substring(publicSiteUrl, 0, length(publicSiteUrl) - 1) : publicSiteUrl
+
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
@@ -85,6 +91,8 @@ var appSettings = {
   Pishkhan__ThursdayWorkingHours: thursdayWorkingHours
   // Links in published rankings and emails point at the static website.
   Pishkhan__PublicReportBaseUrl: publicReportBaseUrl
+  // The public site: its address (links, the site's origin) and the origin CORS allows below.
+  Pishkhan__PublicSiteUrl: publicSiteOrigin
   // Mail (functions/Pishkhan/Notifications/README.md): SendGrid, sender, links back to the API.
   Pishkhan__SendGrid__Host: 'https://api.sendgrid.com'
   Pishkhan__SendGrid__SandboxMode: string(sendGridSandboxMode)
@@ -145,6 +153,13 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // Only the public site's pages may call the API from a browser (no credentials: the site sends no keys).
+      cors: {
+        allowedOrigins: [
+          publicSiteOrigin
+        ]
+        supportCredentials: false
+      }
     }
     functionAppConfig: {
       deployment: {
