@@ -1,5 +1,5 @@
 /* Shared helpers of the public site. No libraries. Every value that came from the API or the address bar
-   reaches the page through textContent or an attribute, never through innerHTML. */
+   reaches the page through textContent or an attribute, never as markup (a test refuses the HTML-writing APIs). */
 (function () {
   'use strict';
   var config = window.PISHKHAN_CONFIG || { apiBaseUrl: '/api', provinces: [] };
