@@ -137,7 +137,8 @@ public static class RankingReport
     /// </summary>
     private static string BarChart(List<RankingRow> ranked)
     {
-        const int rowHeight = 16, labelWidth = 170, chartWidth = 430;
+        // 480 units wide: about 0.75 of a phone's width (labels stay legible) and 1.25 at the 600 px the chart stops growing.
+        const int rowHeight = 16, labelWidth = 180, chartWidth = 300;
         const int width = chartWidth + labelWidth;
         var height = Math.Max(1, ranked.Count) * rowHeight + 8;
         var sb = new StringBuilder($"<svg class=\"bars\" direction=\"ltr\" role=\"img\" aria-label=\"نمودار امتیاز دفاتر\" viewBox=\"0 0 {width} {height}\" width=\"100%\" preserveAspectRatio=\"xMaxYMin meet\">");
@@ -148,7 +149,7 @@ public static class RankingReport
             var y = i * rowHeight + 4;
             var score = r.Score ?? 0;
             sb.Append(CultureInfo.InvariantCulture, $"<g><title>{E(r.OfficeName)}: {score:0.0}</title>")
-              .Append(CultureInfo.InvariantCulture, $"<text x=\"{width - 4}\" y=\"{y + 11}\" font-size=\"10\" text-anchor=\"start\" direction=\"rtl\">{Fa(r.ProvinceRank)}. {E(Truncate(r.OfficeName, 26))}</text>")
+              .Append(CultureInfo.InvariantCulture, $"<text x=\"{width - 4}\" y=\"{y + 11}\" font-size=\"11\" text-anchor=\"start\" direction=\"rtl\">{Fa(r.ProvinceRank)}. {E(Truncate(r.OfficeName, 26))}</text>")
               .Append(CultureInfo.InvariantCulture, $"<rect x=\"{X(score):0.#}\" y=\"{y + 2}\" width=\"{chartWidth - 4 - X(score):0.#}\" height=\"{rowHeight - 6}\" class=\"bar tier-{r.Tier?.ToString().ToLowerInvariant()}\"/>");
             if (r.ScoreInterval is { } ci)
                 sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{X(ci.High):0.#}\" x2=\"{X(ci.Low):0.#}\" y1=\"{y + 7}\" y2=\"{y + 7}\" class=\"whisker\"/>")
@@ -213,7 +214,7 @@ public static class RankingReport
         th{background:#eef3f8;cursor:pointer;user-select:none}th.sorted-asc::after{content:" ▲"}th.sorted-desc::after{content:" ▼"}
         .up{color:#0a7a2f}.down{color:#b3261e}.new{color:#555}.tie{color:#8a5200;font-weight:bold}
         .tier{font-weight:bold}.thin{color:#666;font-size:.85rem}
-        svg.bars{display:block;width:100%;max-width:720px;height:auto;background:#fff;border:1px solid #ddd}
+        svg.bars{display:block;width:100%;max-width:600px;height:auto;background:#fff;border:1px solid #ddd}
         .bar{fill:#4a7bb7}.bar.tier-alef{fill:#2e7d32}.bar.tier-be{fill:#4a7bb7}.bar.tier-jim{fill:#f9a825}.bar.tier-dal{fill:#c62828}
         .whisker{stroke:#222;stroke-width:1}
         .spark polyline{fill:none;stroke:#4a7bb7;stroke-width:1.5}.spark circle{fill:#4a7bb7}

@@ -240,7 +240,7 @@ public sealed class PublicSiteBrowserTests(PublicSiteFixture site, ITestOutputHe
         var p = await OpenAsync("offices.html", 390);
         var text = await p.Locator("#results").InnerTextAsync();
         Assert.Contains("دفتر پیشخوان دولت شماره 1", text);
-        Assert.Contains("۱۶:۰۰-۲۰:۰۰", text);
+        Assert.Contains("۱۶:۰۰ تا ۲۰:۰۰", text);
         Assert.Contains("۰۶۶۳۳۲۲۱۱۰۱", text); // a landline is the office's own
         Assert.DoesNotContain("مریم رضایی", text);
         Assert.DoesNotContain("۰۹۱۲۱۲۳۴۵۶۷", text); // a mobile on an office is a person's

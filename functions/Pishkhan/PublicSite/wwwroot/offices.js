@@ -25,8 +25,8 @@
 
   function hours(o) {
     var h = o.openingHours || {};
-    var parts = [P.toPersianDigits(h.regular || '')];
-    if (h.thursday) parts.push('پنجشنبه ' + P.toPersianDigits(h.thursday));
+    var parts = [P.formatHours(h.regular)];
+    if (h.thursday) parts.push('پنجشنبه ' + P.formatHours(h.thursday));
     return parts.join('، ');
   }
 
@@ -37,7 +37,7 @@
     function fact(term, value) { facts.appendChild(P.el('dt', { text: term })); facts.appendChild(P.el('dd', null, value)); }
     if (o.address) fact('نشانی', o.address);
     fact('ساعت کار', hours(o));
-    fact('عصرها', o.hasAfterHours ? P.toPersianDigits(o.openingHours.afterHours) : 'ندارد');
+    fact('عصرها', o.hasAfterHours ? P.formatHours(o.openingHours.afterHours) : 'ندارد');
     if (o.phone) fact('تلفن', P.el('a', { href: 'tel:' + o.phone, dir: 'ltr', text: P.toPersianDigits(o.phone) }));
     if (o.ranked) {
       fact('سطح', P.el('span', { class: 'badge tier-' + o.tier, text: o.tierFa }));

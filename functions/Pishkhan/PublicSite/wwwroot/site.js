@@ -18,6 +18,11 @@
     return String(s).replace(/[0-9]/g, function (d) { return String.fromCharCode(PERSIAN_ZERO + Number(d)); });
   }
 
+  /** "07:30-14:30" as "۰۷:۳۰ تا ۱۴:۳۰": a word, not a dash, so right-to-left display keeps the order. */
+  function formatHours(range) {
+    return range ? toPersianDigits(String(range).split('-').join(' تا ')) : '';
+  }
+
   /** Iranian national ID: ten digits, the last a mod-11 check digit; ten equal digits are never issued. */
   function nationalIdValid(input) {
     var s = toLatinDigits(input).trim();
@@ -40,13 +45,16 @@
     return nsn && /^9[0-9]{9}$/.test(nsn) ? '0' + nsn : null;
   }
 
-  var dateFormat = new Intl.DateTimeFormat('fa-IR-u-ca-persian', { year: 'numeric', month: 'long', day: 'numeric', weekday: 'long', timeZone: 'UTC' });
+  // Day, month and year, and the weekday apart: with a weekday, some ICU builds fall back to the root pattern ("۱۴۰۵ آذر ۲۳, دوشنبه").
+  var dateFormat = new Intl.DateTimeFormat('fa-IR-u-ca-persian', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+  var weekdayFormat = new Intl.DateTimeFormat('fa-IR-u-ca-persian', { weekday: 'long', timeZone: 'UTC' });
   var dateTimeFormat = new Intl.DateTimeFormat('fa-IR-u-ca-persian', { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Tehran' });
 
   /** A calendar date "2026-12-20" as "شنبه ۲۹ آذر ۱۴۰۵" (Solar Hijri, Persian digits). */
   function formatDate(isoDate) {
     if (!isoDate) return '';
-    return dateFormat.format(new Date(isoDate + 'T00:00:00Z'));
+    var date = new Date(isoDate + 'T00:00:00Z');
+    return weekdayFormat.format(date) + ' ' + dateFormat.format(date);
   }
 
   /** An instant as a Tehran date and time in the Solar Hijri calendar. */
@@ -182,7 +190,7 @@
   }
 
   window.Pishkhan = {
-    config: config, toLatinDigits: toLatinDigits, toPersianDigits: toPersianDigits, nationalIdValid: nationalIdValid,
+    config: config, toLatinDigits: toLatinDigits, toPersianDigits: toPersianDigits, formatHours: formatHours, nationalIdValid: nationalIdValid,
     normalizeMobile: normalizeMobile, formatDate: formatDate, formatDateTime: formatDateTime, fragment: fragment, el: el,
     clear: clear, api: api, problemText: problemText, fieldMessage: fieldMessage, showFieldError: showFieldError,
     clearFieldErrors: clearFieldErrors, showServerErrors: showServerErrors, setStatus: setStatus, fillSelect: fillSelect,
