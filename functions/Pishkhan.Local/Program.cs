@@ -1,3 +1,4 @@
+using Pishkhan;
 using Pishkhan.Local;
 using Pishkhan.Local.Demo;
 using Pishkhan.PublicSite;
@@ -8,8 +9,23 @@ using Pishkhan.PublicSite;
 var demo = args.Contains("--demo");
 var app = LocalHost.Build(args.Where(a => a is not ("--demo" or "--no-demo")).ToArray());
 await app.StartAsync();
-// The public site, with config.js pointing at the address this host listens on.
-var site = await app.Services.GetRequiredService<SitePublisher>().PublishAsync(app.Urls.First() + "/api");
-Console.WriteLine($"  site           {site.SiteUrl}/index.html");
-if (demo) await DemoRunner.RunAsync(app, site.SiteUrl);
+var siteUrl = await PublishSiteAsync(app);
+if (demo) await DemoRunner.RunAsync(app, siteUrl);
 await app.WaitForShutdownAsync();
+
+// The public site, with config.js pointing at the address this host listens on, once storage (and so $web) is there.
+static async Task<string?> PublishSiteAsync(WebApplication app)
+{
+    try
+    {
+        await app.Services.GetServices<IHostedService>().OfType<StorageInitializer>().Single().Ready.WaitAsync(TimeSpan.FromMinutes(1));
+        var site = await app.Services.GetRequiredService<SitePublisher>().PublishAsync(app.Urls.First() + "/api");
+        Console.WriteLine($"  site           {site.SiteUrl}/index.html");
+        return site.SiteUrl;
+    }
+    catch (Exception e) when (e is TimeoutException or Azure.RequestFailedException)
+    {
+        Console.WriteLine($"  site           not published ({e.GetType().Name}): is storage running?");
+        return null;
+    }
+}
