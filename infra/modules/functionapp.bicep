@@ -49,8 +49,9 @@ param publicReportBaseUrl string
 @description('Static website endpoint serving the public site (functions/Pishkhan/PublicSite): the one origin browsers may call the API from.')
 param publicSiteUrl string
 
-// CORS compares origins exactly: scheme, host and port, no trailing slash (the web endpoint output ends with one).
-var publicSiteOrigin = endsWith(publicSiteUrl, '/') ? substring(publicSiteUrl, 0, length(publicSiteUrl) - 1) : publicSiteUrl
+// CORS compares origins exactly: scheme, host and port, no path and no trailing slash (the web endpoint output ends
+// with one): the first three parts of 'https://host/…' split at '/'.
+var publicSiteOrigin = join(take(split(publicSiteUrl, '/'), 3), '/')
 
 @minValue(40)
 @maxValue(1000)
