@@ -217,6 +217,7 @@ module functionApp 'modules/functionapp.bicep' = {
     smsSender: smsSender
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     publicReportBaseUrl: storage.outputs.webEndpoint
+    publicSiteUrl: storage.outputs.webEndpoint
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     maxJsonBodyBytes: maxJsonBodyBytes

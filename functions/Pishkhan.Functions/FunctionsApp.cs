@@ -20,6 +20,8 @@ public static class FunctionsApp
         // The functions the host indexed: functions.metadata, which the SDK writes beside the app from the attributes.
         builder.Services.AddSingleton(_ => FunctionCatalog.Load(Path.Combine(AppContext.BaseDirectory, FunctionCatalog.FileName)));
         builder.Services.AddPishkhan(builder.Configuration);
+        // The public site goes to $web when an instance starts (idempotent: unchanged files are not uploaded again).
+        builder.Services.AddHostedService<Pishkhan.PublicSite.SitePublishAtStart>();
         // Exports to Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set; host.json's telemetryMode
         // "OpenTelemetry" makes the host leave the worker's logs to the worker (no duplicates).
         builder.Services.AddPishkhanTelemetry(builder.Configuration)?.UseFunctionsWorkerDefaults();

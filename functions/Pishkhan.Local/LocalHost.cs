@@ -34,6 +34,10 @@ public static class LocalHost
         builder.Services.AddSingleton<Demo.DemoClock>();
         builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<Demo.DemoClock>());
         builder.Services.AddProblemDetails();
+        // The public site calls the API from its own origin; in Azure the Function App's CORS setting does this (infra/).
+        builder.Services.AddCors();
+        builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<PublicSite.SiteLocation>((o, site) =>
+            o.AddDefaultPolicy(p => p.WithOrigins(site.Origin).WithMethods("GET", "POST").WithHeaders("Content-Type")));
         builder.Services.Configure<QueueListenerOptions>(builder.Configuration.GetSection("Pishkhan:Local:Queues"));
         builder.Services.AddSingleton(sp => new QueueListenerBindings(queues ?? [.. Catalog.Queues.Select(q =>
             new QueueBinding(q.Function, q.Queue, sp.GetRequiredService<Dispatch>().Queue(q.Function)))]));
@@ -46,6 +50,7 @@ public static class LocalHost
         builder.Services.AddPishkhanTelemetry(builder.Configuration);
 
         var app = builder.Build();
+        app.UseCors();
         var gateway = app.Services.GetRequiredService<HttpGateway>();
         foreach (var binding in Catalog.Http)
         {

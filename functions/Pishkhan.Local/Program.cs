@@ -1,5 +1,7 @@
+using Pishkhan;
 using Pishkhan.Local;
 using Pishkhan.Local.Demo;
+using Pishkhan.PublicSite;
 
 // The local host: the same handlers as the Functions app, on Kestrel, with queue listeners and a
 // timer scheduler that follow the Functions runtime's semantics (see README "Why two hosts").
@@ -7,5 +9,23 @@ using Pishkhan.Local.Demo;
 var demo = args.Contains("--demo");
 var app = LocalHost.Build(args.Where(a => a is not ("--demo" or "--no-demo")).ToArray());
 await app.StartAsync();
-if (demo) await DemoRunner.RunAsync(app);
+var siteUrl = await PublishSiteAsync(app);
+if (demo) await DemoRunner.RunAsync(app, siteUrl);
 await app.WaitForShutdownAsync();
+
+// The public site, with config.js pointing at the address this host listens on, once storage (and so $web) is there.
+static async Task<string?> PublishSiteAsync(WebApplication app)
+{
+    try
+    {
+        await app.Services.GetServices<IHostedService>().OfType<StorageInitializer>().Single().Ready.WaitAsync(TimeSpan.FromMinutes(1));
+        var site = await app.Services.GetRequiredService<SitePublisher>().PublishAsync(app.Urls.First() + "/api");
+        Console.WriteLine($"  site           {site.SiteUrl}/index.html");
+        return site.SiteUrl;
+    }
+    catch (Exception e) when (e is TimeoutException or Azure.RequestFailedException)
+    {
+        Console.WriteLine($"  site           not published ({e.GetType().Name}): is storage running?");
+        return null;
+    }
+}

@@ -20,6 +20,8 @@ public sealed class PishkhanSettings
     public double ThursdayWorkingHours { get; init; } = 4;
     /// <summary>Where published reports are read, e.g. the static website https://{account}.z6.web.core.windows.net; default the $web container's blob URL.</summary>
     public string? PublicReportBaseUrl { get; init; }
+    /// <summary>The public site's address (the static website, e.g. https://{account}.z6.web.core.windows.net); its origin is the one CORS allows. Default: the $web container's blob URL.</summary>
+    public string? PublicSiteUrl { get; init; }
     public ComplaintPolicy Complaints { get; init; } = new();
     /// <summary>Delay before an office's request counters are moved into OfficeStats (batches the writes).</summary>
     public double RequestStatsFlushSeconds { get; init; } = 1;
@@ -43,8 +45,6 @@ public sealed class PishkhanSettings
     public static readonly JalaliPeriod DefaultServiceStartPeriod = new(1404, 1);
     /// <summary>HMAC key of the one-click unsubscribe links in digests (Key Vault reference in Azure).</summary>
     public string? UnsubscribeSigningKey { get; init; }
-    /// <summary>The public web site (track.html, rate.html) that links in SMS and email open; null: the reports' base URL / the $web container.</summary>
-    public string? PublicSiteUrl { get; init; }
     /// <summary>Kavenegar (key in Key Vault in Azure) or, without a key, the SMS pickup folder.</summary>
     public Notifications.SmsSettings Sms { get; init; } = new();
 
@@ -60,6 +60,7 @@ public sealed class PishkhanSettings
         "Pishkhan__RequestStatsFlushSeconds",
         "Pishkhan__StorageNamePrefix",
         "Pishkhan__PublicReportBaseUrl",
+        "Pishkhan__PublicSiteUrl",
         "Pishkhan__SendGrid__ApiKey",
         "Pishkhan__SendGrid__Host",
         "Pishkhan__SendGrid__SandboxMode",
@@ -69,7 +70,6 @@ public sealed class PishkhanSettings
         "Pishkhan__PublicBaseUrl",
         "Pishkhan__UnsubscribeSigningKey",
         "Pishkhan__ServiceStartPeriod",
-        "Pishkhan__PublicSiteUrl",
         "Pishkhan__Kavenegar__ApiKey",
         "Pishkhan__Kavenegar__Host",
         "Pishkhan__Kavenegar__Sender",
@@ -89,6 +89,7 @@ public sealed class PishkhanSettings
             MaxCsvBodyBytes = section.GetValue("MaxCsvBodyBytes", 2L * 1024 * 1024),
             ThursdayWorkingHours = section.GetValue("ThursdayWorkingHours", 4.0),
             PublicReportBaseUrl = section["PublicReportBaseUrl"],
+            PublicSiteUrl = section["PublicSiteUrl"] is { Length: > 0 } siteUrl ? siteUrl.TrimEnd('/') : null,
             Complaints = ComplaintPolicy.From(section.GetSection("Complaints")),
             ApplicationInsightsConnectionString = config["APPLICATIONINSIGHTS_CONNECTION_STRING"] is { Length: > 0 } ai ? ai : null,
             ApplicationInsightsAuthentication = config["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] is { Length: > 0 } aiAuth ? aiAuth : null,
@@ -108,7 +109,6 @@ public sealed class PishkhanSettings
             ServiceStartPeriod = section["ServiceStartPeriod"] is not { Length: > 0 } start ? DefaultServiceStartPeriod
                 : JalaliPeriod.TryParse(start, out var startPeriod) ? startPeriod
                 : throw new InvalidOperationException("Pishkhan:ServiceStartPeriod must be a Jalali month such as 1404-01."),
-            PublicSiteUrl = section["PublicSiteUrl"] is { Length: > 0 } siteUrl ? siteUrl.TrimEnd('/') : null,
             Sms = Notifications.SmsSettings.From(section.GetSection("Kavenegar")) with
             {
                 PickupDirectory = section["Sms:PickupDirectory"] is { Length: > 0 } smsPickup ? smsPickup : ".local/sms",

@@ -42,6 +42,8 @@ public static class ServiceRegistration
         services.AddSingleton<RankingPolicy.RankingPolicyStore>();
         services.AddSingleton<Rankings.RankingStore>();
         services.AddSingleton<Rankings.RankingJob>();
+        services.AddSingleton<PublicSite.SiteLocation>();
+        services.AddSingleton<PublicSite.SitePublisher>();
         services.AddSingleton(sp => sp.GetRequiredService<PishkhanSettings>().Complaints);
         services.AddSingleton<Http.ClientRateLimiter>();
         services.AddSingleton<Complaints.ComplaintStore>();

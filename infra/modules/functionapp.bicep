@@ -47,8 +47,12 @@ param applicationInsightsConnectionString string
 @description('Static website endpoint serving the published ranking reports.')
 param publicReportBaseUrl string
 
-@description('Public web site (track.html, rate.html) that links in SMS and mail open; default the static website. At most 48 characters keeps every SMS within two parts.')
-param publicSiteUrl string = publicReportBaseUrl
+@description('Static website endpoint serving the public site (functions/Pishkhan/PublicSite): the one origin browsers may call the API from.')
+param publicSiteUrl string
+
+// CORS compares origins exactly: scheme, host and port, no path and no trailing slash (the web endpoint output ends
+// with one): the first three parts of 'https://host/…' split at '/'.
+var publicSiteOrigin = join(take(split(publicSiteUrl, '/'), 3), '/')
 
 @description('Kavenegar sender line for SMS (a dedicated line receives the «لغو» replies); empty for the account\'s default line.')
 param smsSender string = ''
@@ -97,6 +101,8 @@ var appSettings = {
   Pishkhan__ServiceStartPeriod: serviceStartPeriod
   // Links in published rankings and emails point at the static website.
   Pishkhan__PublicReportBaseUrl: publicReportBaseUrl
+  // The public site: its address (links, the site's origin) and the origin CORS allows below.
+  Pishkhan__PublicSiteUrl: publicSiteOrigin
   // Mail (functions/Pishkhan/Notifications/README.md): SendGrid, sender, links back to the API.
   Pishkhan__SendGrid__Host: 'https://api.sendgrid.com'
   Pishkhan__SendGrid__SandboxMode: string(sendGridSandboxMode)
@@ -106,7 +112,6 @@ var appSettings = {
   // SMS (Notifications/README.md): Kavenegar, the sender line, and the public pages the texts link to.
   Pishkhan__Kavenegar__Host: 'https://api.kavenegar.com'
   Pishkhan__Kavenegar__Sender: smsSender
-  Pishkhan__PublicSiteUrl: publicSiteUrl
   // Service requests: how long an office's counters wait before they are moved into OfficeStats (Requests/README.md).
   Pishkhan__RequestStatsFlushSeconds: '1'
   // Empty in Azure: the queue triggers name their queues literally.
@@ -161,6 +166,13 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // Only the public site's pages may call the API from a browser (no credentials: the site sends no keys).
+      cors: {
+        allowedOrigins: [
+          publicSiteOrigin
+        ]
+        supportCredentials: false
+      }
     }
     functionAppConfig: {
       deployment: {

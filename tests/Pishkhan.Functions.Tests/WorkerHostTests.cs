@@ -60,7 +60,9 @@ public sealed class WorkerHostTests : IAsyncLifetime
         foreach (var name in BindingTable.Http.Keys) Assert.NotNull(dispatch.Http(name));
         foreach (var name in BindingTable.Queues.Keys) Assert.NotNull(dispatch.Queue(name));
         foreach (var name in BindingTable.Timers.Keys) Assert.NotNull(dispatch.Timer(name));
-        Assert.Equal(80, _host.Services.GetRequiredService<FunctionCatalog>().Functions.Count);
+        Assert.Equal(BindingTable.Http.Count + BindingTable.Queues.Count + BindingTable.Timers.Count, _host.Services.GetRequiredService<FunctionCatalog>().Functions.Count);
+        // Each instance publishes the public site to $web when it starts.
+        Assert.Contains(_host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s is Pishkhan.PublicSite.SitePublishAtStart);
     }
 
     [Fact]

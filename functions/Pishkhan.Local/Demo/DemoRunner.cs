@@ -5,7 +5,7 @@ namespace Pishkhan.Local.Demo;
 /// <summary>Runs the demo seeder against the started local host and prints where to look.</summary>
 public static class DemoRunner
 {
-    public static async Task<DemoSeeder.DemoResult> RunAsync(WebApplication app, CancellationToken cancellationToken = default)
+    public static async Task<DemoSeeder.DemoResult> RunAsync(WebApplication app, string? siteUrl = null, CancellationToken cancellationToken = default)
     {
         var settings = app.Services.GetRequiredService<PishkhanSettings>();
         if (settings.BootstrapAdminKey is not { Length: > 0 } bootstrap)
@@ -26,6 +26,7 @@ public static class DemoRunner
             if (result.Counts is { } counts) text.AppendLine("  simulated      " + string.Join(", ", counts.Select(c => $"{c.Value} {c.Key}")));
             text.AppendLine($"  API base URL   {baseUrl}/api");
             foreach (var url in result.ReportUrls) text.AppendLine($"  report         {url}");
+            if (siteUrl is not null) text.AppendLine($"  site           {siteUrl}/index.html");
             text.AppendLine($"  outbox folder  {outbox}  (also GET {baseUrl}/dev/outbox with X-Api-Key: the bootstrap key)");
             text.AppendLine("  demo keys (X-Api-Key), also in .local/demo-keys.txt:");
             foreach (var (name, key) in result.Keys.OrderBy(k => k.Key))

@@ -12,6 +12,7 @@ using Pishkhan.Members;
 using Pishkhan.Notifications;
 using Pishkhan.Offices;
 using Pishkhan.OpenApi;
+using Pishkhan.PublicSite;
 using Pishkhan.RankingPolicy;
 using Pishkhan.Rankings;
 using Pishkhan.Sanctions;
@@ -234,6 +235,28 @@ public static class BindingTable
             Responses = Ok<RankingsApi.PublishedRanking>(),
             Query = [new("scope", "A province code (lorestan) or a county code.", Required: true)],
         }),
+        // The public site (PublicSite/README.md)
+        ["ListPublicOffices"] = Api<PublicSiteApi>(AccessRule.Public, h => h.Offices, new("A county's offices as the public sees them, with the latest rank and tier (public)")
+        {
+            Description = "Name, address, opening and after-hours times, the latest published county and province rank, tier and score, and the link to "
+                + "that month's report. Never the manager, licence, email, complaints or sanctions; the phone only when it is a landline. Revoked offices are left out.",
+            Responses = Ok<PublicCountyOffices>(),
+            Query = [new("countyCode", "The county (codes from GET /api/counties?province=).", Required: true)],
+            ResponseExample = """
+                { "countyCode": "dorud", "countyName": "دورود", "province": "lorestan", "provinceName": "لرستان",
+                  "ranking": { "province": "lorestan", "provinceName": "لرستان", "period": "1405-08", "periodName": "آبان ۱۴۰۵",
+                    "publishedAt": "2026-11-22T03:30:00+00:00", "reportUrl": "https://pishkhan.z6.web.core.windows.net/rankings/1405-08/lorestan/index.html#county-dorud" },
+                  "items": [ { "officeCode": "dorud-01", "name": "دفتر پیشخوان دولت شماره ۱ دورود", "countyCode": "dorud", "address": "دورود، خیابان امام",
+                    "phone": "06642221100", "openingHours": { "regular": "07:30-14:30", "thursday": "08:00-12:00", "afterHours": "16:00-20:00" },
+                    "hasAfterHours": true, "status": "active", "statusFa": "فعال", "provinceRank": 4, "countyRank": 1, "score": 81.3,
+                    "tier": "alef", "tierFa": "الف", "ranked": true } ] }
+                """,
+        }),
+        ["ListPublishedReports"] = Api<PublicSiteApi>(AccessRule.Public, h => h.Reports, new("The latest published ranking report of every province (public)")
+        {
+            Responses = Ok<PublishedReports>(),
+        }),
+
         // Complaints
         ["FileComplaint"] = Api<ComplaintsApi>(AccessRule.Public, h => h.File, new("File a complaint about an office (public)")
         {

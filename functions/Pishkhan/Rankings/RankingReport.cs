@@ -72,7 +72,10 @@ public static class RankingReport
             var name = countyNames.TryGetValue(county.Key, out var n) ? n : county.Key;
             var rows = county.Where(r => r.Status == RankingStatus.Ranked).OrderBy(r => r.CountyRank).ToList();
             html.Append($"<section class=\"county\" id=\"county-{E(county.Key)}\"><h2>شهرستان {E(name)}</h2>");
-            if (rows.Count > 0) html.Append(Table(rows, ranking));
+            // A wide table scrolls inside its own box (focusable, so a keyboard can scroll it), never the page.
+            if (rows.Count > 0)
+                html.Append($"<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"جدول رتبه‌بندی شهرستان {E(name)}\">")
+                    .Append(Table(rows, ranking)).Append("</div>");
             var thin = county.Where(r => r.Status != RankingStatus.Ranked).ToList();
             if (thin.Count > 0)
                 html.Append($"<p class=\"thin\">دادهٔ ناکافی (کمتر از {Fa(ranking.Policy.MinimumVolume)} خدمت تکمیل‌شده؛ رتبه داده نشد): ")
@@ -134,7 +137,8 @@ public static class RankingReport
     /// </summary>
     private static string BarChart(List<RankingRow> ranked)
     {
-        const int rowHeight = 16, labelWidth = 170, chartWidth = 430;
+        // 480 units wide: about 0.75 of a phone's width (labels stay legible) and 1.25 at the 600 px the chart stops growing.
+        const int rowHeight = 16, labelWidth = 180, chartWidth = 300;
         const int width = chartWidth + labelWidth;
         var height = Math.Max(1, ranked.Count) * rowHeight + 8;
         var sb = new StringBuilder($"<svg class=\"bars\" direction=\"ltr\" role=\"img\" aria-label=\"نمودار امتیاز دفاتر\" viewBox=\"0 0 {width} {height}\" width=\"100%\" preserveAspectRatio=\"xMaxYMin meet\">");
@@ -145,7 +149,7 @@ public static class RankingReport
             var y = i * rowHeight + 4;
             var score = r.Score ?? 0;
             sb.Append(CultureInfo.InvariantCulture, $"<g><title>{E(r.OfficeName)}: {score:0.0}</title>")
-              .Append(CultureInfo.InvariantCulture, $"<text x=\"{width - 4}\" y=\"{y + 11}\" font-size=\"10\" text-anchor=\"start\" direction=\"rtl\">{Fa(r.ProvinceRank)}. {E(Truncate(r.OfficeName, 26))}</text>")
+              .Append(CultureInfo.InvariantCulture, $"<text x=\"{width - 4}\" y=\"{y + 11}\" font-size=\"11\" text-anchor=\"start\" direction=\"rtl\">{Fa(r.ProvinceRank)}. {E(Truncate(r.OfficeName, 26))}</text>")
               .Append(CultureInfo.InvariantCulture, $"<rect x=\"{X(score):0.#}\" y=\"{y + 2}\" width=\"{chartWidth - 4 - X(score):0.#}\" height=\"{rowHeight - 6}\" class=\"bar tier-{r.Tier?.ToString().ToLowerInvariant()}\"/>");
             if (r.ScoreInterval is { } ci)
                 sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{X(ci.High):0.#}\" x2=\"{X(ci.Low):0.#}\" y1=\"{y + 7}\" y2=\"{y + 7}\" class=\"whisker\"/>")
@@ -174,7 +178,7 @@ public static class RankingReport
             .Append("هر شاخص ابتدا به سوی میانگین استان تعدیل می‌شود (دفاتر با دادهٔ کم بیشتر به میانگین نزدیک می‌شوند)، ")
             .Append(p.Normalisation == Normalisation.MinMax ? "سپس با روش کمینه–بیشینه " : "سپس با روش نمرهٔ استاندارد ")
             .Append("به بازهٔ ۰ تا ۱۰۰ برده می‌شود. شاخص‌هایی که در استان داده ندارند کنار گذاشته و وزن بقیه بازتوزیع می‌شود.</p>")
-            .Append("<table class=\"weights\"><thead><tr><th>شاخص</th><th>جهت</th><th>وزن سیاست</th><th>وزن به‌کاررفته</th><th>قدرت تعدیل</th></tr></thead><tbody>");
+            .Append("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"وزن شاخص‌ها\"><table class=\"weights\"><thead><tr><th>شاخص</th><th>جهت</th><th>وزن سیاست</th><th>وزن به‌کاررفته</th><th>قدرت تعدیل</th></tr></thead><tbody>");
         var used = ranking.Scopes.SelectMany(s => s.Indicators).GroupBy(i => i.Indicator).ToDictionary(g => g.Key, g => g.First());
         foreach (var i in p.Indicators)
         {
@@ -182,7 +186,7 @@ public static class RankingReport
             sb.Append($"<tr><td>{E(IndicatorLabel(i.Indicator))}</td><td>{(i.Indicator.Direction() == Direction.HigherIsBetter ? "بیشتر بهتر" : "کمتر بهتر")}</td>")
               .Append($"<td>{Fa(i.Weight, "0.###")}</td><td>{(scope is { Used: true } ? Fa(scope.Weight, "0.###") : "بدون داده")}</td><td>{Fa(i.ShrinkageStrength, "0.#")}</td></tr>");
         }
-        sb.Append("</tbody></table>")
+        sb.Append("</tbody></table></div>")
           .Append($"<p>حداقل حجم: {Fa(p.MinimumVolume)} خدمت تکمیل‌شده در ماه؛ دفاتر کمتر از آن «دادهٔ ناکافی» فهرست می‌شوند و رتبه نمی‌گیرند.</p>")
           .Append("<p>سطح‌ها: ").Append(string.Join("، ", p.Tiers.Select(t => $"{t.Tier.Persian()} از {Fa(t.MinimumScore, "0")}"))).Append(".</p>")
           .Append($"<p>بازهٔ رتبه با {Fa(ranking.Uncertainty.Resamples)} بار بازنمونه‌گیری شاخص‌ها در حد خطای نمونه‌گیری آن‌ها و پوشش {Fa(ranking.Uncertainty.Coverage * 100, "0")}٪ به‌دست آمده است ")
@@ -199,20 +203,24 @@ public static class RankingReport
     private static string Fa(double? v, string format) => v is null ? "—" : PersianText.ToPersianDigits(v.Value.ToString(format, CultureInfo.InvariantCulture)).Replace('.', '٫');
 
     private const string Css = """
-        body{font-family:Vazirmatn,"Noto Sans Arabic","Noto Naskh Arabic",Tahoma,sans-serif;margin:0;padding:1rem;color:#1b1b1b;background:#fafafa;line-height:1.6}
-        h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.1rem;margin:1.2rem 0 .4rem}
-        .meta{color:#555;font-size:.9rem}
+        *,*::before,*::after{box-sizing:border-box}
+        body{font-family:"Noto Sans Arabic","Noto Naskh Arabic",Tahoma,sans-serif;margin:0 auto;padding:.75rem;max-width:90rem;color:#1b1b1b;background:#fafafa;line-height:1.6;overflow-wrap:anywhere}
+        h1{font-size:1.2rem;line-height:1.5;margin:.2rem 0}h2{font-size:1.05rem;margin:1.2rem 0 .4rem}
+        .meta{color:#555;font-size:.85rem;margin:.3rem 0}
+        .scroll{max-width:100%;overflow-x:auto;border:1px solid #ddd;background:#fff}
+        .scroll:focus-visible{outline:3px solid #8a5200;outline-offset:2px}
         table{border-collapse:collapse;width:100%;background:#fff;font-size:.85rem}
         th,td{border:1px solid #ddd;padding:.25rem .4rem;text-align:right;white-space:nowrap}
         th{background:#eef3f8;cursor:pointer;user-select:none}th.sorted-asc::after{content:" ▲"}th.sorted-desc::after{content:" ▼"}
-        .up{color:#0a7a2f}.down{color:#b3261e}.new{color:#555}.tie{color:#b36b00;font-weight:bold}
+        .up{color:#0a7a2f}.down{color:#b3261e}.new{color:#555}.tie{color:#8a5200;font-weight:bold}
         .tier{font-weight:bold}.thin{color:#666;font-size:.85rem}
-        svg.bars{max-width:720px;background:#fff;border:1px solid #ddd}
+        svg.bars{display:block;width:100%;max-width:600px;height:auto;background:#fff;border:1px solid #ddd}
         .bar{fill:#4a7bb7}.bar.tier-alef{fill:#2e7d32}.bar.tier-be{fill:#4a7bb7}.bar.tier-jim{fill:#f9a825}.bar.tier-dal{fill:#c62828}
         .whisker{stroke:#222;stroke-width:1}
         .spark polyline{fill:none;stroke:#4a7bb7;stroke-width:1.5}.spark circle{fill:#4a7bb7}
         section.note{background:#fff8e1;border:1px solid #f0d58a;padding:.3rem .8rem}
         @media (max-width:600px){th,td{font-size:.75rem;padding:.2rem}}
+        @media (min-width:48rem){body{padding:1rem 2rem}h1{font-size:1.5rem}}
         """;
 
     // Sorting without libraries: a click on a header sorts that table by the column (numbers by data-value).

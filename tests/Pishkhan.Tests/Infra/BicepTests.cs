@@ -76,6 +76,22 @@ public sealed class BicepTests
     }
 
     [Fact]
+    public async Task OnlyTheStaticWebsitesOriginMayCallTheApiFromABrowser()
+    {
+        var main = await Bicep.MainTemplateAsync();
+        var app = Bicep.Module(main, "functionapp");
+
+        var cors = Bicep.Resources(app, "Microsoft.Web/sites").Single()["properties"]!["siteConfig"]!["cors"]!;
+        Assert.Equal(new[] { "[variables('publicSiteOrigin')]" }, cors["allowedOrigins"]!.AsArray().Select(o => o!.GetValue<string>()));
+        Assert.False(cors["supportCredentials"]!.GetValue<bool>());
+        // The origin is the site URL's scheme and host: "https://st….z6.web.core.windows.net/" without its slash.
+        Assert.Equal("[join(take(split(parameters('publicSiteUrl'), '/'), 3), '/')]", app["variables"]!["publicSiteOrigin"]!.GetValue<string>());
+        Assert.Equal("[variables('publicSiteOrigin')]", app["variables"]!["appSettings"]!["Pishkhan__PublicSiteUrl"]!.GetValue<string>());
+        var deployment = main["resources"]!.AsArray().Single(r => r!["type"]!.GetValue<string>() == "Microsoft.Resources/deployments" && r["name"]!.GetValue<string>() == "functionapp")!;
+        Assert.Contains("webEndpoint", deployment["properties"]!["parameters"]!["publicSiteUrl"]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task TheIdentityHoldsTheRolesTheAppUsesWithGuidsInNamedVariables()
     {
         var rbac = Bicep.Module(await Bicep.MainTemplateAsync(), "rbac");

@@ -161,6 +161,8 @@ public static partial class AuthorizationMatrix
         ["GetRanking"] = new(_ => A, Query: "scope=" + ProvinceA),
         // The province is the caller's (?province= is for the bootstrap key only): a foreign admin recomputes its own.
         ["RecomputeRanking"] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
+        ["ListPublicOffices"] = new(_ => CountyA1, Query: "countyCode=ma-c1"),
+        ["ListPublishedReports"] = new(_ => null),
         ["FileComplaint"] = new(_ => OfficeA1),
         ["GetComplaintStatus"] = new(_ => OfficeA1),
         ["EscalateComplaint"] = new(_ => OfficeA1),
