@@ -192,6 +192,7 @@ public sealed partial class OpenApiDocument(FunctionCatalog catalog)
     /// <summary>One line per capability (tag), shown by API browsers above its operations.</summary>
     private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
     {
+        ["PublicSite"] = "What the public web site reads without a key: offices of a county with their latest tier and rank, and each province's latest report.",
         ["Agencies"] = "Government agencies that outsource services to the offices, with their contact email.",
         ["Auth"] = "API keys: issued per role and scope (province, county, agency, office or member), shown once, revocable.",
         ["Calendar"] = "Official holidays: the national calendar (solar holidays by rule, lunar ones estimated until confirmed) and each province's own.",
