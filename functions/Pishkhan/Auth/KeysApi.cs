@@ -66,20 +66,18 @@ public sealed class KeysApi(CountyStore countyStore, AgencyStore agencyStore, Of
 
     public async Task<IResult> Get(ApiRequest request)
     {
-        var keys = apiKeys;
-        var entity = await keys.GetAsync(KeyId(request), request.CancellationToken);
+        var entity = await apiKeys.GetAsync(KeyId(request), request.CancellationToken);
         if (entity is null || !request.CanSee(new ResourceScope(entity.Province ?? ""))) throw Problem.NotFound("key");
         return TypedResults.Ok(new KeyView(entity.KeyId, Enum.Parse<Role>(entity.Role), entity.Province, entity.County, entity.Subject, entity.Label, entity.CreatedAt,
-            entity.RevokedAt, entity.CreatedBy, await keys.PersonOfAsync(entity, request.CancellationToken)));
+            entity.RevokedAt, entity.CreatedBy, await apiKeys.PersonOfAsync(entity, request.CancellationToken)));
     }
 
     public async Task<IResult> Delete(ApiRequest request)
     {
-        var keys = apiKeys;
         var keyId = KeyId(request);
-        var entity = await keys.GetAsync(keyId, request.CancellationToken);
+        var entity = await apiKeys.GetAsync(keyId, request.CancellationToken);
         if (entity is null || !request.CanSee(new ResourceScope(entity.Province ?? ""))) throw Problem.NotFound("key");
-        await keys.RevokeAsync(keyId, request.CancellationToken);
+        await apiKeys.RevokeAsync(keyId, request.CancellationToken);
         return TypedResults.NoContent();
     }
 

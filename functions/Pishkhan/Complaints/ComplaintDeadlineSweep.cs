@@ -20,15 +20,13 @@ public sealed class ComplaintDeadlineSweep(ComplaintStore complaintStore, Compla
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var store = complaintStore;
-        var effects = complaintEffects;
         var logger = loggerFactory.CreateLogger(typeof(ComplaintDeadlineSweep));
         var now = clock.GetUtcNow();
         var today = ComplaintRules.Format(Tehran.DateOf(now));
 
         // A cross-partition query: open complaints are a small share of the table and the sweep runs hourly
         // (README "Complaints" has the figures).
-        var late = await store.Complaints.ListAsync<ComplaintEntity>(
+        var late = await complaintStore.Complaints.ListAsync<ComplaintEntity>(
             TableClient.CreateQueryFilter($"IsOpen eq true and Overdue eq false and DueDate lt {today}"), cancellationToken);
         var flagged = 0;
         foreach (var e in late)
@@ -36,7 +34,7 @@ public sealed class ComplaintDeadlineSweep(ComplaintStore complaintStore, Compla
             try
             {
                 ComplaintEntity? updated = null;
-                await store.Complaints.UpdateWithRetryAsync<ComplaintEntity>(e.PartitionKey, e.RowKey, current =>
+                await complaintStore.Complaints.UpdateWithRetryAsync<ComplaintEntity>(e.PartitionKey, e.RowKey, current =>
                 {
                     // Runs again after a lost ETag race: only the last attempt's answer counts.
                     updated = current is not null && ComplaintRules.MarkOverdue(current, now) ? current : null;
@@ -44,7 +42,7 @@ public sealed class ComplaintDeadlineSweep(ComplaintStore complaintStore, Compla
                 }, cancellationToken);
                 if (updated is null) continue;
                 flagged++;
-                await effects.RunAsync(updated, cancellationToken);
+                await complaintEffects.RunAsync(updated, cancellationToken);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -52,14 +50,14 @@ public sealed class ComplaintDeadlineSweep(ComplaintStore complaintStore, Compla
             }
         }
 
-        var pending = await store.Complaints.ListAsync<ComplaintEntity>(
+        var pending = await complaintStore.Complaints.ListAsync<ComplaintEntity>(
             TableClient.CreateQueryFilter($"EffectsPending eq true and UpdatedAt lt {now - RepairAfter}"), cancellationToken);
         var repaired = 0;
         foreach (var e in pending)
         {
             try
             {
-                await effects.RunAsync(e, cancellationToken);
+                await complaintEffects.RunAsync(e, cancellationToken);
                 repaired++;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

@@ -41,9 +41,8 @@ public sealed partial class ComplaintsApi(ComplaintPolicy complaintPolicy, Clien
     /// <summary>POST /api/complaints (public): 201 {trackingCode, secret}; the same complaint again within 24 h: 200 with the first code.</summary>
     public async Task<IResult> File(ApiRequest request)
     {
-        var policy = complaintPolicy;
-        clientRateLimiter.Demand(request, FilingBucket, policy.FilingsPerClient, policy.FilingWindow);
-        var body = await request.ReadJsonAsync<FileComplaint>(policy.MaxBodyBytes);
+        clientRateLimiter.Demand(request, FilingBucket, complaintPolicy.FilingsPerClient, complaintPolicy.FilingWindow);
+        var body = await request.ReadJsonAsync<FileComplaint>(complaintPolicy.MaxBodyBytes);
         var ct = request.CancellationToken;
         var today = Tehran.Today(clock);
 
@@ -74,8 +73,7 @@ public sealed partial class ComplaintsApi(ComplaintPolicy complaintPolicy, Clien
     /// <summary>GET /api/complaints/{trackingCode} (public): status, deadlines and timeline only.</summary>
     public async Task<IResult> Get(ApiRequest request)
     {
-        var policy = complaintPolicy;
-        clientRateLimiter.Demand(request, FollowUpBucket, policy.FollowUpsPerClient, policy.FollowUpWindow);
+        clientRateLimiter.Demand(request, FollowUpBucket, complaintPolicy.FollowUpsPerClient, complaintPolicy.FollowUpWindow);
         var e = await FindAsync(request);
         return TypedResults.Ok(PublicComplaintView.From(e, Tehran.Today(clock)));
     }
@@ -83,10 +81,9 @@ public sealed partial class ComplaintsApi(ComplaintPolicy complaintPolicy, Clien
     /// <summary>POST /api/complaints/{trackingCode}/escalation (public, with the secret): to stage 2 at the province.</summary>
     public async Task<IResult> Escalate(ApiRequest request)
     {
-        var policy = complaintPolicy;
-        clientRateLimiter.Demand(request, FollowUpBucket, policy.FollowUpsPerClient, policy.FollowUpWindow);
+        clientRateLimiter.Demand(request, FollowUpBucket, complaintPolicy.FollowUpsPerClient, complaintPolicy.FollowUpWindow);
         var code = Code(request);
-        var body = await request.ReadJsonAsync<EscalateComplaint>(policy.MaxBodyBytes);
+        var body = await request.ReadJsonAsync<EscalateComplaint>(complaintPolicy.MaxBodyBytes);
         var errors = new FieldErrors();
         var reason = errors.Text("reason", body.Reason, 2000, multiline: true, min: 3);
         CheckSecretFormat(errors, body.Secret);
@@ -96,7 +93,7 @@ public sealed partial class ComplaintsApi(ComplaintPolicy complaintPolicy, Clien
         var by = ComplainantOrAdmin(request, e, body.Secret);
         var calendar = await holidayStore.GetCalendarAsync(e.Province, request.CancellationToken);
         var updated = await complaintStore.UpdateAsync(e,
-            x => ComplaintRules.Escalate(x, reason!, by, clock.GetUtcNow(), policy, calendar), request.CancellationToken);
+            x => ComplaintRules.Escalate(x, reason!, by, clock.GetUtcNow(), complaintPolicy, calendar), request.CancellationToken);
         await RunEffectsAsync(request, updated);
         return TypedResults.Ok(PublicComplaintView.From(updated, Tehran.Today(clock)));
     }
@@ -104,10 +101,9 @@ public sealed partial class ComplaintsApi(ComplaintPolicy complaintPolicy, Clien
     /// <summary>POST /api/complaints/{trackingCode}/withdrawal (public, with the secret): withdraws the open stage.</summary>
     public async Task<IResult> Withdraw(ApiRequest request)
     {
-        var policy = complaintPolicy;
-        clientRateLimiter.Demand(request, FollowUpBucket, policy.FollowUpsPerClient, policy.FollowUpWindow);
+        clientRateLimiter.Demand(request, FollowUpBucket, complaintPolicy.FollowUpsPerClient, complaintPolicy.FollowUpWindow);
         var code = Code(request);
-        var body = await request.ReadJsonAsync<WithdrawComplaint>(policy.MaxBodyBytes);
+        var body = await request.ReadJsonAsync<WithdrawComplaint>(complaintPolicy.MaxBodyBytes);
         var errors = new FieldErrors();
         var reason = errors.Text("reason", body.Reason, 2000, required: false, multiline: true);
         CheckSecretFormat(errors, body.Secret);
@@ -208,11 +204,10 @@ public sealed partial class ComplaintsApi(ComplaintPolicy complaintPolicy, Clien
 
         var e = await FindVisibleAsync(request, code);
         request.Demand(Scope(e));
-        var policy = complaintPolicy;
         var by = Handler.From(request.Caller);
         var calendar = await holidayStore.GetCalendarAsync(e.Province, request.CancellationToken);
         var updated = await complaintStore.UpdateAsync(e,
-            x => ComplaintRules.Decide(x, body.Outcome, reasons!, remedy, note, by, clock.GetUtcNow(), policy, calendar),
+            x => ComplaintRules.Decide(x, body.Outcome, reasons!, remedy, note, by, clock.GetUtcNow(), complaintPolicy, calendar),
             request.CancellationToken);
         await RunEffectsAsync(request, updated);
         return TypedResults.Ok(ComplaintStaffView.From(updated, Tehran.Today(clock)));
@@ -230,11 +225,10 @@ public sealed partial class ComplaintsApi(ComplaintPolicy complaintPolicy, Clien
 
         var e = await FindVisibleAsync(request, code);
         request.Demand(Scope(e));
-        var policy = complaintPolicy;
         var by = Handler.From(request.Caller);
         var calendar = await holidayStore.GetCalendarAsync(e.Province, request.CancellationToken);
         var updated = await complaintStore.UpdateAsync(e,
-            x => ComplaintRules.Extend(x, newDue, reason!, by, clock.GetUtcNow(), policy, calendar), request.CancellationToken);
+            x => ComplaintRules.Extend(x, newDue, reason!, by, clock.GetUtcNow(), complaintPolicy, calendar), request.CancellationToken);
         await RunEffectsAsync(request, updated);
         return TypedResults.Ok(ComplaintStaffView.From(updated, Tehran.Today(clock)));
     }

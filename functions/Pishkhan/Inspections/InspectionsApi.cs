@@ -48,10 +48,9 @@ public sealed partial class InspectionsApi(TimeProvider clock, OfficeStore offic
         if (body.TemplateVersion is { } v && v is < 1 or > 999999) errors.Add("templateVersion", "A version number from 1 to 999999.");
         else if (province is not null)
         {
-            var checklists = checklistStore;
             template = body.TemplateVersion is { } version
-                ? await checklists.GetAsync(province, version, ct)
-                : await checklists.CurrentAsync(province, ct);
+                ? await checklistStore.GetAsync(province, version, ct)
+                : await checklistStore.CurrentAsync(province, ct);
             if (template is null) errors.Add("templateVersion", "No such checklist version in this province.");
         }
         var items = ValidateItems(errors, body.Items, template);
@@ -82,10 +81,9 @@ public sealed partial class InspectionsApi(TimeProvider clock, OfficeStore offic
             var original = InspectionIds.TryParse(body.ReinspectionOf, out var originalOffice, out _) && originalOffice == officeCode
                 ? await inspectionStore.FindAsync(body.ReinspectionOf, ct)
                 : null;
-            var reinspections = reinspectionService;
             if (original is null) errors.Add("reinspectionOf", "No such inspection of this office.");
-            else if (!await reinspections.IsDrawnAsync(original, ct)) errors.Add("reinspectionOf", "The inspection was not drawn for re-inspection.");
-            else if (await reinspections.ReinspectionOfAsync(original, processedOnly: false, ct) is { } done
+            else if (!await reinspectionService.IsDrawnAsync(original, ct)) errors.Add("reinspectionOf", "The inspection was not drawn for re-inspection.");
+            else if (await reinspectionService.ReinspectionOfAsync(original, processedOnly: false, ct) is { } done
                      && (idempotencyKey is null || done.PostedBy != caller.KeyId))
                 throw Problem.Conflict("The inspection was already re-inspected.");
         }
@@ -116,13 +114,12 @@ public sealed partial class InspectionsApi(TimeProvider clock, OfficeStore offic
         entity.BodyHash = InspectionIds.Hash(JsonSerializer.Serialize(new { body.Type, entity.OfficeCode, entity.VisitedAt, entity.TemplateVersion, entity.ItemsJson,
             entity.ComplaintIdsJson, requestId, body.FollowUpOf, body.ReinspectionOf, body.OfficeOpen, body.Staff, summary }, Json.Options));
 
-        var store = inspectionStore;
-        var written = await WriteAsync(store, entity, caller, idempotencyKey, ct);
+        var written = await WriteAsync(inspectionStore, entity, caller, idempotencyKey, ct);
         if (written.Status == InspectionStatus.Queued)
         {
             // Also on a retry that finds the inspection still queued: the first attempt may have stopped before
             // queueing it, and processing twice is harmless.
-            await store.ByCounty.UpsertEntityAsync(new CountyInspectionEntity
+            await inspectionStore.ByCounty.UpsertEntityAsync(new CountyInspectionEntity
             {
                 PartitionKey = written.CountyCode, RowKey = written.RowKey + "." + written.OfficeCode, OfficeCode = written.OfficeCode,
                 Province = written.Province, Type = written.Type, VisitedAt = written.VisitedAt, PostedByRole = written.PostedByRole,
@@ -247,12 +244,11 @@ public sealed partial class InspectionsApi(TimeProvider clock, OfficeStore offic
         var countyCode = request.QueryCode("countyCode");
         var pageSize = request.PageSize();
         var token = request.ContinuationToken();
-        var store = inspectionStore;
         if (officeCode is not null)
         {
             var office = await officeStore.FindAsync(officeCode, ct);
             if (office is null || !request.CanSee(new ResourceScope(office.Province, office.CountyCode, Office: office.OfficeCode))) throw Problem.NotFound("office");
-            var (items, next) = await store.Table.PageAsync<InspectionEntity>(
+            var (items, next) = await inspectionStore.Table.PageAsync<InspectionEntity>(
                 TableClient.CreateQueryFilter($"PartitionKey eq {officeCode} and RowKey lt {"~"}"), pageSize, token, ct);
             return TypedResults.Ok(new Page<InspectionSummary>(items.Select(InspectionSummary.From).ToList(), Paging.Encode(next)));
         }
@@ -260,9 +256,9 @@ public sealed partial class InspectionsApi(TimeProvider clock, OfficeStore offic
         if (countyCode is null) throw Problem.Field("officeCode", "Give officeCode or countyCode.");
         var county = await countyStore.FindAsync(countyCode, ct) ?? throw Problem.NotFound("county");
         request.Demand(new ResourceScope(county.Province, county.CountyCode));
-        var (pointers, nextToken) = await store.ByCounty.PageAsync<CountyInspectionEntity>(
+        var (pointers, nextToken) = await inspectionStore.ByCounty.PageAsync<CountyInspectionEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {countyCode}"), pageSize, token, ct);
-        var found = await Task.WhenAll(pointers.Select(p => store.FindAsync(p.InspectionId, ct)));
+        var found = await Task.WhenAll(pointers.Select(p => inspectionStore.FindAsync(p.InspectionId, ct)));
         return TypedResults.Ok(new Page<InspectionSummary>(found.OfType<InspectionEntity>().Select(InspectionSummary.From).ToList(), Paging.Encode(nextToken)));
     }
 

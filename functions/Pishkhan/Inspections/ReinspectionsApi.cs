@@ -25,9 +25,8 @@ public sealed class ReinspectionsApi(TimeProvider clock, PishkhanSettings settin
         var now = clock.GetUtcNow();
         ServicePeriods.CheckInService(period, settings.ServiceStartPeriod, now);
         if (!period.IsClosedAt(now)) throw Problem.Conflict($"{period} has not ended yet; draw it once it has.");
-        var service = reinspectionService;
-        await service.DrawAsync(province, period, request.CancellationToken);
-        return TypedResults.Ok(await service.ReportAsync(province, period, null, request.CancellationToken));
+        await reinspectionService.DrawAsync(province, period, request.CancellationToken);
+        return TypedResults.Ok(await reinspectionService.ReportAsync(province, period, null, request.CancellationToken));
     }
 
     /// <summary>GET /api/reinspections/{period}?countyCode= (admin, member): the draw and the agreement per county team.</summary>
@@ -57,7 +56,6 @@ public sealed class ReinspectionsApi(TimeProvider clock, PishkhanSettings settin
         var ct = request.CancellationToken;
         var queue = store.Queue(QueueNames.Inspections + "-poison");
         PeekedMessage[] peeked = (await queue.PeekMessagesAsync(32, ct)).Value;
-        var offices = officeStore;
         var visible = new List<PoisonMessage>();
         foreach (var m in peeked)
         {
@@ -66,7 +64,7 @@ public sealed class ReinspectionsApi(TimeProvider clock, PishkhanSettings settin
             try { id = InspectionProcessor.ParseMessage(m.Body); }
             catch (FormatException) { }
             if (id is not null && InspectionIds.TryParse(id, out var officeCode, out _)
-                && await offices.FindAsync(officeCode, ct) is { } office && !request.CanSee(new ResourceScope(office.Province)))
+                && await officeStore.FindAsync(officeCode, ct) is { } office && !request.CanSee(new ResourceScope(office.Province)))
                 continue;
             visible.Add(new PoisonMessage(m.MessageId, m.InsertedOn, m.DequeueCount, body.Length > 2000 ? body[..2000] : body, id));
         }

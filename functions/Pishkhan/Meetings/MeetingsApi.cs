@@ -73,7 +73,6 @@ public sealed partial class MeetingsApi(CountyStore countyStore, Store storage, 
         }
         errors.ThrowIfAny();
 
-        var store = meetingStore;
         var now = clock.GetUtcNow();
         var meeting = new MeetingEntity
         {
@@ -102,19 +101,19 @@ public sealed partial class MeetingsApi(CountyStore countyStore, Store storage, 
         actions.AddRange(decisionRows.Select(d => new TableTransactionAction(TableTransactionActionType.Add, d)));
         try
         {
-            await store.Table.SubmitTransactionAsync(actions, ct);
+            await meetingStore.Table.SubmitTransactionAsync(actions, ct);
         }
         catch (TableTransactionFailedException e) when (marker is not null && e.FailedTransactionActionIndex == 0 && e.Status == 409)
         {
             // A retry: the same key and body get the first response; the same key with another body is an error.
-            var first = await store.Table.GetOrNullAsync<MeetingIdempotencyEntity>(marker.PartitionKey, marker.RowKey, ct);
+            var first = await meetingStore.Table.GetOrNullAsync<MeetingIdempotencyEntity>(marker.PartitionKey, marker.RowKey, ct);
             if (first is null || first.RequestHash != marker.RequestHash)
                 throw Problem.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency key reused.", "This Idempotency-Key was used with another body.");
-            var existing = await store.FindAsync(province, first.MeetingId, ct) ?? throw Problem.NotFound("meeting");
+            var existing = await meetingStore.FindAsync(province, first.MeetingId, ct) ?? throw Problem.NotFound("meeting");
             return TypedResults.Created($"/api/meetings/{existing.MeetingId}",
-                store.View(existing, await store.DecisionsAsync(province!, existing.MeetingId, existing.MeetingId, ct)));
+                meetingStore.View(existing, await meetingStore.DecisionsAsync(province!, existing.MeetingId, existing.MeetingId, ct)));
         }
-        return TypedResults.Created($"/api/meetings/{meeting.MeetingId}", store.View(meeting, decisionRows));
+        return TypedResults.Created($"/api/meetings/{meeting.MeetingId}", meetingStore.View(meeting, decisionRows));
     }
 
     /// <summary>GET /api/meetings?scope=&amp;pageSize=&amp;continuationToken= — a province lists all its meetings, a county its own; newest first.</summary>
@@ -129,23 +128,21 @@ public sealed partial class MeetingsApi(CountyStore countyStore, Store storage, 
         var scope = await PlanScope.ResolveAsync(code, countyStore, ct) ?? throw Problem.Field("scope", "No such province or county.");
         request.Demand(scope.Resource);
 
-        var store = meetingStore;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scope.Province} and Kind eq {MeetingKinds.Meeting}");
         if (scope.County is not null) filter += " and " + TableClient.CreateQueryFilter($"County eq {scope.County}");
-        var (items, next) = await store.Table.PageAsync<MeetingEntity>(filter, pageSize, token, ct);
-        var decisions = items.Count == 0 ? [] : await store.DecisionsAsync(scope.Province, items[0].MeetingId, items[^1].MeetingId, ct);
-        return TypedResults.Ok(new Page<MeetingView>(items.Select(m => store.View(m, decisions)).ToList(), Paging.Encode(next)));
+        var (items, next) = await meetingStore.Table.PageAsync<MeetingEntity>(filter, pageSize, token, ct);
+        var decisions = items.Count == 0 ? [] : await meetingStore.DecisionsAsync(scope.Province, items[0].MeetingId, items[^1].MeetingId, ct);
+        return TypedResults.Ok(new Page<MeetingView>(items.Select(m => meetingStore.View(m, decisions)).ToList(), Paging.Encode(next)));
     }
 
     /// <summary>GET /api/meetings/{meetingId}: admin and members of the province, inspectors of the meeting's county.</summary>
     public async Task<IResult> Get(ApiRequest request)
     {
         var id = request.Code("meetingId");
-        var store = meetingStore;
         var ct = request.CancellationToken;
-        var meeting = await store.FindAsync(request.Caller.Province, id, ct);
+        var meeting = await meetingStore.FindAsync(request.Caller.Province, id, ct);
         if (meeting is null || !request.CanSee(new ResourceScope(meeting.Province, meeting.County))) throw Problem.NotFound("meeting");
-        return TypedResults.Ok(store.View(meeting, await store.DecisionsAsync(meeting.Province, id, id, ct)));
+        return TypedResults.Ok(meetingStore.View(meeting, await meetingStore.DecisionsAsync(meeting.Province, id, id, ct)));
     }
 
     /// <summary>
@@ -162,14 +159,13 @@ public sealed partial class MeetingsApi(CountyStore countyStore, Store storage, 
         if (!Enum.IsDefined(body.Status)) errors.Add("status", "One of open, done, dropped.");
         errors.ThrowIfAny();
 
-        var store = meetingStore;
         var ct = request.CancellationToken;
-        var meeting = await store.FindAsync(request.Caller.Province, id, ct);
+        var meeting = await meetingStore.FindAsync(request.Caller.Province, id, ct);
         if (meeting is null || !request.CanSee(new ResourceScope(meeting.Province, meeting.County))) throw Problem.NotFound("meeting");
 
         var now = clock.GetUtcNow();
         var status = MeetingStore.StatusName(body.Status);
-        var updated = await store.Table.UpdateWithRetryAsync<DecisionEntity>(meeting.Province, DecisionEntity.Key(id, decisionId), current =>
+        var updated = await meetingStore.Table.UpdateWithRetryAsync<DecisionEntity>(meeting.Province, DecisionEntity.Key(id, decisionId), current =>
         {
             if (current is null || current.Kind != MeetingKinds.Decision) return null;
             var from = MeetingStore.ParseStatus(current.Status);
@@ -182,7 +178,7 @@ public sealed partial class MeetingsApi(CountyStore countyStore, Store storage, 
             current.StatusChangedBy = request.Caller.KeyId;
             return current;
         }, ct);
-        return updated is null ? throw Problem.NotFound("decision") : TypedResults.Ok(store.View(updated));
+        return updated is null ? throw Problem.NotFound("decision") : TypedResults.Ok(meetingStore.View(updated));
     }
 
     private static DateOnly? Date(FieldErrors errors, string field, string? value)

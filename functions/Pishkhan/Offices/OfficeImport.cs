@@ -40,16 +40,13 @@ public sealed class OfficeImport(PishkhanSettings settings, CountyStore countySt
             throw Problem.Field("header", $"Columns: {string.Join(',', Columns)} (required: officeCode,name,countyCode,regularHours). Unknown: {string.Join(',', unknown)}; missing: {string.Join(',', missing)}.");
 
         var ct = request.CancellationToken;
-        var counties = countyStore;
-        var offices = officeStore;
-        var directory = codeDirectory;
         var errors = malformed.Select(m => new RowError(m.Line, null, new Dictionary<string, string[]> { ["$"] = [m.Message] })).ToList();
         var valid = new List<ValidRow>();
         var seen = new HashSet<string>();
         var countyCache = new Dictionary<string, CountyEntity?>();
         async Task<CountyEntity?> FindCounty(string code, CancellationToken token)
         {
-            if (!countyCache.TryGetValue(code, out var county)) countyCache[code] = county = await counties.FindAsync(code, token);
+            if (!countyCache.TryGetValue(code, out var county)) countyCache[code] = county = await countyStore.FindAsync(code, token);
             return county;
         }
 
@@ -86,12 +83,12 @@ public sealed class OfficeImport(PishkhanSettings settings, CountyStore countySt
         var applied = new List<(int Line, string Code)>();
         foreach (var province in valid.GroupBy(r => r.Entity.Province))
         {
-            var held = await directory.ListAsync(DirectoryKinds.Office, province.Key, ct);
-            var current = await offices.ByCodeAsync(province.Key, ct);
+            var held = await codeDirectory.ListAsync(DirectoryKinds.Office, province.Key, ct);
+            var current = await officeStore.ByCodeAsync(province.Key, ct);
             var results = new List<(List<(int, string)> Applied, List<RowError> Errors)>();
             await Parallel.ForEachAsync(province.Chunk(BatchSize), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (batch, token) =>
             {
-                var result = await SaveBatchAsync(batch, province.Key, held, current, directory, offices, clock, token);
+                var result = await SaveBatchAsync(batch, province.Key, held, current, codeDirectory, officeStore, clock, token);
                 lock (results) results.Add(result);
             });
             foreach (var (a, e) in results) { applied.AddRange(a); errors.AddRange(e); }

@@ -32,10 +32,9 @@ public sealed class RankingsApi(CountyStore countyStore, RankingStore rankingSto
             var c = await countyStore.FindAsync(scope, request.CancellationToken) ?? throw Problem.NotFound("county");
             (province, county) = (c.Province, c.CountyCode);
         }
-        var store = rankingStore;
-        var run = await store.GetRunAsync(province, period.ToString(), request.CancellationToken);
+        var run = await rankingStore.GetRunAsync(province, period.ToString(), request.CancellationToken);
         if (run?.PublishedAt is null) throw Problem.NotFound("published ranking for that period");
-        var rows = await store.ListRowsAsync(province, period.ToString(), county, request.CancellationToken);
+        var rows = await rankingStore.ListRowsAsync(province, period.ToString(), county, request.CancellationToken);
         return TypedResults.Ok(new PublishedRanking(period.ToString(), period.PersianName, province, county, run.PolicyVersion, run.PublishedAt.Value,
             run.ReportPath ?? "", rows.Select(r => r.Row).ToList()));
     }
@@ -71,7 +70,6 @@ public sealed class RankingTimer(TimeProvider clock, OfficeStatsStore officeStat
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var stats = officeStatsStore;
-        var rankings = rankingStore;
         var start = settings.ServiceStartPeriod;
         var period = JalaliPeriod.Containing(clock.GetUtcNow());
         for (var i = 0; i < LookBack; i++)
@@ -81,7 +79,7 @@ public sealed class RankingTimer(TimeProvider clock, OfficeStatsStore officeStat
             var provinces = (await stats.ListAsync(period.ToString(), null, cancellationToken)).Select(s => s.Province).Distinct().Order(StringComparer.Ordinal);
             var missing = new List<string>();
             foreach (var province in provinces)
-                if (await rankings.GetRunAsync(province, period.ToString(), cancellationToken) is null) missing.Add(province);
+                if (await rankingStore.GetRunAsync(province, period.ToString(), cancellationToken) is null) missing.Add(province);
             if (missing.Count == 0) continue;
             logger.LogInformation("Queueing ranking of {Count} provinces for {Period}", missing.Count, period.ToString());
             await store.Queue(QueueNames.Rankings).SendMessageAsync(

@@ -33,14 +33,13 @@ public sealed class RatingsApi(RequestBook requestBook, Notifications.RatingCode
         var ct = request.CancellationToken;
         // The email's full token or the SMS's 12-character code (RatingCodes maps it to the same token hash).
         var (key, hash) = await ratingCodes.ResolveAsync(body.Token, ct) ?? throw Problem.NotFound("rating token");
-        var book = requestBook;
         // A plain read first: unknown tokens are answered without touching the office's write path.
-        var known = await book.FindAsync(key, ct);
+        var known = await requestBook.FindAsync(key, ct);
         if (known?.RatingTokenHash is null || known.RatingTokenHash != hash) throw Problem.NotFound("rating token");
         if (known.RatedAt is not null) throw Problem.Conflict("This rating token was already used.");
 
         var now = clock.GetUtcNow();
-        var rated = await book.RateAsync(key, hash, body.Score, comment, now, ct);
+        var rated = await requestBook.RateAsync(key, hash, body.Score, comment, now, ct);
         return TypedResults.Created((string?)null, new RatingRecorded(body.Score, rated.RatedAt!.Value));
     }
 }

@@ -44,12 +44,11 @@ public sealed class IntakeApi(ReferenceCache referenceCache, TimeProvider clock,
         errors.ThrowIfAny();
 
         var ct = request.CancellationToken;
-        var cache = referenceCache;
-        var contract = await cache.ContractAsync(contractId!, ct);
+        var contract = await referenceCache.ContractAsync(contractId!, ct);
         OfficeEntity? office = null;
         if (officeCode is not null)
         {
-            office = await cache.OfficeAsync(officeCode, ct);
+            office = await referenceCache.OfficeAsync(officeCode, ct);
             if (office is null || contract is null || office.Province != contract.Province) errors.Add("officeCode", "No such office.");
             else if (office.Status != OfficeStatus.Active) errors.Add("officeCode", $"The office is {office.Status} and takes no requests.");
             else if (countyCode is not null && countyCode != office.CountyCode) errors.Add("countyCode", "The office is in another county.");
@@ -61,10 +60,9 @@ public sealed class IntakeApi(ReferenceCache referenceCache, TimeProvider clock,
             Tehran.Today(clock));
         errors.ThrowIfAny();
 
-        var router = officeRouter;
         using var lease = office is not null
-            ? router.Reserve(office.OfficeCode)
-            : await router.RouteAsync(contract!.Province, county!, ct)
+            ? officeRouter.Reserve(office.OfficeCode)
+            : await officeRouter.RouteAsync(contract!.Province, county!, ct)
               ?? throw Problem.Conflict($"No active office in county '{county}' can take requests now.");
 
         var now = clock.GetUtcNow();

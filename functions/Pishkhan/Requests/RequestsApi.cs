@@ -68,7 +68,6 @@ public sealed class RequestsApi(RequestBook requestBook, OfficeStore officeStore
         if (from is not null) timeFilter += " and " + TableClient.CreateQueryFilter($"CreatedAt ge {from.Value}");
         if (to is not null) timeFilter += " and " + TableClient.CreateQueryFilter($"CreatedAt le {to.Value}");
 
-        var book = requestBook;
         if (officeCode is not null)
         {
             if (caller.Role != Role.Office)
@@ -78,7 +77,7 @@ public sealed class RequestsApi(RequestBook requestBook, OfficeStore officeStore
             }
             var query = TableClient.CreateQueryFilter(
                 $"PartitionKey eq {officeCode} and RowKey ge {RequestIds.RequestPrefix} and RowKey lt {RequestIds.RequestPrefixEnd}") + filter + timeFilter;
-            var (rows, next) = await book.Table.PageAsync<RequestRow>(query, pageSize, token, ct);
+            var (rows, next) = await requestBook.Table.PageAsync<RequestRow>(query, pageSize, token, ct);
             return TypedResults.Ok(new Page<RequestView>(rows.Select(r => RequestView.From(r, FullContact(caller, r))).ToList(), Paging.Encode(next)));
         }
 
@@ -101,7 +100,7 @@ public sealed class RequestsApi(RequestBook requestBook, OfficeStore officeStore
         var index = merged.Take(pageSize).ToList();
         var nextIndex = index.Count > 0 && (merged.Count > pageSize || shards.Any(s => s.Count == pageSize)) ? index[^1].RowKey : null;
         var found = await Task.WhenAll(index.Select(i =>
-            RequestIds.TryParse(i.RequestId, out var key) ? book.FindAsync(key, ct) : Task.FromResult<RequestRow?>(null)));
+            RequestIds.TryParse(i.RequestId, out var key) ? requestBook.FindAsync(key, ct) : Task.FromResult<RequestRow?>(null)));
         var items = found.OfType<RequestRow>()
             .Where(r => status is null || r.Status == status)
             .Where(r => request.CanSee(Scope(r)))
@@ -128,9 +127,8 @@ public sealed class RequestsApi(RequestBook requestBook, OfficeStore officeStore
         var at = reported is { } r && r >= now - EventTimeTolerance ? (r > now ? now : r) : now;
 
         var ct = request.CancellationToken;
-        var cache = referenceCache;
-        var agency = await cache.AgencyAsync(row.AgencyId, ct);
-        var office = await cache.OfficeAsync(row.OfficeCode, ct);
+        var agency = await referenceCache.AgencyAsync(row.AgencyId, ct);
+        var office = await referenceCache.OfficeAsync(row.OfficeCode, ct);
         var change = new RequestBook.EventChange(body.Type, at, reported is { } sent && sent != at ? sent : null, note, request.Caller, now, await holidayStore.GetCalendarAsync(row.Province, ct),
             Callback: Webhooks.IsConfigured(agency), RatingToken: body.Type == RequestEventType.Completed ? RatingTokens.New(row.RequestId) : null,
             RatingLink: settings.PublicBaseUrl + "/rate", OfficeName: office?.Name);

@@ -19,9 +19,6 @@ public sealed class SlaSweep(Store store, RequestBook requestBook, RequestOutbox
 
     public async Task Run(CancellationToken cancellationToken)
     {
-        var book = requestBook;
-        var outbox = requestOutbox;
-        var stats = requestStats;
         var now = clock.GetUtcNow();
 
         var offices = new List<string>();
@@ -36,10 +33,10 @@ public sealed class SlaSweep(Store store, RequestBook requestBook, RequestOutbox
                 try
                 {
                     // Breaches of one office are group-committed together.
-                    var results = await Task.WhenAll((await book.OverdueAsync(officeCode, now, ct)).Select(due => book.BreachAsync(officeCode, due, now, ct)));
+                    var results = await Task.WhenAll((await requestBook.OverdueAsync(officeCode, now, ct)).Select(due => requestBook.BreachAsync(officeCode, due, now, ct)));
                     Interlocked.Add(ref breached, results.Count(b => b));
-                    await outbox.DispatchLeftoversAsync(officeCode, await book.BookkeepingRowsAsync(officeCode, ct), ct);
-                    await stats.FlushAsync(officeCode, scan: true, ct);
+                    await requestOutbox.DispatchLeftoversAsync(officeCode, await requestBook.BookkeepingRowsAsync(officeCode, ct), ct);
+                    await requestStats.FlushAsync(officeCode, scan: true, ct);
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested)
                 {

@@ -56,14 +56,13 @@ public sealed class Webhooks(AgencyStore agencyStore, TimeProvider clock, Refere
     {
         var agencyId = request.Code("agencyId");
         var ct = request.CancellationToken;
-        var agencies = agencyStore;
-        var agency = await agencies.FindAsync(agencyId, ct);
+        var agency = await agencyStore.FindAsync(agencyId, ct);
         if (agency is null || !request.CanSee(new ResourceScope(agency.Province))) throw Problem.NotFound("agency");
         request.Demand(new ResourceScope(agency.Province));
 
         var secret = "whsec_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow();
-        var saved = await agencies.Table.UpdateWithRetryAsync<AgencyEntity>(agency.Province, agencyId, current =>
+        var saved = await agencyStore.Table.UpdateWithRetryAsync<AgencyEntity>(agency.Province, agencyId, current =>
         {
             if (current is null) return null;
             current.WebhookSecret = secret;
