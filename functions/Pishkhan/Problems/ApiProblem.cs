@@ -25,6 +25,8 @@ public static class Problem
 
     public static ApiProblem NotFound(string what) => Status(StatusCodes.Status404NotFound, "Not found.", $"No {what} with that identifier is visible to you.");
     public static ApiProblem Conflict(string detail) => Status(StatusCodes.Status409Conflict, "Conflict.", detail);
+    /// <summary>An ETag-guarded write lost to another writer: nothing was written; the caller may read again and retry.</summary>
+    public static ApiProblem ChangedConcurrently(string what) => Conflict($"The {what} changed concurrently; retry.");
     public static ApiProblem Forbidden(string detail = "The resource is outside your role or scope.") => Status(StatusCodes.Status403Forbidden, "Forbidden.", detail);
     public static ApiProblem Unauthorized() => Status(StatusCodes.Status401Unauthorized, "Unauthorized.", "Send a valid, unrevoked key in the X-Api-Key header.");
     public static ApiProblem PreconditionFailed() => Status(StatusCodes.Status412PreconditionFailed, "Precondition failed.", "The resource changed since you read it (ETag mismatch).");

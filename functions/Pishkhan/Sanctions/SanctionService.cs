@@ -53,64 +53,65 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
         return entity;
     }
 
-    /// <summary>An admin confirms or overturns a proposed sanction, or decides on an office's objection.</summary>
+    /// <summary>
+    /// An admin confirms or overturns a proposed sanction, or decides on an office's objection. One ETag-guarded
+    /// write of the sanction as the admin read it: if it changed meanwhile (another admin, the sweep, an
+    /// objection) nothing is written and the caller gets 409 "changed concurrently; retry". The timer, the
+    /// office's recount and the notifications follow only once the transition is stored.
+    /// </summary>
     public async Task<SanctionEntity> DecideAsync(SanctionEntity sanction, SanctionDecision decision, string reason, string decidedBy, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 10; attempt++)
+        var now = clock.GetUtcNow();
+        var next = Copy(sanction);
+        SanctionTimerEntity? timer = null;
+        string? notifyCause = null;
+        switch (sanction.Status, decision.Decision)
         {
-            var now = clock.GetUtcNow();
-            var next = Copy(sanction);
-            string? notifyCause = null;
-            switch (sanction.Status, decision.Decision)
-            {
-                case (SanctionStatus.Proposed, SanctionDecisionKind.Overturn):
-                    next.Status = SanctionStatus.Overturned;
-                    (next.DecidedAt, next.DecidedBy, next.DecisionReason) = (now, decidedBy, reason);
-                    break;
-                case (SanctionStatus.Proposed, SanctionDecisionKind.Confirm):
-                    var policy = await policies.SanctionAsync(sanction.Province, cancellationToken);
-                    var decisionDate = Tehran.DateOf(now);
-                    var calendar = await holidays.GetCalendarAsync(sanction.Province, cancellationToken);
-                    // The window is whole working days after the day of the decision; the sanction takes
-                    // effect at the start of the day after the last of them (Tehran time).
-                    var effectiveAt = policy.ObjectionWindowWorkingDays == 0
-                        ? now
-                        : Tehran.StartOfDayUtc(calendar.AddWorkingDays(decisionDate, policy.ObjectionWindowWorkingDays).AddDays(1));
-                    (next.DecidedAt, next.DecidedBy, next.DecisionReason) = (now, decidedBy, reason);
-                    next.EffectiveAt = effectiveAt;
-                    next.EndsAt = EndOf(next, effectiveAt);
-                    next.Status = SanctionStatus.Confirmed;
-                    await Timers.TryAddAsync(SanctionTimerEntity.For(effectiveAt, SanctionTimerEntity.EffectKind, sanction.Id), cancellationToken);
-                    notifyCause = $"sanction-confirmed:{sanction.Id}";
-                    break;
-                case (SanctionStatus.Objected, SanctionDecisionKind.Overturn):
-                    next.Status = SanctionStatus.Overturned;
-                    (next.FinalDecisionAt, next.FinalDecisionReason) = (now, reason);
-                    break;
-                case (SanctionStatus.Objected, SanctionDecisionKind.Confirm):
-                    // The objection is rejected: the sanction takes effect now.
-                    next.Status = SanctionStatus.Effective;
-                    (next.FinalDecisionAt, next.FinalDecisionReason) = (now, reason);
-                    next.EffectiveAt = now;
-                    next.EndsAt = EndOf(next, now);
-                    if (next.EndsAt is { } ends) await Timers.TryAddAsync(SanctionTimerEntity.For(ends, SanctionTimerEntity.EndKind, sanction.Id), cancellationToken);
-                    notifyCause = $"sanction-confirmed:{sanction.Id}:objection-rejected";
-                    break;
-                default:
-                    throw Problem.Conflict($"The sanction is {sanction.StatusAt(now)}; only proposed or objected sanctions can be decided.");
-            }
-            if (await Table.TryReplaceAsync(next, cancellationToken))
-            {
-                if (next.Status == SanctionStatus.Confirmed && next.EffectiveAt <= now) next = await ApplyEffectAsync(next, cancellationToken);
-                if (next.Status == SanctionStatus.Effective) await ReconcileOfficeAsync(next.OfficeCode, liftSuspension: false, cancellationToken);
-                if (notifyCause is not null && await offices.FindAsync(next.OfficeCode, cancellationToken) is var office)
-                    await NotifyAsync(next, office?.Name ?? next.OfficeCode, office?.Email, NotificationKinds.SanctionConfirmed, notifyCause, cancellationToken);
-                logger.LogInformation("Sanction {SanctionId} decided: {Status}", next.Id, next.Status);
-                return next;
-            }
-            sanction = await Table.GetOrNullAsync<SanctionEntity>(sanction.PartitionKey, sanction.RowKey, cancellationToken) ?? throw Problem.NotFound("sanction");
+            case (SanctionStatus.Proposed, SanctionDecisionKind.Overturn):
+                next.Status = SanctionStatus.Overturned;
+                (next.DecidedAt, next.DecidedBy, next.DecisionReason) = (now, decidedBy, reason);
+                break;
+            case (SanctionStatus.Proposed, SanctionDecisionKind.Confirm):
+                var policy = await policies.SanctionAsync(sanction.Province, cancellationToken);
+                var decisionDate = Tehran.DateOf(now);
+                var calendar = await holidays.GetCalendarAsync(sanction.Province, cancellationToken);
+                // The window is whole working days after the day of the decision; the sanction takes
+                // effect at the start of the day after the last of them (Tehran time).
+                var effectiveAt = policy.ObjectionWindowWorkingDays == 0
+                    ? now
+                    : Tehran.StartOfDayUtc(calendar.AddWorkingDays(decisionDate, policy.ObjectionWindowWorkingDays).AddDays(1));
+                (next.DecidedAt, next.DecidedBy, next.DecisionReason) = (now, decidedBy, reason);
+                next.EffectiveAt = effectiveAt;
+                next.EndsAt = EndOf(next, effectiveAt);
+                next.Status = SanctionStatus.Confirmed;
+                timer = SanctionTimerEntity.For(effectiveAt, SanctionTimerEntity.EffectKind, sanction.Id);
+                notifyCause = $"sanction-confirmed:{sanction.Id}";
+                break;
+            case (SanctionStatus.Objected, SanctionDecisionKind.Overturn):
+                next.Status = SanctionStatus.Overturned;
+                (next.FinalDecisionAt, next.FinalDecisionReason) = (now, reason);
+                break;
+            case (SanctionStatus.Objected, SanctionDecisionKind.Confirm):
+                // The objection is rejected: the sanction takes effect now.
+                next.Status = SanctionStatus.Effective;
+                (next.FinalDecisionAt, next.FinalDecisionReason) = (now, reason);
+                next.EffectiveAt = now;
+                next.EndsAt = EndOf(next, now);
+                if (next.EndsAt is { } ends) timer = SanctionTimerEntity.For(ends, SanctionTimerEntity.EndKind, sanction.Id);
+                notifyCause = $"sanction-confirmed:{sanction.Id}:objection-rejected";
+                break;
+            default:
+                throw Problem.Conflict($"The sanction is {sanction.StatusAt(now)}; only proposed or objected sanctions can be decided.");
         }
-        throw Problem.Conflict("The sanction changed concurrently; retry.");
+        if (!await Table.TryReplaceAsync(next, cancellationToken)) throw Problem.ChangedConcurrently("sanction");
+
+        if (timer is not null) await Timers.TryAddAsync(timer, cancellationToken);
+        if (next.Status == SanctionStatus.Confirmed && next.EffectiveAt <= now) next = await ApplyEffectAsync(next, cancellationToken) ?? next;
+        if (next.Status == SanctionStatus.Effective) await ReconcileOfficeAsync(next.OfficeCode, liftSuspension: false, cancellationToken);
+        if (notifyCause is not null && await offices.FindAsync(next.OfficeCode, cancellationToken) is var office)
+            await NotifyAsync(next, office?.Name ?? next.OfficeCode, office?.Email, NotificationKinds.SanctionConfirmed, notifyCause, cancellationToken);
+        logger.LogInformation("Sanction {SanctionId} decided: {Status}", next.Id, next.Status);
+        return next;
     }
 
     /// <summary>The office objects to a confirmed sanction before its window closes; it then waits for an admin's final decision.</summary>
@@ -124,7 +125,7 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
         var next = Copy(sanction);
         next.Status = SanctionStatus.Objected;
         (next.ObjectedAt, next.ObjectionReason) = (now, reason);
-        if (!await Table.TryReplaceAsync(next, cancellationToken)) throw Problem.Conflict("The sanction changed concurrently; read it again.");
+        if (!await Table.TryReplaceAsync(next, cancellationToken)) throw Problem.ChangedConcurrently("sanction");
         return next;
     }
 
@@ -139,16 +140,10 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
             $"PartitionKey eq {SanctionTimerEntity.Partition} and RowKey lt {now.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}"), cancellationToken);
         foreach (var timer in due)
         {
-            var sanction = await FindAsync(timer.SanctionId, cancellationToken);
-            if (sanction is not null)
+            if (!await ApplyTimerAsync(timer, await FindAsync(timer.SanctionId, cancellationToken), now, cancellationToken))
             {
-                if (timer.Kind == SanctionTimerEntity.EffectKind && sanction.Status == SanctionStatus.Confirmed && sanction.EffectiveAt <= now)
-                {
-                    await ApplyEffectAsync(sanction, cancellationToken);
-                    await ReconcileOfficeAsync(sanction.OfficeCode, liftSuspension: false, cancellationToken);
-                }
-                else if (timer.Kind == SanctionTimerEntity.EndKind && sanction.Status == SanctionStatus.Effective && sanction.EndsAt <= now)
-                    await EndAsync(sanction, cancellationToken);
+                logger.LogInformation("Sanction {SanctionId} changed concurrently; its timer stays for the next sweep", timer.SanctionId);
+                continue;
             }
             try { await Timers.DeleteEntityAsync(timer.PartitionKey, timer.RowKey, timer.ETag, cancellationToken); }
             catch (Azure.RequestFailedException e) when (e.Status is 404 or 412) { }
@@ -156,23 +151,52 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
         return due.Count;
     }
 
-    private async Task<SanctionEntity> ApplyEffectAsync(SanctionEntity sanction, CancellationToken cancellationToken)
+    /// <summary>
+    /// One due timer against the sanction as read. False when the sanction changed between the read and the
+    /// ETag-guarded write: nothing was written and the timer must stay, so the next sweep reads it again.
+    /// True when the timer is spent (applied now, applied before — the office is then recounted again, which
+    /// is harmless — or no longer applicable).
+    /// </summary>
+    private async Task<bool> ApplyTimerAsync(SanctionTimerEntity timer, SanctionEntity? sanction, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (sanction is null) return true;
+        if (timer.Kind == SanctionTimerEntity.EffectKind)
+        {
+            if (sanction.Status == SanctionStatus.Confirmed && sanction.EffectiveAt <= now)
+            {
+                if (await ApplyEffectAsync(sanction, cancellationToken) is null) return false;
+                await ReconcileOfficeAsync(sanction.OfficeCode, liftSuspension: false, cancellationToken);
+            }
+            else if (sanction.Status == SanctionStatus.Effective)
+                await ReconcileOfficeAsync(sanction.OfficeCode, liftSuspension: false, cancellationToken);
+        }
+        else if (timer.Kind == SanctionTimerEntity.EndKind && sanction.EndsAt <= now)
+        {
+            if (sanction.Status == SanctionStatus.Effective && !await EndAsync(sanction, cancellationToken)) return false;
+            // Lifting is also right when another instance ended it first: the recount decides.
+            if (sanction.Status is SanctionStatus.Effective or SanctionStatus.Ended)
+                await ReconcileOfficeAsync(sanction.OfficeCode, liftSuspension: sanction.StepValue == SanctionStep.TemporarySuspension, cancellationToken);
+        }
+        return true;
+    }
+
+    /// <summary>Confirmed → effective under the ETag, then the end timer; null (nothing written) when it changed concurrently.</summary>
+    private async Task<SanctionEntity?> ApplyEffectAsync(SanctionEntity sanction, CancellationToken cancellationToken)
     {
         var next = Copy(sanction);
         next.Status = SanctionStatus.Effective;
+        if (!await Table.TryReplaceAsync(next, cancellationToken)) return null;
         if (next.EndsAt is { } ends) await Timers.TryAddAsync(SanctionTimerEntity.For(ends, SanctionTimerEntity.EndKind, sanction.Id), cancellationToken);
-        if (await Table.TryReplaceAsync(next, cancellationToken)) return next;
-        return (await Table.GetOrNullAsync<SanctionEntity>(sanction.PartitionKey, sanction.RowKey, cancellationToken))!;
+        return next;
     }
 
-    private async Task EndAsync(SanctionEntity sanction, CancellationToken cancellationToken)
+    /// <summary>Effective → ended under the ETag; false (nothing written) when it changed concurrently.</summary>
+    private async Task<bool> EndAsync(SanctionEntity sanction, CancellationToken cancellationToken)
     {
         var next = Copy(sanction);
         next.Status = SanctionStatus.Ended;
         next.EndedAt = clock.GetUtcNow();
-        await Table.TryReplaceAsync(next, cancellationToken);
-        // Lifting is also right when another instance ended it first: the recount decides.
-        await ReconcileOfficeAsync(sanction.OfficeCode, liftSuspension: sanction.StepValue == SanctionStep.TemporarySuspension, cancellationToken);
+        return await Table.TryReplaceAsync(next, cancellationToken);
     }
 
     /// <summary>

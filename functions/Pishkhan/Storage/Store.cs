@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -19,7 +20,8 @@ public sealed class Store
     public QueueServiceClient Queues { get; }
     public BlobServiceClient Blobs { get; }
 
-    public Store(StorageSettings settings)
+    /// <param name="tablePolicy">An extra step in the Table client's pipeline (per retry): tests let another writer in there.</param>
+    public Store(StorageSettings settings, HttpPipelinePolicy? tablePolicy = null)
     {
         Names = new StorageNames(settings.NamePrefix);
         var tableOptions = new TableClientOptions();
@@ -33,6 +35,7 @@ public sealed class Store
             o.Retry.NetworkTimeout = TimeSpan.FromSeconds(settings.NetworkTimeoutSeconds);
         }
         tableOptions.AddPolicy(new StorageCalls(StorageService.Table), HttpPipelinePosition.PerRetry);
+        if (tablePolicy is not null) tableOptions.AddPolicy(tablePolicy, HttpPipelinePosition.PerRetry);
         queueOptions.AddPolicy(new StorageCalls(StorageService.Queue), HttpPipelinePosition.PerRetry);
         blobOptions.AddPolicy(new StorageCalls(StorageService.Blob), HttpPipelinePosition.PerRetry);
 

@@ -5,6 +5,7 @@ using Pishkhan.Calendar;
 using Pishkhan.Notifications;
 using Pishkhan.Offices;
 using Pishkhan.Sanctions;
+using Pishkhan.Storage;
 using Pishkhan.Tests.Infrastructure;
 using static Pishkhan.Tests.Inspections.InspectionTestKit;
 
@@ -20,11 +21,16 @@ public sealed class SanctionSliceTests : IAsyncLifetime
     // Wednesday 6 May 2026, 10:30 Tehran (16 Ordibehesht 1405): Thu 7 is a working day, Fri 8 the weekend.
     private static readonly DateTimeOffset Start = Tehran.AtUtc(new DateOnly(2026, 5, 6), new TimeOnly(10, 30));
     private readonly FakeTimeProvider _clock = new(Start);
+    private readonly ConcurrentWriter _writer = new();
     private TestHost _host = null!;
     private TestHost Host => _host;
 
     public async Task InitializeAsync() =>
-        _host = await TestHost.StartAsync(timers: [], configure: b => b.Services.AddSingleton<TimeProvider>(_clock));
+        _host = await TestHost.StartAsync(timers: [], configure: b =>
+        {
+            b.Services.AddSingleton<TimeProvider>(_clock);
+            _writer.Register(b);
+        });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -172,5 +178,62 @@ public sealed class SanctionSliceTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromDays(370));
         await SweepAsync();
         Assert.Equal(0, (await OfficeAsync("gs-o2")).ActiveSanctions);
+    }
+
+    private async Task<List<SanctionTimerEntity>> TimersAsync(string id) =>
+        (await Host.Table(Tables.SanctionTimers).ListAsync<SanctionTimerEntity>(null)).Where(t => t.SanctionId == id).ToList();
+
+    private void ArmOn(string id, Func<Task> interleave)
+    {
+        Assert.True(SanctionEntity.TryParseId(id, out var office, out var rowKey));
+        _writer.Arm(Host.Store.Names.Table(Tables.Sanctions), office, rowKey, interleave);
+    }
+
+    [Fact]
+    public async Task ADecisionOnASanctionChangedConcurrentlyIsA409AndWritesNothingElse()
+    {
+        var id = await ProposeSuspensionAsync("semnan", "sm");
+        // Another admin overturns the proposal between this decision's read and its write.
+        ArmOn(id, async () => Assert.Equal(HttpStatusCode.OK, (await DecideAsync(id, "overturn")).StatusCode));
+
+        var confirm = await DecideAsync(id, "confirm");
+
+        Assert.Equal(1, _writer.Interleaved);
+        Assert.Equal(HttpStatusCode.Conflict, confirm.StatusCode);
+        Assert.Equal("application/problem+json", confirm.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("changed concurrently; retry", (await Host.ReadJsonAsync(confirm))["detail"]!.GetValue<string>());
+        Assert.Equal("overturned", (await SanctionAsync(id))["status"]!.GetValue<string>());
+        Assert.Empty(await TimersAsync(id));
+        Assert.Empty(await OutboxAsync(Host, NotificationKinds.SanctionConfirmed));
+    }
+
+    [Fact]
+    public async Task ASweepThatLosesTheSanctionToAConcurrentWriterKeepsItsTimerAndWritesNothing()
+    {
+        var id = await ProposeSuspensionAsync("qom", "qm");
+        Assert.Equal(HttpStatusCode.OK, (await DecideAsync(id, "confirm")).StatusCode);
+        _clock.SetUtcNow(Tehran.AtUtc(new DateOnly(2026, 5, 10), new TimeOnly(0, 30)));
+        var effectTimer = Assert.Single(await TimersAsync(id));
+        var officeBefore = await OfficeAsync("qm-o1");
+        // Another instance's sweep puts it into effect between this sweep's read and its write.
+        var sanctions = Host.Table(Tables.Sanctions);
+        ArmOn(id, async () =>
+        {
+            Assert.True(SanctionEntity.TryParseId(id, out var office, out var rowKey));
+            var other = (await sanctions.GetEntityAsync<SanctionEntity>(office, rowKey)).Value;
+            other.Status = SanctionStatus.Effective;
+            await sanctions.UpdateEntityAsync(other, other.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+        });
+
+        await SweepAsync();
+
+        Assert.Equal(1, _writer.Interleaved);
+        Assert.Equal([effectTimer.RowKey], (await TimersAsync(id)).Select(t => t.RowKey)); // kept; no end timer from the lost write
+        Assert.Equal(officeBefore.ETag, (await OfficeAsync("qm-o1")).ETag);
+
+        // The next sweep reads it again: in effect already, so the office is recounted and the timer spent.
+        await SweepAsync();
+        Assert.Empty(await TimersAsync(id));
+        Assert.Equal(OfficeStatus.Suspended, (await OfficeAsync("qm-o1")).Status);
     }
 }
