@@ -7,6 +7,7 @@ using Pishkhan.Http;
 using Pishkhan.Inspections;
 using Pishkhan.Notifications;
 using Pishkhan.Offices;
+using Pishkhan.Problems;
 using Pishkhan.Stats;
 using Pishkhan.Storage;
 
@@ -188,7 +189,7 @@ public sealed class ComplaintEffects(ComplaintStore complaints, OfficeStatsStore
             await Task.Delay(Random.Shared.Next(1, 5 + attempt * 5), cancellationToken);
         }
         // Left pending: the deadline timer runs the effects again.
-        throw new Azure.RequestFailedException(409, "The open-complaint count of an office stayed contended.");
+        throw Problem.ChangedConcurrently("office's open-complaint count");
     }
 
     private Task MarkDoneAsync(ComplaintEntity e, int version, CancellationToken cancellationToken) =>

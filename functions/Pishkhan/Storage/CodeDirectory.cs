@@ -92,7 +92,7 @@ public sealed class CodeDirectory(Store store)
         if (existing.County != county || existing.Owner != owner)
         {
             entry.ETag = existing.ETag;
-            if (!await _table.TryReplaceAsync(entry, cancellationToken)) throw Problem.Conflict($"The {kind} '{code}' changed concurrently; retry.");
+            if (!await _table.TryReplaceAsync(entry, cancellationToken)) throw Problem.ChangedConcurrently($"{kind} '{code}'");
         }
     }
 }

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Pishkhan.Problems;
 
 namespace Pishkhan.Storage;
 
@@ -47,8 +48,9 @@ public static class TableExtensions
 
     /// <summary>
     /// Read-modify-write with optimistic concurrency: reads, applies <paramref name="change"/>, writes with
-    /// the ETag, and starts over when another writer won. <paramref name="change"/> returns false to
-    /// leave the entity as it is (nothing to do).
+    /// the ETag, and starts over when another writer won. <paramref name="change"/> returns null to
+    /// leave the entity as it is (nothing to do). When other writers win every attempt: a 409 problem
+    /// ("changed concurrently; retry"), which an HTTP caller gets as problem details and a queue message as a retry.
     /// </summary>
     public static async Task<T?> UpdateWithRetryAsync<T>(this TableClient table, string partitionKey, string rowKey,
         Func<T?, T?> change, CancellationToken cancellationToken = default, int attempts = 20)
@@ -65,7 +67,7 @@ public static class TableExtensions
             if (written) return next;
             await Task.Delay(Random.Shared.Next(1, 5 + attempt * 5), cancellationToken);
         }
-        throw new RequestFailedException(409, "Too many concurrent writers on one entity.");
+        throw Problem.ChangedConcurrently("resource");
     }
 
     /// <summary>One page of a query: at most <paramref name="pageSize"/> items and the token for the next page.</summary>
