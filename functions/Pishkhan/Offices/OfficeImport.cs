@@ -24,7 +24,14 @@ public sealed class OfficeImport(PishkhanSettings settings, CountyStore countySt
     public const int MaxRows = 5000;
     private const int BatchSize = 100; // an entity-group transaction's limit
 
-    public sealed record RowError(int Line, string? OfficeCode, IDictionary<string, string[]> Errors);
+    /// <param name="Status">The status the row would have answered as a PUT (400 field errors, 409 a code another province holds
+    /// or a concurrent change, …).</param>
+    public sealed record RowError(int Line, string? OfficeCode, IDictionary<string, string[]> Errors, int Status = StatusCodes.Status400BadRequest)
+    {
+        /// <summary>The row's own problem, as PUT would answer it: field errors as they are, any other problem's detail under officeCode.</summary>
+        public static RowError From(int line, string officeCode, ApiProblem problem) => new(line, officeCode,
+            problem.Errors ?? new Dictionary<string, string[]> { ["officeCode"] = [problem.Detail ?? problem.Message] }, problem.Status);
+    }
 
     public sealed record ImportResult(int Applied, int Failed, IReadOnlyList<string> AppliedOfficeCodes, IReadOnlyList<RowError> Errors);
 
@@ -115,12 +122,12 @@ public sealed class OfficeImport(PishkhanSettings settings, CountyStore countySt
         {
             try
             {
-                await offices.SaveAsync(entity, clock, ct);
+                await offices.SaveAsync(entity, Precondition.None, clock, ct);
                 applied.Add((line, entity.OfficeCode));
             }
-            catch (ApiProblem)
+            catch (ApiProblem problem)
             {
-                errors.Add(new RowError(line, entity.OfficeCode, new Dictionary<string, string[]> { ["officeCode"] = ["The code is used by an office of another province."] }));
+                errors.Add(RowError.From(line, entity.OfficeCode, problem));
             }
         }
         return (applied, errors);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Pishkhan.Problems;
 
@@ -10,6 +11,11 @@ namespace Pishkhan.Problems;
 public sealed class ApiProblem(IResult result, string title) : Exception(title)
 {
     public IResult Result { get; } = result;
+
+    /// <summary>The status, detail and field errors the problem answers with (what a per-row report repeats).</summary>
+    public int Status => (Result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status500InternalServerError;
+    public string? Detail => (Result as ProblemHttpResult)?.ProblemDetails.Detail;
+    public IDictionary<string, string[]>? Errors => (Result as ValidationProblem)?.ProblemDetails.Errors;
 }
 
 public static class Problem
