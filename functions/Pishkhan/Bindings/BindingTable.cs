@@ -98,7 +98,8 @@ public static class BindingTable
             BodyExample = """{ "name": "خرم‌آباد", "province": "lorestan" }""",
             Responses = Ok<CountyView>(),
             ResponseExample = """{ "countyCode": "khorramabad", "name": "خرم‌آباد", "province": "lorestan" }""",
-            Errors = new Dictionary<int, string> { [409] = "The code already belongs to a county of another province." },
+            Headers = [IfMatch],
+            Errors = new Dictionary<int, string>(PreconditionErrors) { [409] = "The code already belongs to a county of another province, or the county changed concurrently." },
         }),
         ["GetCounty"] = Api<CountiesApi>(AccessRule.Public, h => h.Get, new("Read a county (public reference data)") { Responses = Ok<CountyView>() }),
         ["ListCounties"] = Api<CountiesApi>(AccessRule.Public, h => h.List, new("List a province's counties (public reference data)")
@@ -110,7 +111,8 @@ public static class BindingTable
         // Offices
         ["PutOffice"] = Api<OfficesApi>(Admin, h => h.Put, new("Create or replace an office")
         {
-            Description = "Keeps the summary columns other capabilities maintain (latest rank, open complaints, active sanctions). Answers the new ETag.",
+            Description = "Keeps the summary columns other capabilities maintain (latest rank, open complaints, active sanctions). Answers the new ETag; "
+                + "replacing an existing office requires If-Match with it (428 without, 412 when the office changed since).",
             Body = typeof(PutOffice),
             BodyExample = """
                 { "name": "دفتر پیشخوان دولت شماره ۱۲ خرم‌آباد", "countyCode": "khorramabad",
@@ -119,7 +121,12 @@ public static class BindingTable
                   "phone": "06633221100", "email": "office12@example.ir", "status": "active" }
                 """,
             Responses = Ok<OfficeView>(),
-            Errors = new Dictionary<int, string> { [409] = "The code already belongs to an office of another province." },
+            Headers = [IfMatchToReplace],
+            Errors = new Dictionary<int, string>(PreconditionErrors)
+            {
+                [409] = "The code already belongs to an office of another province, or the office changed concurrently.",
+                [428] = "The office exists and the request has no If-Match: read it and send its ETag (or *).",
+            },
         }),
         ["GetOffice"] = Api<OfficesApi>(AccessRule.For(Role.Admin, Member, Inspector, Office), h => h.Get, new("Read an office with its latest rank, open complaints and active sanctions")
         {

@@ -58,10 +58,14 @@ public sealed class CountiesApi(CodeDirectory codeDirectory, TimeProvider clock,
 
         var ct = request.CancellationToken;
         await codeDirectory.ClaimAsync(DirectoryKinds.County, code, province!, code, null, ct);
-        var entity = new CountyEntity { PartitionKey = province!, RowKey = code, Name = name!, UpdatedAt = clock.GetUtcNow() };
-        var response = await countyStore.Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
-        request.Http.HttpContext.Response.Headers.ETag = response.Headers.ETag.ToString();
-        return TypedResults.Ok(CountyView.From(entity));
+        var precondition = request.Precondition();
+        var saved = (await countyStore.Table.UpdateWithRetryAsync<CountyEntity>(province!, code, current =>
+        {
+            precondition.Check(current?.ETag);
+            return new CountyEntity { PartitionKey = province!, RowKey = code, ETag = current?.ETag ?? default, Name = name!, UpdatedAt = clock.GetUtcNow() };
+        }, ct))!;
+        request.Http.HttpContext.Response.Headers.ETag = saved.ETag.ToString();
+        return TypedResults.Ok(CountyView.From(saved));
     }
 
     public async Task<IResult> Get(ApiRequest request)

@@ -122,6 +122,9 @@ public sealed class ApiRequest(HttpRequest http, Caller? caller, RouteValueDicti
         return buffer.ToArray();
     }
 
+    /// <summary>The request's If-Match, to check inside the store's read-modify-write (see <see cref="Http.Precondition"/>).</summary>
+    public Precondition Precondition(bool requiredToReplace = false) => Pishkhan.Http.Precondition.From(Http, requiredToReplace);
+
     /// <summary>Object-level authorisation through the central policy: 403 unless the caller's scope covers it.</summary>
     public void Demand(ResourceScope scope)
     {

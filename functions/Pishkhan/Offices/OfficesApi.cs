@@ -20,13 +20,17 @@ public sealed class OfficeStore(Store store, CodeDirectory directory)
 
     /// <summary>
     /// Creates or replaces an office's reference fields, keeping the summary columns other capabilities
-    /// maintain (read-modify-write under the ETag).
+    /// maintain (read-modify-write under the ETag), if the stored office meets <paramref name="precondition"/> (If-Match).
     /// </summary>
-    public async Task<OfficeEntity> SaveAsync(OfficeEntity incoming, TimeProvider clock, CancellationToken cancellationToken)
+    public async Task<OfficeEntity> SaveAsync(OfficeEntity incoming, Precondition precondition, TimeProvider clock, CancellationToken cancellationToken)
     {
+        // Checked before the claim too, so a 412/428 leaves the directory entry (its county) as it was.
+        if (precondition != Precondition.None)
+            precondition.Check((await Table.GetOrNullAsync<OfficeEntity>(incoming.Province, incoming.OfficeCode, cancellationToken))?.ETag);
         await directory.ClaimAsync(DirectoryKinds.Office, incoming.OfficeCode, incoming.Province, incoming.CountyCode, null, cancellationToken);
         return (await Table.UpdateWithRetryAsync<OfficeEntity>(incoming.Province, incoming.OfficeCode, current =>
         {
+            precondition.Check(current?.ETag);
             var next = Copy(incoming);
             if (next.Status.Length == 0) next.Status = current?.Status ?? OfficeStatus.Active;
             if (current is not null)
@@ -102,7 +106,8 @@ public sealed class OfficesApi(CountyStore countyStore, OfficeStore officeStore,
         var errors = new FieldErrors();
         var entity = await OfficeRules.ValidateAsync(errors, code, county?.Province ?? "", body, counties, ct);
         errors.ThrowIfAny();
-        var saved = await officeStore.SaveAsync(entity!, clock, ct);
+        // Replacing an office someone else may have edited needs the ETag read (428 without If-Match); creating one does not.
+        var saved = await officeStore.SaveAsync(entity!, request.Precondition(requiredToReplace: true), clock, ct);
         request.Http.HttpContext.Response.Headers.ETag = saved.ETag.ToString();
         return TypedResults.Ok(OfficeView.From(saved));
     }

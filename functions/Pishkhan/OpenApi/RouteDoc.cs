@@ -65,5 +65,15 @@ public static class Doc
     public static readonly HeaderParameter IdempotencyKey =
         new("Idempotency-Key", "A retry with the same key and body returns the first response; the same key with another body is 422.");
 
-    public static readonly HeaderParameter IfMatch = new("If-Match", "The ETag last read; a changed resource answers 412.");
+    public static readonly HeaderParameter IfMatch =
+        new("If-Match", "Optional: the ETag last read (or * for any stored version); a changed or missing resource answers 412 and nothing is written.");
+
+    /// <summary>If-Match where replacing an existing resource requires it (428 without it); creating needs none.</summary>
+    public static readonly HeaderParameter IfMatchToReplace =
+        new("If-Match", "Required to replace an existing resource (428 without it): the ETag last read, or * for any stored version; a changed resource answers 412 and nothing is written. Not needed to create one.");
+
+    public static readonly IReadOnlyDictionary<int, string> PreconditionErrors = new Dictionary<int, string>
+    {
+        [412] = "If-Match does not match the stored ETag (changed since read, or absent): nothing was written.",
+    };
 }

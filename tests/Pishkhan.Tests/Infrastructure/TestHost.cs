@@ -92,10 +92,12 @@ public sealed class TestHost : IAsyncDisposable
     public async Task<JsonNode> ReadJsonAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new InvalidOperationException("Empty body.");
 
-    /// <summary>Puts a county, office, agency etc. and fails the test unless it worked.</summary>
-    public async Task<JsonNode> PutOkAsync(string path, object body, string key = BootstrapKey)
+    /// <summary>Puts a county, office, agency etc. and fails the test unless it worked. Replacing an existing office needs <paramref name="ifMatch"/> ("*" or its ETag).</summary>
+    public async Task<JsonNode> PutOkAsync(string path, object body, string key = BootstrapKey, string? ifMatch = null)
     {
-        var response = await SendAsync(HttpMethod.Put, path, body, key);
+        var request = Request(HttpMethod.Put, path, key, body);
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"PUT {path} → {(int)response.StatusCode}: {text}");
         return JsonNode.Parse(text)!;

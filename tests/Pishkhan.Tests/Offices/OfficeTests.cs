@@ -153,7 +153,7 @@ public sealed class OfficeTests(HostFixture fixture) : IClassFixture<HostFixture
         var entity = (await store.FindAsync("su-1", default))!;
         entity.OpenComplaints = 3;
         await store.Table.UpdateEntityAsync(entity, entity.ETag);
-        var updated = await Host.PutOkAsync("/api/offices/su-1", new { name = "جدید", countyCode = "su-c1", openingHours = new { regular = "08:00-14:00" } });
+        var updated = await Host.PutOkAsync("/api/offices/su-1", new { name = "جدید", countyCode = "su-c1", openingHours = new { regular = "08:00-14:00" } }, ifMatch: "*");
         Assert.Equal("جدید", updated["name"]!.GetValue<string>());
         Assert.Equal(3, updated["openComplaints"]!.GetValue<int>());
     }

@@ -71,7 +71,7 @@ public sealed class IntakeTests(RequestsHostFixture fixture) : IClassFixture<Req
     public async Task RefusesASuspendedOfficeAnOfficeInAnotherCountyAndAnUncoveredCounty()
     {
         var kit = await RequestsKit.SeedAsync(Host, "semnan", "in5");
-        await Host.PutOkAsync($"/api/offices/{kit.Office(3)}", new { name = "دفتر ۳", countyCode = kit.County2, openingHours = new { regular = "08:00-14:00" }, status = "suspended" });
+        await Host.PutOkAsync($"/api/offices/{kit.Office(3)}", new { name = "دفتر ۳", countyCode = kit.County2, openingHours = new { regular = "08:00-14:00" }, status = "suspended" }, ifMatch: "*");
         await Host.PutOkAsync("/api/counties/in5-c3", new { name = "شاهرود", province = "semnan" });
         await Host.PutOkAsync("/api/offices/in5-o4", new { name = "دفتر ۴", countyCode = "in5-c3", openingHours = new { regular = "08:00-14:00" } });
         var before = await Host.CountEntitiesAsync();

@@ -223,8 +223,8 @@ public sealed class TargetSnapshotTests
             Task.FromResult<double?>(period == new JalaliPeriod(1405, 9) ? (countyCode is null ? 0.75 : 0.5) : null);
     }
 
-    private static Task Office(TestHost host, string code, string status = "active") =>
-        host.PutOkAsync($"/api/offices/{code}", new { name = "دفتر", countyCode = "sn-c1", status, openingHours = new { regular = "08:00-14:00" } });
+    private static Task Office(TestHost host, string code, string status = "active", string? ifMatch = null) =>
+        host.PutOkAsync($"/api/offices/{code}", new { name = "دفتر", countyCode = "sn-c1", status, openingHours = new { regular = "08:00-14:00" } }, ifMatch: ifMatch);
 
     private static async Task<JsonNode> Row(TestHost host, string path, string indicator)
     {
@@ -241,11 +241,11 @@ public sealed class TargetSnapshotTests
         await Office(host, "sn-o1");
         await Office(host, "sn-o2");
         Assert.Equal(2, (await Row(host, "/api/targets/zanjan/1405-09", "activeOffices"))["actual"]!.GetValue<double>());
-        await Office(host, "sn-o2", "suspended");
+        await Office(host, "sn-o2", "suspended", ifMatch: "*");
         Assert.Equal(1, (await Row(host, "/api/targets/zanjan/1405-09", "activeOffices"))["actual"]!.GetValue<double>());
 
         clock.SetUtcNow(new DateTimeOffset(2026, 12, 25, 6, 30, 0, TimeSpan.Zero)); // 1405-10-04: Azar is closed
-        await Office(host, "sn-o2");
+        await Office(host, "sn-o2", ifMatch: "*");
         await Office(host, "sn-o3");
         var trend = (await Row(host, "/api/targets/zanjan/1405-10", "activeOffices"))["trend"]!.AsArray();
         // 1405-09 keeps its last recorded count; 1405-08 was never recorded, so it shows today's.
