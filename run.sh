@@ -11,6 +11,7 @@ mkdir -p .azurite .local
 export AzureWebJobsStorage="${AzureWebJobsStorage:-UseDevelopmentStorage=true}"
 export Pishkhan__BootstrapAdminKey="${Pishkhan__BootstrapAdminKey:-local-dev-admin-key}"
 export Pishkhan__UnsubscribeSigningKey="${Pishkhan__UnsubscribeSigningKey:-local-dev-unsubscribe-signing-key-0123456789}"
+export Pishkhan__ReinspectionDrawSecret="${Pishkhan__ReinspectionDrawSecret:-local-dev-reinspection-draw-secret-0123456789}"
 export Pishkhan__PublicBaseUrl="${Pishkhan__PublicBaseUrl:-http://127.0.0.1:7071}"
 # Locally every citizen of the demo comes from 127.0.0.1: a per-address filing limit would stop it.
 export Pishkhan__Complaints__FilingsPerClient="${Pishkhan__Complaints__FilingsPerClient:-100000}"

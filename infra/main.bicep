@@ -39,6 +39,10 @@ param bootstrapAdminKey string = ''
 @description('HMAC key of the digests\' one-click unsubscribe links, written to Key Vault when given (else set the secret later).')
 param unsubscribeSigningKey string = ''
 
+@secure()
+@description('HMAC key of the monthly re-inspection draw, written to Key Vault when given (else set the secret later).')
+param reinspectionDrawSecret string = ''
+
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
@@ -116,6 +120,7 @@ var applicationInsightsName = 'appi-pishkhan-${resourceToken}'
 var sendGridApiKeySecretName = 'sendgrid-api-key'
 var bootstrapAdminKeySecretName = 'bootstrap-admin-key'
 var unsubscribeSigningKeySecretName = 'unsubscribe-signing-key'
+var reinspectionDrawSecretName = 'reinspection-draw-secret'
 var kavenegarApiKeySecretName = 'kavenegar-api-key'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-11-01' = {
@@ -160,6 +165,8 @@ module keyVault 'modules/keyvault.bicep' = {
     bootstrapAdminKey: bootstrapAdminKey
     unsubscribeSigningKeySecretName: unsubscribeSigningKeySecretName
     unsubscribeSigningKey: unsubscribeSigningKey
+    reinspectionDrawSecretName: reinspectionDrawSecretName
+    reinspectionDrawSecret: reinspectionDrawSecret
     kavenegarApiKeySecretName: kavenegarApiKeySecretName
     kavenegarApiKey: kavenegarApiKey
   }
@@ -213,6 +220,7 @@ module functionApp 'modules/functionapp.bicep' = {
     sendGridApiKeySecretName: sendGridApiKeySecretName
     bootstrapAdminKeySecretName: bootstrapAdminKeySecretName
     unsubscribeSigningKeySecretName: unsubscribeSigningKeySecretName
+    reinspectionDrawSecretName: reinspectionDrawSecretName
     kavenegarApiKeySecretName: kavenegarApiKeySecretName
     smsSender: smsSender
     applicationInsightsConnectionString: monitoring.outputs.connectionString

@@ -43,6 +43,11 @@ public sealed class PishkhanSettings
     /// </summary>
     public JalaliPeriod ServiceStartPeriod { get; init; } = DefaultServiceStartPeriod;
     public static readonly JalaliPeriod DefaultServiceStartPeriod = new(1404, 1);
+    /// <summary>
+    /// HMAC key of the monthly re-inspection draw (Key Vault reference in Azure): county teams must not be able to
+    /// compute which of their inspections will be drawn, so it is in no policy and no response.
+    /// </summary>
+    public string? ReinspectionDrawSecret { get; init; }
     /// <summary>HMAC key of the one-click unsubscribe links in digests (Key Vault reference in Azure).</summary>
     public string? UnsubscribeSigningKey { get; init; }
     /// <summary>Kavenegar (key in Key Vault in Azure) or, without a key, the SMS pickup folder.</summary>
@@ -69,6 +74,7 @@ public sealed class PishkhanSettings
         "Pishkhan__Outbox__PickupDirectory",
         "Pishkhan__PublicBaseUrl",
         "Pishkhan__UnsubscribeSigningKey",
+        "Pishkhan__ReinspectionDrawSecret",
         "Pishkhan__ServiceStartPeriod",
         "Pishkhan__Kavenegar__ApiKey",
         "Pishkhan__Kavenegar__Host",
@@ -105,6 +111,7 @@ public sealed class PishkhanSettings
             SendGrid = Notifications.SendGridSettings.From(section.GetSection("SendGrid")),
             PickupDirectory = section["Outbox:PickupDirectory"] is { Length: > 0 } pickup ? pickup : ".local/outbox",
             PublicBaseUrl = (section["PublicBaseUrl"] is { Length: > 0 } baseUrl ? baseUrl : "http://127.0.0.1:7071").TrimEnd('/'),
+            ReinspectionDrawSecret = Secret(section["ReinspectionDrawSecret"]),
             UnsubscribeSigningKey = section["UnsubscribeSigningKey"] is { Length: > 0 } signingKey ? signingKey : null,
             ServiceStartPeriod = section["ServiceStartPeriod"] is not { Length: > 0 } start ? DefaultServiceStartPeriod
                 : JalaliPeriod.TryParse(start, out var startPeriod) ? startPeriod

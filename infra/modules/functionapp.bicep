@@ -31,6 +31,7 @@ param keyVaultUri string
 param sendGridApiKeySecretName string
 param bootstrapAdminKeySecretName string
 param unsubscribeSigningKeySecretName string
+param reinspectionDrawSecretName string
 param kavenegarApiKeySecretName string
 
 @description('Public address of the API, for links in mail (unsubscribe, complaint tracking, rating).')
@@ -93,6 +94,7 @@ var appSettings = {
   Pishkhan__BootstrapAdminKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${bootstrapAdminKeySecretName})'
   Pishkhan__SendGrid__ApiKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${sendGridApiKeySecretName})'
   Pishkhan__UnsubscribeSigningKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${unsubscribeSigningKeySecretName})'
+  Pishkhan__ReinspectionDrawSecret: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${reinspectionDrawSecretName})'
   Pishkhan__Kavenegar__ApiKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${kavenegarApiKeySecretName})'
   // Tunables (the defaults of PishkhanSettings).
   Pishkhan__MaxJsonBodyBytes: string(maxJsonBodyBytes)

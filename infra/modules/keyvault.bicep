@@ -22,6 +22,9 @@ param bootstrapAdminKeySecretName string
 @description('Name of the secret holding the HMAC key of the digests\' unsubscribe links.')
 param unsubscribeSigningKeySecretName string
 
+@description('Name of the secret holding the HMAC key of the monthly re-inspection draw.')
+param reinspectionDrawSecretName string
+
 @description('Name of the secret holding the Kavenegar (SMS) API key.')
 param kavenegarApiKeySecretName string
 
@@ -40,6 +43,10 @@ param bootstrapAdminKey string = ''
 @secure()
 @description('Unsubscribe link signing key; empty leaves the secret as it is (changing it voids links already sent).')
 param unsubscribeSigningKey string = ''
+
+@secure()
+@description('Re-inspection draw HMAC key; empty leaves the secret as it is. County teams must never learn it.')
+param reinspectionDrawSecret string = ''
 
 @description('Purge protection cannot be turned off again; enable it for production vaults.')
 param enablePurgeProtection bool = false
@@ -85,6 +92,15 @@ resource unsubscribeSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (
   name: unsubscribeSigningKeySecretName
   properties: {
     value: unsubscribeSigningKey
+    contentType: 'text/plain'
+  }
+}
+
+resource reinspectionDrawSecretResource 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(reinspectionDrawSecret)) {
+  parent: vault
+  name: reinspectionDrawSecretName
+  properties: {
+    value: reinspectionDrawSecret
     contentType: 'text/plain'
   }
 }

@@ -565,12 +565,13 @@ public static class BindingTable
         }),
         ["PostReinspectionDraw"] = Api<ReinspectionsApi>(Admin, h => h.Draw, new("Draw a closed month's inspections for province re-inspection now")
         {
-            Description = "The daily timer does it otherwise. Each county team's inspections are ranked by SHA-256 of drawSeed|period|county|id "
-                + "and the first reinspectionShare of them are drawn; the first draw is kept, so drawing again answers the same report.",
+            Description = "The daily timer does it otherwise. Each county team's inspections are ranked by HMAC-SHA256 of period|county|id under the "
+                + "secret setting Pishkhan__ReinspectionDrawSecret (never published, so a county team cannot foresee the draw) and the first "
+                + "reinspectionShare of them are drawn; the first draw is kept, so drawing again answers the same report.",
             NoBody = true,
             Responses = Ok<ReinspectionReport>(),
             Query = [Province],
-            Errors = new Dictionary<int, string> { [409] = "The month has not ended yet." },
+            Errors = new Dictionary<int, string> { [409] = "The month has not ended yet.", [503] = "The draw secret is not configured." },
         }),
         ["GetReinspections"] = Api<ReinspectionsApi>(AccessRule.For(Role.Admin, Member), h => h.Report, new("A month's re-inspection draw and each county team's agreement with the province team")
         {
@@ -584,7 +585,7 @@ public static class BindingTable
         }),
         ["GetInspectionPolicy"] = Api<PolicyApi>(AccessRule.Public, h => h.GetInspection, new("Read a province's inspection policy (public)")
         {
-            Description = "Score cap for a failed critical item, working days to correct, recurrence window, routine interval, re-inspection share and seed. Defaults when the province has set none.",
+            Description = "Score cap for a failed critical item, working days to correct, recurrence window, routine interval and re-inspection share. Defaults when the province has set none.",
             Responses = Ok<InspectionPolicy>(),
             Query = [new("province", "Province code, e.g. lorestan; a caller whose key is bound to a province may omit it.")],
         }),
@@ -594,7 +595,7 @@ public static class BindingTable
             Body = typeof(InspectionPolicy),
             BodyExample = """
                 { "criticalFailureScoreCap": 50, "criticalFixWorkingDays": 5, "fixWorkingDays": 15, "recurrenceMonths": 12,
-                  "routineIntervalMonths": 6, "reinspectionShare": 0.1, "drawSeed": "lorestan-1405-q3", "maxBackdateDays": 60 }
+                  "routineIntervalMonths": 6, "reinspectionShare": 0.1, "maxBackdateDays": 60 }
                 """,
             Responses = Ok<InspectionPolicy>(),
             Query = [Province],

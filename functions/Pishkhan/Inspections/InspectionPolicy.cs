@@ -26,9 +26,8 @@ public sealed record InspectionPolicy(
     // Every active office is due a routine inspection this often.
     int RoutineIntervalMonths = 6,
     // Share (0..1) of each county team's inspections of a month drawn for a province re-inspection.
+    // (The draw's key is the secret setting Pishkhan__ReinspectionDrawSecret, never part of this published policy.)
     double ReinspectionShare = 0.1,
-    // Mixed into the draw so that it is reproducible but not guessable by the county team.
-    string DrawSeed = "pishkhan",
     // How far in the past a visit may be reported.
     int MaxBackdateDays = 60)
 {
@@ -42,7 +41,6 @@ public sealed record InspectionPolicy(
         if (RecurrenceMonths is < 1 or > 60) errors.Add("recurrenceMonths", "From 1 to 60.");
         if (RoutineIntervalMonths is < 1 or > 36) errors.Add("routineIntervalMonths", "From 1 to 36.");
         if (ReinspectionShare is < 0 or > 1 || double.IsNaN(ReinspectionShare)) errors.Add("reinspectionShare", "From 0 to 1.");
-        errors.Text("drawSeed", DrawSeed, 100);
         if (MaxBackdateDays is < 1 or > 366) errors.Add("maxBackdateDays", "From 1 to 366.");
     }
 }
@@ -83,7 +81,8 @@ public sealed class PolicyStore(Store store, TimeProvider clock)
         lock (_cache)
             if (_cache.TryGetValue((province, kind), out var hit) && clock.GetUtcNow() - hit.At < CacheFor) return (T)hit.Policy;
         var entity = await Table.GetOrNullAsync<PolicyEntity>(province, kind, cancellationToken);
-        var policy = entity is null ? fallback : JsonSerializer.Deserialize<T>(entity.Json, Http.Json.Options)!;
+        // Json.Stored ignores what the policy no longer has (rows written before "drawSeed" left it).
+        var policy = entity is null ? fallback : JsonSerializer.Deserialize<T>(entity.Json, Http.Json.Stored)!;
         lock (_cache) _cache[(province, kind)] = (policy, clock.GetUtcNow());
         return policy;
     }

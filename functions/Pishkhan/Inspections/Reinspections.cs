@@ -1,12 +1,17 @@
 using System.Runtime.Serialization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pishkhan.Auth;
 using Pishkhan.Calendar;
 using Pishkhan.Counties;
 using Pishkhan.Http;
+using Pishkhan.Problems;
 using Pishkhan.Storage;
 
 namespace Pishkhan.Inspections;
@@ -28,16 +33,18 @@ public static class ReinspectionRules
     public const double AgreementPoints = 10;
 
     /// <summary>
-    /// Draws ⌈share × n⌉ of <paramref name="inspectionIds"/>: each id is ranked by SHA-256 of
-    /// "{seed}|{period}|{county}|{id}" and the lowest are taken, so the draw is reproducible from its inputs
-    /// (anyone with the seed can check it) and independent of the order the ids are listed in.
+    /// Draws ⌈share × n⌉ of <paramref name="inspectionIds"/>: each id is ranked by HMAC-SHA256 under
+    /// <paramref name="secret"/> of "{period}|{county}|{id}" and the lowest are taken, so the draw is reproducible
+    /// by whoever holds the secret (an auditor can check it), unpredictable to a county team that does not, and
+    /// independent of the order the ids are listed in.
     /// </summary>
-    public static IReadOnlyList<string> Draw(string seed, string period, string countyCode, IEnumerable<string> inspectionIds, double share)
+    public static IReadOnlyList<string> Draw(string secret, string period, string countyCode, IEnumerable<string> inspectionIds, double share)
     {
         var ids = inspectionIds.Distinct(StringComparer.Ordinal).ToList();
         var take = share <= 0 ? 0 : Math.Min(ids.Count, (int)Math.Ceiling(share * ids.Count - 1e-9));
+        var key = Encoding.UTF8.GetBytes(secret);
         return ids
-            .OrderBy(id => InspectionIds.Hash($"{seed}|{period}|{countyCode}|{id}"), StringComparer.Ordinal)
+            .OrderBy(id => Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{period}|{countyCode}|{id}"))), StringComparer.Ordinal)
             .ThenBy(id => id, StringComparer.Ordinal)
             .Take(take)
             .ToList();
@@ -78,13 +85,18 @@ public sealed class ReinspectionDrawEntity : ITableEntity
 }
 
 public sealed class ReinspectionService(Store store, InspectionStore inspections, CountyStore counties, PolicyStore policies, TimeProvider clock,
-    ILogger<ReinspectionService> logger)
+    PishkhanSettings settings, IHostEnvironment environment, ILogger<ReinspectionService> logger)
 {
+    /// <summary>Development only, when no secret is set: the draw of a developer's machine need not be secret.</summary>
+    internal const string DevelopmentDrawSecret = "development-only-reinspection-draw-secret";
     public TableClient Table { get; } = store.Table(Tables.Reinspections);
 
     /// <summary>Draws every county team of the province for a closed period; counties already drawn keep their draw.</summary>
     public async Task<List<ReinspectionDrawEntity>> DrawAsync(string province, JalaliPeriod period, CancellationToken cancellationToken)
     {
+        var secret = settings.ReinspectionDrawSecret ?? (environment.IsDevelopment() ? DevelopmentDrawSecret
+            : throw Problem.Status(StatusCodes.Status503ServiceUnavailable, "Draw secret not configured.",
+                "Set Pishkhan__ReinspectionDrawSecret (a Key Vault reference in Azure) before drawing re-inspections."));
         var policy = await policies.InspectionAsync(province, cancellationToken);
         var draws = new List<ReinspectionDrawEntity>();
         foreach (var county in await counties.ListAsync(province, cancellationToken))
@@ -97,7 +109,7 @@ public sealed class ReinspectionService(Store store, InspectionStore inspections
                 .Where(p => p.PostedByRole == EnumText.Camel(Role.Inspector) && p.ReinspectionOf is null)
                 .Select(p => p.InspectionId)
                 .ToList();
-            var drawn = ReinspectionRules.Draw(policy.DrawSeed, period.ToString(), county.CountyCode, team, policy.ReinspectionShare);
+            var drawn = ReinspectionRules.Draw(secret, period.ToString(), county.CountyCode, team, policy.ReinspectionShare);
             var entity = new ReinspectionDrawEntity
             {
                 PartitionKey = province, RowKey = key, Period = period.ToString(), CountyCode = county.CountyCode, TeamInspections = team.Count,

@@ -20,7 +20,7 @@ public sealed class SettingsConsistencyTests
     private static readonly string[] RuntimeAzure = ["AzureWebJobsStorage__credential"]; // "managedidentity" for the host's storage connection
 
     /// <summary>Secrets: in Azure only ever a Key Vault reference.</summary>
-    private static readonly string[] Secrets = ["Pishkhan__BootstrapAdminKey", "Pishkhan__SendGrid__ApiKey", "Pishkhan__UnsubscribeSigningKey", "Pishkhan__Kavenegar__ApiKey"];
+    private static readonly string[] Secrets = ["Pishkhan__BootstrapAdminKey", "Pishkhan__SendGrid__ApiKey", "Pishkhan__UnsubscribeSigningKey", "Pishkhan__ReinspectionDrawSecret", "Pishkhan__Kavenegar__ApiKey"];
 
     [Fact]
     public void KeysNameExactlyTheSettingsTheCoreReads()

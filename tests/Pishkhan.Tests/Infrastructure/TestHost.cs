@@ -19,6 +19,7 @@ namespace Pishkhan.Tests.Infrastructure;
 public sealed class TestHost : IAsyncDisposable
 {
     public const string BootstrapKey = "test-bootstrap-admin-key-0123456789";
+    public const string ReinspectionDrawSecret = "test-reinspection-draw-secret-0123456789";
 
     private readonly WebApplication _app;
     public HttpClient Http { get; }
@@ -44,6 +45,7 @@ public sealed class TestHost : IAsyncDisposable
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Pishkhan:BootstrapAdminKey"] = BootstrapKey,
+            ["Pishkhan:ReinspectionDrawSecret"] = ReinspectionDrawSecret,
             ["Pishkhan:StorageNamePrefix"] = prefix,
             ["Pishkhan:Local:Queues:MaxPollingInterval"] = "00:00:00.200",
             ["Pishkhan:Local:Queues:VisibilityTimeout"] = "00:00:00",

@@ -141,7 +141,7 @@ public sealed class InspectionBadInputTests(BadInputFixture fixture) : IClassFix
         ["inspection policy: share over 1"] = new("PUT", "/api/inspection-policy?province=sistan-baluchestan", "{\"reinspectionShare\":1.5}"),
         ["inspection policy: months as string"] = new("PUT", "/api/inspection-policy?province=sistan-baluchestan", "{\"routineIntervalMonths\":\"6\"}"),
         ["inspection policy: NaN"] = new("PUT", "/api/inspection-policy?province=sistan-baluchestan", "{\"reinspectionShare\":\"NaN\"}"),
-        ["inspection policy: CR/LF in seed"] = new("PUT", "/api/inspection-policy?province=sistan-baluchestan", "{\"drawSeed\":\"a\\r\\nb\"}"),
+        ["inspection policy: the draw seed is no longer a field"] = new("PUT", "/api/inspection-policy?province=sistan-baluchestan", "{\"drawSeed\":\"pishkhan\"}"),
         ["inspection policy: unknown field"] = new("PUT", "/api/inspection-policy?province=sistan-baluchestan", "{\"interval\":3}"),
         ["inspection policy: unknown province"] = new("GET", "/api/inspection-policy?province=" + Uri.EscapeDataString(Injection), null, "none"),
         ["sanction policy: thresholds decreasing"] = new("PUT", "/api/sanction-policy?province=sistan-baluchestan", "{\"escalationThresholds\":[3,2]}"),

@@ -256,7 +256,7 @@ public sealed class InspectionSliceTests(HostFixture fixture) : IClassFixture<Ho
     public async Task ProvinceReinspectsADrawOfEachCountyTeamsMonthAndAgreementIsReported()
     {
         await Host.SeedProvinceAsync("hamadan", "hm1");
-        await Host.PutOkAsync("/api/inspection-policy?province=hamadan", new { reinspectionShare = 0.5, maxBackdateDays = 120, drawSeed = "hamadan-1405" });
+        await Host.PutOkAsync("/api/inspection-policy?province=hamadan", new { reinspectionShare = 0.5, maxBackdateDays = 120 });
         var c1 = await Host.IssueKeyAsync("inspector", "hm1-c1");
         var c2 = await Host.IssueKeyAsync("inspector", "hm1-c2");
         var period = JalaliPeriod.Containing(DateTimeOffset.UtcNow).Previous();
@@ -276,7 +276,7 @@ public sealed class InspectionSliceTests(HostFixture fixture) : IClassFixture<Ho
         var county1 = draw["counties"]!.AsArray().Single(c => c!["countyCode"]!.GetValue<string>() == "hm1-c1")!;
         Assert.Equal((3, 2), (county1["teamInspections"]!.GetValue<int>(), county1["drawn"]!.GetValue<int>()));
         var drawn = county1["pairs"]!.AsArray().Select(p => p!["inspectionId"]!.GetValue<string>()).ToList();
-        var expected = ReinspectionRules.Draw("hamadan-1405", period.ToString(), "hm1-c1", team.Take(3), 0.5);
+        var expected = ReinspectionRules.Draw(TestHost.ReinspectionDrawSecret, period.ToString(), "hm1-c1", team.Take(3), 0.5);
         Assert.Equal(expected.Order(), drawn.Order());
 
         // The county team may not re-inspect; an undrawn inspection cannot be re-inspected.
