@@ -102,6 +102,7 @@ var tables = [
   'RatingCodes'
   'Requests'
   'RequestKeys'
+  'RequestOffices'
 ]
 var queues = [
   'notifications'

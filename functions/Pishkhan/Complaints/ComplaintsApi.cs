@@ -161,18 +161,22 @@ public sealed partial class ComplaintsApi(ComplaintPolicy complaintPolicy, Clien
         }
         request.Demand(new ResourceScope(province!, county, Office: officeCode));
 
-        var filter = officeCode is not null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {officeCode}")
-            : TableClient.CreateQueryFilter($"Province eq {province}");
-        if (officeCode is null && county is not null) filter += " and " + TableClient.CreateQueryFilter($"CountyCode eq {county}");
-        if (status == "open") filter += " and IsOpen eq true";
-        else if (status is not null) filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
+        // The Complaints table is keyed by office: one office's list is its partition; a province's or county's list
+        // reads the province's offices' partitions in turn (PageAcrossPartitionsAsync), never the whole table.
+        var conditions = new List<string>();
+        if (officeCode is null && county is not null) conditions.Add(TableClient.CreateQueryFilter($"CountyCode eq {county}"));
+        if (status == "open") conditions.Add("IsOpen eq true");
+        else if (status is not null) conditions.Add(TableClient.CreateQueryFilter($"Status eq {status}"));
         var todayText = ComplaintRules.Format(today);
-        if (overdue == "true") filter += " and " + TableClient.CreateQueryFilter($"IsOpen eq true and DueDate lt {todayText}");
-        if (overdue == "false") filter += " and " + TableClient.CreateQueryFilter($"(IsOpen eq false or DueDate ge {todayText})");
-        if (category is not null) filter += " and " + TableClient.CreateQueryFilter($"Category eq {category}");
+        if (overdue == "true") conditions.Add(TableClient.CreateQueryFilter($"IsOpen eq true and DueDate lt {todayText}"));
+        if (overdue == "false") conditions.Add(TableClient.CreateQueryFilter($"(IsOpen eq false or DueDate ge {todayText})"));
+        if (category is not null) conditions.Add(TableClient.CreateQueryFilter($"Category eq {category}"));
+        var filter = conditions.Count == 0 ? null : string.Join(" and ", conditions);
 
-        var (items, next) = await complaintStore.Complaints.PageAsync<ComplaintEntity>(filter, pageSize, token, ct);
+        // Every office of the province, not only the county's: a complaint keeps the county it was filed in.
+        var partitions = officeCode is not null ? [officeCode]
+            : (await officeStore.ListAsync(province!, null, ct)).Select(o => o.OfficeCode).Order(StringComparer.Ordinal).ToList();
+        var (items, next) = await complaintStore.Complaints.PageAcrossPartitionsAsync<ComplaintEntity>(partitions, filter, pageSize, token, ct);
         return caller.Role == Role.Office
             ? TypedResults.Ok(new Page<OfficeComplaintView>(items.Select(e => OfficeComplaintView.From(e, today)).ToList(), Paging.Encode(next)))
             : TypedResults.Ok(new Page<ComplaintSummary>(items.Select(e => ComplaintSummary.From(e, today)).ToList(), Paging.Encode(next)));

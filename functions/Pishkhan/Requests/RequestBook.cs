@@ -22,6 +22,34 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
 {
     public TableClient Table { get; } = store.Table(Tables.Requests);
 
+    /// <summary>
+    /// RequestOffices: PK = province, RK = officeCode; one row per office that has ever been given a request —
+    /// the only offices whose Requests partition can hold open requests or bookkeeping rows, so the SLA sweep
+    /// reads these partitions instead of every office. Written before the office's first request (so the index
+    /// is never behind its requests); an insert that finds the row (409) is the same outcome.
+    /// </summary>
+    private readonly TableClient _offices = store.Table(Tables.RequestOffices);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);
+
+    private async Task IndexOfficeAsync(string province, string officeCode, CancellationToken cancellationToken)
+    {
+        if (_indexed.ContainsKey(officeCode)) return; // once per office and instance: the steady state costs nothing
+        await _offices.TryAddAsync(new TableEntity(province, officeCode), cancellationToken);
+        _indexed.TryAdd(officeCode, true);
+    }
+
+    /// <summary>Puts <paramref name="officeCodes"/> of <paramref name="province"/> in the index (the sweep's one-off backfill).</summary>
+    public Task IndexOfficesAsync(string province, IEnumerable<string> officeCodes, CancellationToken cancellationToken) =>
+        Task.WhenAll(officeCodes.Select(code => IndexOfficeAsync(province, code, cancellationToken)));
+
+    /// <summary>Every office that has been given a request: one partition query per province, never a table scan.</summary>
+    public async Task<List<string>> OfficesWithRequestsAsync(CancellationToken cancellationToken)
+    {
+        var perProvince = await Task.WhenAll(Provinces.Names.Keys.Select(province => _offices.ListAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {province}"), cancellationToken)));
+        return perProvince.SelectMany(rows => rows.Select(r => r.RowKey)).ToList();
+    }
+
     public PartitionCommitter Committer(string officeCode) => committers.For(Table, officeCode);
 
     public Task<RequestRow?> FindAsync(RequestKey key, CancellationToken cancellationToken) =>
@@ -31,6 +59,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
     public async Task<bool> CreateAsync(RequestDraft draft, bool mayExist, CancellationToken cancellationToken)
     {
         var period = JalaliPeriod.Containing(draft.CreatedAt).ToString();
+        await IndexOfficeAsync(draft.Province, draft.OfficeCode, cancellationToken);
         var created = await Committer(draft.OfficeCode).SubmitAsync(new CreateUnit(draft, period, mayExist), cancellationToken);
         if (created) stats.MarkDirty(draft.OfficeCode, period);
         return created;

@@ -6,24 +6,25 @@ using Pishkhan.Storage;
 namespace Pishkhan.Requests;
 
 /// <summary>
-/// Hourly (Schedules.SlaSweep). For every office: reads only its open, not-yet-breached requests whose
-/// dueAt has passed (the "d_" index rows, sorted by dueAt, so the query never touches closed or
-/// future-due requests), marks each breached once (ETag on the request row; the breach is counted in the
+/// Hourly (Schedules.SlaSweep). For every office that has been given a request (the RequestOffices index,
+/// one partition per province — not every office of every province): reads only its open, not-yet-breached
+/// requests whose dueAt has passed (the "d_" index rows, sorted by dueAt, so the query never touches closed
+/// or future-due requests), marks each breached once (ETag on the request row; the breach is counted in the
 /// period of its dueAt), then finishes what a crash may have left in the office partition: outbox rows
-/// not yet sent, statistics deltas not yet in OfficeStats. Costs O(offices) queries plus O(overdue)
-/// writes an hour. Running twice, or concurrently, is harmless.
+/// not yet sent, statistics deltas not yet in OfficeStats. Costs O(offices with requests) queries plus
+/// O(overdue) writes an hour. Running twice, or concurrently, is harmless.
 /// </summary>
 public sealed class SlaSweep(Store store, RequestBook requestBook, RequestOutbox requestOutbox, RequestStats requestStats, ILogger<RequestBook> logger, TimeProvider clock)
 {
     private const int Parallelism = 8;
+    // A row in the index's own table (not a province) saying the offices of before the index were indexed.
+    private const string BackfillPartition = "~backfill";
 
     public async Task Run(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-
-        var offices = new List<string>();
-        await foreach (var o in store.Table(Tables.Offices).QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-            offices.Add(o.RowKey);
+        await BackfillOnceAsync(cancellationToken);
+        var offices = await requestBook.OfficesWithRequestsAsync(cancellationToken);
 
         var breached = 0;
         var failed = 0;
@@ -45,5 +46,21 @@ public sealed class SlaSweep(Store store, RequestBook requestBook, RequestOutbox
                 }
             });
         logger.LogInformation("SLA sweep: {Offices} offices, {Breached} requests marked breached, {Failed} offices failed", offices.Count, breached, failed);
+    }
+
+    /// <summary>
+    /// Requests written before the RequestOffices index existed: the first run puts every office in it (a
+    /// one-off read of Offices), then records that it did. Repeating it is harmless (inserts find their rows).
+    /// </summary>
+    private async Task BackfillOnceAsync(CancellationToken cancellationToken)
+    {
+        var index = store.Table(Tables.RequestOffices);
+        if (await index.GetOrNullAsync<TableEntity>(BackfillPartition, "done", cancellationToken) is not null) return;
+        var all = new List<TableEntity>();
+        await foreach (var o in store.Table(Tables.Offices).QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+            all.Add(o);
+        foreach (var province in all.GroupBy(o => o.PartitionKey))
+            await requestBook.IndexOfficesAsync(province.Key, province.Select(o => o.RowKey), cancellationToken);
+        await index.TryAddAsync(new TableEntity(BackfillPartition, "done"), cancellationToken);
     }
 }

@@ -33,6 +33,7 @@ public static class Tables
     public const string InspectionRequests = "InspectionRequests";
     public const string Requests = "Requests";
     public const string RequestKeys = "RequestKeys";
+    public const string RequestOffices = "RequestOffices";
     public const string Targets = "Targets";
     public const string Meetings = "Meetings";
     public const string Rankings = "Rankings";
@@ -59,5 +60,5 @@ public static class Tables
          Complaints, ComplaintCodes, ComplaintContacts, ComplaintDedupe, ComplaintAccessLog,
          Inspections, InspectionsByCounty, InspectionTemplates, InspectionPolicies, InspectionFollowUps, Reinspections, Sanctions, SanctionTimers,
          OutboxFailures, Digests, SmsOptOuts, RatingCodes,
-         Requests, RequestKeys];
+         Requests, RequestKeys, RequestOffices];
 }

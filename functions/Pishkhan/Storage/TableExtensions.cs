@@ -83,6 +83,47 @@ public static class TableExtensions
         return ([], null);
     }
 
+    /// <summary>
+    /// One page of a query over several partitions, read partition by partition in the order given (each query
+    /// names its PartitionKey, so no full-table scan), up to <paramref name="parallelism"/> partitions at a time.
+    /// The token is "{partition} {last RowKey returned}": the next page resumes after that row, so rows are never
+    /// skipped or repeated whatever the storage service's own paging does. <paramref name="filter"/> is the rest of
+    /// the condition (built with CreateQueryFilter), or null.
+    /// </summary>
+    public static async Task<(List<T> Items, string? ContinuationToken)> PageAcrossPartitionsAsync<T>(this TableClient table,
+        IReadOnlyList<string> partitions, string? filter, int pageSize, string? continuationToken, CancellationToken cancellationToken = default,
+        int parallelism = 16)
+        where T : class, ITableEntity
+    {
+        var (startPartition, afterRow) = continuationToken?.Split(' ', 2) is [var p, var r] ? (p, r) : ("", null);
+        var pending = partitions.Where(p => string.CompareOrdinal(p, startPartition) >= 0).ToList();
+        var items = new List<T>();
+        foreach (var chunk in pending.Chunk(parallelism))
+        {
+            var wanted = pageSize - items.Count;
+            string? After(string partition) => partition == startPartition ? afterRow : null;
+            var pages = await Task.WhenAll(chunk.Select(partition =>
+            {
+                var condition = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+                if (After(partition) is { } after) condition += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
+                if (filter is not null) condition += " and (" + filter + ")";
+                return table.PageAsync<T>(condition, wanted, null, cancellationToken);
+            }));
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var (rows, more) = pages[i];
+                foreach (var row in rows)
+                {
+                    items.Add(row);
+                    if (items.Count == pageSize) return (items, $"{chunk[i]} {row.RowKey}");
+                }
+                // The service stopped early inside this partition: resume there.
+                if (more is not null) return (items, $"{chunk[i]} {(rows.Count > 0 ? rows[^1].RowKey : After(chunk[i]) ?? "")}");
+            }
+        }
+        return (items, null);
+    }
+
     public static async Task<List<T>> ListAsync<T>(this TableClient table, string? filter, CancellationToken cancellationToken = default)
         where T : class, ITableEntity
     {

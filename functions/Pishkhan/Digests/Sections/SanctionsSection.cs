@@ -10,23 +10,33 @@ namespace Pishkhan.Digests.Sections;
 /// <summary>
 /// Sanctions waiting for the working group: proposed ones (the ladder's proposals after inspections) and
 /// objected ones (an office contested a confirmed sanction). Both are decisions of the group, so both go
-/// on the agenda. The Sanctions table is keyed by office; this reads it filtered by province and status
-/// once a week (the table holds one row per inspection with violations, so it stays small).
+/// on the agenda. The Sanctions table is keyed by office: this reads the scope's offices (one partition of
+/// Offices) and then each office's sanctions partition with the status filter, so the cost follows the
+/// scope's offices, never the whole table's history of every province.
 /// </summary>
 public sealed class SanctionsAwaitingDecisionSection(Store store, OfficeStore offices) : IDigestSection
 {
+    private const int Parallelism = 8;
+
     public string Title => "برخوردهای انضباطی در انتظار تصمیم";
     public int Order => 250;
 
     public async Task<DigestBlock?> BuildAsync(DigestScope scope, JalaliPeriod period, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter(
-            $"Province eq {scope.Province} and (Status eq {SanctionStatus.Proposed} or Status eq {SanctionStatus.Objected})");
-        if (scope.CountyCode is not null) filter += " and " + TableClient.CreateQueryFilter($"CountyCode eq {scope.CountyCode}");
-        var waiting = (await store.Table(Tables.Sanctions).ListAsync<SanctionEntity>(filter, cancellationToken))
-            .OrderBy(s => s.Status == SanctionStatus.Objected ? 0 : 1).ThenBy(s => s.ObjectedAt ?? s.ProposedAt).ToList();
+        var scopeOffices = await offices.ListAsync(scope.Province, scope.CountyCode, cancellationToken);
+        var sanctions = store.Table(Tables.Sanctions);
+        var found = new List<SanctionEntity>();
+        await Parallel.ForEachAsync(scopeOffices, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (office, ct) =>
+            {
+                var waitingHere = await sanctions.ListAsync<SanctionEntity>(TableClient.CreateQueryFilter(
+                    $"PartitionKey eq {office.OfficeCode} and (Status eq {SanctionStatus.Proposed} or Status eq {SanctionStatus.Objected})"), ct);
+                lock (found) found.AddRange(waitingHere);
+            });
+        var waiting = found.OrderBy(s => s.Status == SanctionStatus.Objected ? 0 : 1).ThenBy(s => s.ObjectedAt ?? s.ProposedAt)
+            .ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
         if (waiting.Count == 0) return null;
-        var names = (await offices.ListAsync(scope.Province, scope.CountyCode, cancellationToken)).ToDictionary(o => o.OfficeCode, o => o.Name);
+        var names = scopeOffices.ToDictionary(o => o.OfficeCode, o => o.Name);
         var proposed = waiting.Count(s => s.Status == SanctionStatus.Proposed);
         var objected = waiting.Count - proposed;
         var agenda = new List<string>();

@@ -1,0 +1,108 @@
+using System.Net;
+using Pishkhan.Bindings;
+using Pishkhan.Calendar;
+using Pishkhan.Digests;
+using Pishkhan.Digests.Sections;
+using Pishkhan.Sanctions;
+using Pishkhan.Tests.Infrastructure;
+using Pishkhan.Tests.Requests;
+using Tables = Pishkhan.Storage.Tables;
+
+namespace Pishkhan.Tests.Storage;
+
+/// <summary>
+/// The request and timer paths that used to scan a whole table by a non-key property now name a PartitionKey in
+/// every query they send (recorded in the Table client's pipeline), and still answer the same rows.
+/// </summary>
+public sealed class IndexedReadTests : IAsyncLifetime
+{
+    private readonly TableQueryRecorder _recorder = new();
+    private TestHost _host = null!;
+    private TestHost Host => _host;
+
+    public async Task InitializeAsync() => _host = await TestHost.StartAsync(timers: [], configure: _recorder.Register, settings: new()
+    {
+        ["Pishkhan:Complaints:FilingsPerClient"] = "100000",
+        ["Pishkhan:RequestStatsFlushSeconds"] = "3600",
+    });
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private bool On(string table, (string Table, string Filter) query) => query.Table == Host.Store.Names.Table(table);
+
+    private void AssertEveryQueryNamesAPartition(List<(string Table, string Filter)> queries, params string[] tables)
+    {
+        Assert.NotEmpty(queries);
+        foreach (var table in tables) Assert.Contains(queries, q => On(table, q));
+        Assert.All(queries, q => Assert.True(q.Filter.Contains("PartitionKey eq", StringComparison.Ordinal), $"{q.Table}: a scan ({q.Filter})"));
+    }
+
+    [Fact]
+    public async Task ListingAProvincesComplaintsReadsItsOfficesPartitionsAndPagesThroughEachOnce()
+    {
+        await Host.SeedProvinceAsync("kerman", "ix");
+        var filed = new List<string>();
+        foreach (var office in new[] { "ix-o1", "ix-o1", "ix-o3", "ix-o2", "ix-o3" })
+        {
+            var response = await Host.SendAsync(HttpMethod.Post, "/api/complaints", new
+            {
+                officeCode = office, category = "overcharging", description = $"بیش از تعرفه پول گرفتند و رسید ندادند {filed.Count}.", anonymous = true,
+            }, key: null);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            filed.Add((await Host.ReadJsonAsync(response))["trackingCode"]!.GetValue<string>());
+        }
+
+        var seen = new List<string>();
+        string? token = null;
+        var queries = await _recorder.RecordAsync(async () =>
+        {
+            do
+            {
+                var path = "/api/complaints?province=kerman&pageSize=2" + (token is null ? "" : "&continuationToken=" + token);
+                var page = await Host.ReadJsonAsync(await Host.SendAsync(HttpMethod.Get, path));
+                seen.AddRange(page["items"]!.AsArray().Select(i => i!["trackingCode"]!.GetValue<string>()));
+                token = page["continuationToken"]?.GetValue<string>();
+            } while (token is not null);
+        });
+
+        Assert.Equal(filed.Order(), seen.Order());
+        AssertEveryQueryNamesAPartition(queries.Where(q => On(Tables.Complaints, q)).ToList(), Tables.Complaints);
+        Assert.DoesNotContain(queries, q => !q.Filter.Contains("PartitionKey eq", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheDigestsSanctionsSectionReadsTheScopesOfficesPartitions()
+    {
+        await Host.SeedProvinceAsync("bushehr", "is");
+        var table = Host.Table(Tables.Sanctions);
+        var now = DateTimeOffset.UtcNow;
+        await table.AddEntityAsync(new SanctionEntity
+        {
+            PartitionKey = "is-o2", RowKey = "s1", Province = "bushehr", CountyCode = "is-c1", Step = "fine", Severity = "minor",
+            Status = SanctionStatus.Proposed, ProposedAt = now.AddDays(-2),
+        });
+        var section = Host.Services.GetServices<IDigestSection>().OfType<SanctionsAwaitingDecisionSection>().Single();
+        DigestBlock? block = null;
+
+        var queries = await _recorder.RecordAsync(async () =>
+            block = await section.BuildAsync(new DigestScope("bushehr", null, DigestBuilder.WeekStartOf(now), now), JalaliPeriod.Containing(now), default));
+
+        Assert.Equal(["دفتر پیشخوان 2"], block!.Rows.Select(r => r[0]));
+        AssertEveryQueryNamesAPartition(queries, Tables.Sanctions, Tables.Offices);
+    }
+
+    [Fact]
+    public async Task TheSlaSweepReadsTheOfficesThatHaveRequestsNotEveryOffice()
+    {
+        var kit = await RequestsKit.SeedAsync(Host, "yazd", "iw");
+        await kit.CreateAsync(kit.Body(officeCode: kit.Office(1)));
+        Task Sweep() => Host.Services.GetRequiredService<Dispatch>().RunTimer("SlaSweep", CancellationToken.None);
+        await Sweep(); // the first run backfills the index from the offices written before it existed
+
+        var queries = await _recorder.RecordAsync(Sweep);
+
+        AssertEveryQueryNamesAPartition(queries, Tables.RequestOffices, Tables.Requests);
+        Assert.DoesNotContain(queries, q => On(Tables.Offices, q));
+        Assert.Contains(queries, q => On(Tables.Requests, q) && q.Filter.Contains($"PartitionKey eq '{kit.Office(1)}'", StringComparison.Ordinal));
+    }
+}
