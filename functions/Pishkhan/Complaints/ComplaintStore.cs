@@ -20,7 +20,7 @@ public sealed record OverdueCounts(int Stage1, int Stage2)
 }
 
 /// <summary>The complaint tables (README "Complaints" documents keys, columns and the queries that use them).</summary>
-public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayStore holidays, TimeProvider clock)
+public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayStore holidays, Offices.OfficeStore officeStore, TimeProvider clock)
 {
     public TableClient Complaints { get; } = store.Table(Tables.Complaints);
     public TableClient Codes { get; } = store.Table(Tables.ComplaintCodes);
@@ -157,16 +157,21 @@ public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayS
         return await Contacts.GetOrNullAsync<ComplaintContactEntity>(trackingCode, ComplaintContactEntity.Key, cancellationToken);
     }
 
-    /// <summary>Open complaints of a province (optionally a county) whose due date has passed in Tehran.</summary>
+    /// <summary>
+    /// Open complaints of a province (optionally a county) whose due date has passed in Tehran: the province's
+    /// offices' partitions, never the whole table (every office of the province, as a complaint keeps the county
+    /// it was filed in).
+    /// </summary>
     public async Task<IReadOnlyList<OverdueComplaint>> ListOverdueAsync(string province, string? county, CancellationToken cancellationToken)
     {
         var today = Tehran.Today(clock);
         var calendar = await holidays.GetCalendarAsync(province, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"Province eq {province} and IsOpen eq true and DueDate lt {ComplaintRules.Format(today)}");
+        var filter = TableClient.CreateQueryFilter($"IsOpen eq true and DueDate lt {ComplaintRules.Format(today)}");
         if (county is not null) filter += " and " + TableClient.CreateQueryFilter($"CountyCode eq {county}");
+        var offices = (await officeStore.ListAsync(province, null, cancellationToken)).Select(o => o.OfficeCode);
         var list = new List<OverdueComplaint>();
-        await foreach (var e in Complaints.QueryAsync<ComplaintEntity>(filter,
-                           select: ["PartitionKey", "RowKey", "TrackingCode", "CountyCode", "Category", "Stage", "DueDate", "IsOpen"], cancellationToken: cancellationToken))
+        foreach (var e in await Complaints.ListAcrossPartitionsAsync<ComplaintEntity>(offices, filter, cancellationToken,
+                     select: ["PartitionKey", "RowKey", "TrackingCode", "CountyCode", "Category", "Stage", "DueDate", "IsOpen"]))
         {
             var due = ComplaintRules.ParseDate(e.DueDate!);
             list.Add(new OverdueComplaint(e.TrackingCode, e.OfficeCode, e.CountyCode, e.Category, e.Stage, due, calendar.WorkingDaysBetween(due, today)));

@@ -124,6 +124,26 @@ public static class TableExtensions
         return (items, null);
     }
 
+    /// <summary>
+    /// Every row of <paramref name="partitions"/> that matches <paramref name="filter"/> (or all), read partition by
+    /// partition, <paramref name="parallelism"/> at a time: each query names its PartitionKey, so no full-table scan.
+    /// </summary>
+    public static async Task<List<T>> ListAcrossPartitionsAsync<T>(this TableClient table, IEnumerable<string> partitions, string? filter,
+        CancellationToken cancellationToken = default, IEnumerable<string>? select = null, int parallelism = 8)
+        where T : class, ITableEntity
+    {
+        var rows = new List<T>();
+        await Parallel.ForEachAsync(partitions, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (partition, ct) =>
+            {
+                var condition = TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + (filter is null ? "" : " and (" + filter + ")");
+                var here = new List<T>();
+                await foreach (var row in table.QueryAsync<T>(condition, select: select, cancellationToken: ct)) here.Add(row);
+                lock (rows) rows.AddRange(here);
+            });
+        return rows;
+    }
+
     public static async Task<List<T>> ListAsync<T>(this TableClient table, string? filter, CancellationToken cancellationToken = default)
         where T : class, ITableEntity
     {

@@ -16,23 +16,14 @@ namespace Pishkhan.Digests.Sections;
 /// </summary>
 public sealed class SanctionsAwaitingDecisionSection(Store store, OfficeStore offices) : IDigestSection
 {
-    private const int Parallelism = 8;
-
     public string Title => "برخوردهای انضباطی در انتظار تصمیم";
     public int Order => 250;
 
     public async Task<DigestBlock?> BuildAsync(DigestScope scope, JalaliPeriod period, CancellationToken cancellationToken)
     {
         var scopeOffices = await offices.ListAsync(scope.Province, scope.CountyCode, cancellationToken);
-        var sanctions = store.Table(Tables.Sanctions);
-        var found = new List<SanctionEntity>();
-        await Parallel.ForEachAsync(scopeOffices, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (office, ct) =>
-            {
-                var waitingHere = await sanctions.ListAsync<SanctionEntity>(TableClient.CreateQueryFilter(
-                    $"PartitionKey eq {office.OfficeCode} and (Status eq {SanctionStatus.Proposed} or Status eq {SanctionStatus.Objected})"), ct);
-                lock (found) found.AddRange(waitingHere);
-            });
+        var found = await store.Table(Tables.Sanctions).ListAcrossPartitionsAsync<SanctionEntity>(scopeOffices.Select(o => o.OfficeCode),
+            TableClient.CreateQueryFilter($"Status eq {SanctionStatus.Proposed} or Status eq {SanctionStatus.Objected}"), cancellationToken);
         var waiting = found.OrderBy(s => s.Status == SanctionStatus.Objected ? 0 : 1).ThenBy(s => s.ObjectedAt ?? s.ProposedAt)
             .ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
         if (waiting.Count == 0) return null;
