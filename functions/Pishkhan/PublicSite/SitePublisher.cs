@@ -62,7 +62,7 @@ public sealed class SitePublisher(Store store, SiteLocation location, ILogger<Si
 
     public static readonly string[] Pages = ["index.html", "complain.html", "track.html", "rate.html", "offices.html",
         "console/index.html", "console/complaints.html", "console/case.html", "console/inspect.html", "console/sanctions.html",
-        "console/board.html", "console/admin.html"];
+        "console/board.html", "console/admin.html", "console/office.html"];
 
     public async Task<SitePublication> PublishAsync(string apiBaseUrl, CancellationToken cancellationToken = default)
     {
