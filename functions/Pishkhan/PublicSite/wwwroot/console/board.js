@@ -21,12 +21,14 @@
     var actual = (points || []).filter(function (p) { return p.actual !== null && p.actual !== undefined; });
     if (actual.length < 2) return '';
     var last = actual[actual.length - 1].actual, before = actual[actual.length - 2].actual;
-    return last > before ? ' ↑' : last < before ? ' ↓' : ' →';
+    return last > before ? ' ▲' : last < before ? ' ▼' : '';
   }
 
   function cell(report) {
     if (!report) return P.el('td', { class: 'grey', text: '—' });
-    var text = value(report.unit, report.actual) + ' از ' + value(report.unit, report.planned);
+    var text = report.planned === null || report.planned === undefined
+      ? (report.actual === null || report.actual === undefined ? '—' : value(report.unit, report.actual) + ' (بی‌هدف)')
+      : (report.actual === null || report.actual === undefined ? 'بی‌داده' : value(report.unit, report.actual)) + ' از ' + value(report.unit, report.planned);
     return P.el('td', { class: report.colour, title: COLOUR_FA[report.colour] || '' }, P.el('span', { text: text }), P.el('span', { class: 'sr', text: ' (' + (COLOUR_FA[report.colour] || '') + ')' }));
   }
 

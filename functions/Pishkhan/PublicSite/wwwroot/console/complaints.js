@@ -11,7 +11,8 @@
 
   function card(c) {
     var due = c.due && c.due.date;
-    var late = due ? Math.round((Date.parse(new Date().toISOString().slice(0, 10) + 'T00:00:00Z') - Date.parse(due + 'T00:00:00Z')) / DAY) : 0;
+    var today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tehran' }).format(new Date()); // YYYY-MM-DD in Tehran
+    var late = due ? Math.round((Date.parse(today + 'T00:00:00Z') - Date.parse(due + 'T00:00:00Z')) / DAY) : 0;
     var dueText = due ? 'مهلت: ' + P.formatDate(due) + (c.overdue && late > 0 ? ' — ' + P.toPersianDigits(late) + ' روز گذشته' : '') : 'بدون مهلت باز';
     return P.el('li', { class: 'card' + (c.overdue ? ' overdue' : ''), 'data-code': c.trackingCode, 'data-office': c.officeCode },
       P.el('p', null, P.el('a', { class: 'cover code-link', href: 'case.html#code=' + encodeURIComponent(c.trackingCode), text: c.trackingCode })),

@@ -91,7 +91,7 @@
     });
     var raw = applicable ? Math.round(1000 * passed / applicable) / 10 : null;
     var score = raw !== null && critical && raw > cap ? cap : raw;
-    scoreBox.textContent = 'امتیاز جاری: ' + C.num(score) + (critical ? ' (سقف تخلف بحرانی)' : '') + ' · ' + P.toPersianDigits(answered) + ' از ' + P.toPersianDigits(template.items.length) + ' مورد';
+    scoreBox.textContent = 'امتیاز جاری: ' + C.num(score) + (critical ? ' (سقف تخلف بحرانی)' : '') + '؛ ' + P.toPersianDigits(answered) + ' از ' + P.toPersianDigits(template.items.length) + ' مورد پاسخ داده شد';
     scoreBox.className = critical ? 'bad' : '';
   }
 
@@ -145,6 +145,12 @@
     }
   });
   document.getElementById('type').addEventListener('change', typeChanged);
+  /** The browser draws datetime-local in its own calendar: the Solar Hijri date and Tehran time are written under it. */
+  function visitHint() {
+    var value = document.getElementById('visitedAt').value;
+    document.getElementById('visitedAt-hint').textContent = value ? P.formatDateTime(new Date(value).toISOString()) : '';
+  }
+  document.getElementById('visitedAt').addEventListener('input', visitHint);
 
   form.addEventListener('submit', function (event) {
     event.preventDefault();
@@ -224,6 +230,7 @@
       if (wanted.get('followUpOf')) document.getElementById('followUpOf').value = wanted.get('followUpOf');
       if (wanted.get('complaint')) document.getElementById('complaintIds').value = wanted.get('complaint');
       document.getElementById('visitedAt').value = localNow();
+      visitHint();
       typeChanged();
       drawChecklist();
       runningScore();
