@@ -27,7 +27,7 @@
   function cell(report) {
     if (!report) return P.el('td', { class: 'grey', text: '—' });
     var text = report.planned === null || report.planned === undefined
-      ? (report.actual === null || report.actual === undefined ? '—' : value(report.unit, report.actual) + ' (بی‌هدف)')
+      ? value(report.unit, report.actual) // grey: no target, the actual alone
       : (report.actual === null || report.actual === undefined ? 'بی‌داده' : value(report.unit, report.actual)) + ' از ' + value(report.unit, report.planned);
     return P.el('td', { class: report.colour, title: COLOUR_FA[report.colour] || '' }, P.el('span', { text: text }), P.el('span', { class: 'sr', text: ' (' + (COLOUR_FA[report.colour] || '') + ')' }));
   }
