@@ -34,10 +34,12 @@ public static class LocalHost
         builder.Services.AddSingleton<Demo.DemoClock>();
         builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<Demo.DemoClock>());
         builder.Services.AddProblemDetails();
-        // The public site calls the API from its own origin; in Azure the Function App's CORS setting does this (infra/).
+        // The public site and the working-group console (PublicSite/wwwroot/console) call the API from the site's origin only;
+        // in Azure the Function App's CORS setting does this (infra/). Exactly what the pages send: GET and POST, DELETE
+        // (revoke a key); Content-Type, the console's X-Api-Key and Idempotency-Key (inspections, meetings). No credentials.
         builder.Services.AddCors();
         builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<PublicSite.SiteLocation>((o, site) =>
-            o.AddDefaultPolicy(p => p.WithOrigins(site.Origin).WithMethods("GET", "POST").WithHeaders("Content-Type")));
+            o.AddDefaultPolicy(p => p.WithOrigins(site.Origin).WithMethods(PublicSite.SiteLocation.CorsMethods).WithHeaders(PublicSite.SiteLocation.CorsHeaders)));
         builder.Services.Configure<QueueListenerOptions>(builder.Configuration.GetSection("Pishkhan:Local:Queues"));
         builder.Services.AddSingleton(sp => new QueueListenerBindings(queues ?? [.. Catalog.Queues.Select(q =>
             new QueueBinding(q.Function, q.Queue, sp.GetRequiredService<Dispatch>().Queue(q.Function)))]));

@@ -168,7 +168,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      // Only the public site's pages may call the API from a browser (no credentials: the site sends no keys).
+      // Only the public site's pages and the working-group console (its /console/ pages) may call the API from a browser.
+      // No credentials: the console sends its key as the X-Api-Key header, never a cookie. The platform's CORS allows
+      // an allowed origin every method and header (it cannot narrow them); the local host narrows them to what the
+      // pages send (SiteLocation.CorsMethods/CorsHeaders: GET, POST, DELETE; Content-Type, X-Api-Key, Idempotency-Key).
       cors: {
         allowedOrigins: [
           publicSiteOrigin

@@ -11,6 +11,10 @@ public sealed class KeyFunctions(HttpGateway gateway)
     public Task<IResult> PostKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "keys")] HttpRequest req, CancellationToken cancellationToken)
         => gateway.Run(nameof(PostKey), req, cancellationToken);
 
+    [Function(nameof(GetMe))]
+    public Task<IResult> GetMe([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest req, CancellationToken cancellationToken)
+        => gateway.Run(nameof(GetMe), req, cancellationToken);
+
     [Function(nameof(GetKey))]
     public Task<IResult> GetKey([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "keys/{keyId}")] HttpRequest req, CancellationToken cancellationToken)
         => gateway.Run(nameof(GetKey), req, cancellationToken);

@@ -22,6 +22,22 @@ public sealed class KeysApi(CountyStore countyStore, AgencyStore agencyStore, Of
     public sealed record KeyView(string KeyId, Role Role, string? Province, string? County, string? Subject, string? Label, DateTimeOffset CreatedAt,
         DateTimeOffset? RevokedAt, string IssuedBy, string Person);
 
+    /// <summary>GET /api/me: who the presented key is (role, scope and their names), for the working-group console. Never the key nor its hash.</summary>
+    public sealed record MeView(string KeyId, Role Role, string? Province, string? ProvinceName, string? County, string? CountyName, string? Subject,
+        string? Label);
+
+    /// <summary>GET /api/me: any valid key reads its own principal; an unknown, revoked or missing key is 401 before this runs.</summary>
+    public async Task<IResult> Me(ApiRequest request)
+    {
+        var caller = request.Caller;
+        var ct = request.CancellationToken;
+        var entity = caller.IsBootstrap ? null : await apiKeys.GetAsync(caller.KeyId, ct);
+        var county = caller.County is null ? null : await countyStore.FindAsync(caller.County, ct);
+        return TypedResults.Ok(new MeView(caller.KeyId, caller.Role, caller.Province,
+            caller.Province is not null && Provinces.Names.TryGetValue(caller.Province, out var provinceName) ? provinceName : null,
+            caller.County, county?.Name, caller.Subject, caller.IsBootstrap ? "bootstrap" : entity?.Label));
+    }
+
     public async Task<IResult> Post(ApiRequest request)
     {
         var body = await request.ReadJsonAsync<IssueKey>();

@@ -84,6 +84,16 @@ public static class BindingTable
                   "province": "lorestan", "county": "khorramabad", "label": "تیم بازرسی شهرستان خرم‌آباد" }
                 """,
         }),
+        ["GetMe"] = Api<KeysApi>(AccessRule.For(Role.Admin, Member, Inspector, Agency, Office), h => h.Me, new("Who the presented key is")
+        {
+            Description = "The caller's own principal: role, province and county (with their Persian names), subject and label. "
+                + "The working-group console reads it after sign-in. Never the key nor its hash; 401 for a missing, unknown or revoked key.",
+            Responses = Ok<KeysApi.MeView>(),
+            ResponseExample = """
+                { "keyId": "3f9a0c1d2b4e5f67", "role": "inspector", "province": "lorestan", "provinceName": "لرستان",
+                  "county": "khorramabad", "countyName": "خرم‌آباد", "subject": null, "label": "تیم بازرسی شهرستان خرم‌آباد" }
+                """,
+        }),
         ["GetKey"] = Api<KeysApi>(Admin, h => h.Get, new("Read a key's metadata (never the key itself)") { Responses = Ok<KeysApi.KeyView>() }),
         ["DeleteKey"] = Api<KeysApi>(Admin, h => h.Delete, new("Revoke a key")
         {
@@ -602,11 +612,17 @@ public static class BindingTable
         }),
 
         // Sanctions
-        ["ListSanctions"] = Api<SanctionsApi>(AccessRule.For(Role.Admin, Member, Inspector, Office), h => h.List, new("List an office's sanctions, newest first")
+        ["ListSanctions"] = Api<SanctionsApi>(AccessRule.For(Role.Admin, Member, Inspector, Office), h => h.List, new("List an office's sanctions, newest first, or the caller's province's")
         {
-            Description = "An office key sees its own without officeCode; an inspector only its county's offices.",
+            Description = "With officeCode: that office's sanctions, newest first (an office key sees its own without officeCode; an inspector only "
+                + "its county's offices). Without officeCode (staff): the caller's province, or an inspector's county, oldest proposal first within "
+                + "a page, paged; status=awaiting lists what an admin decides (proposed or objected).",
             Responses = Ok<Page<SanctionView>>(),
-            Query = [new("officeCode", "The office; required except for an office key.")],
+            Query =
+            [
+                new("officeCode", "The office."), Province, new("countyCode", "Without officeCode: only this county's."),
+                new("status", "Without officeCode: awaiting (proposed or objected), proposed or objected."), .. PageParameters,
+            ],
         }),
         ["GetSanction"] = Api<SanctionsApi>(AccessRule.For(Role.Admin, Member, Inspector, Office), h => h.Get, new("Read a sanction and where it stands in due process")
         {

@@ -31,6 +31,12 @@ public sealed class SiteLocation(Store store, PishkhanSettings settings)
     /// <summary>The one origin a browser may call the API from (CORS): scheme, host and port of <see cref="SiteUrl"/>.</summary>
     public string Origin => new Uri(SiteUrl).GetLeftPart(UriPartial.Authority);
 
+    /// <summary>CORS: the methods the site's pages and the console send (DELETE revokes a key; nothing sends PUT or PATCH).</summary>
+    public static readonly string[] CorsMethods = ["GET", "POST", "DELETE"];
+
+    /// <summary>CORS: the request headers they send beyond the safelisted ones: the console's key and its idempotency keys.</summary>
+    public static readonly string[] CorsHeaders = ["Content-Type", "X-Api-Key", "Idempotency-Key"];
+
     /// <summary>A blob path inside $web (reports' paths already carry the prefix) as a public URL.</summary>
     public string ReportUrl(string blobPath) => $"{settings.PublicReportBaseUrl?.TrimEnd('/') ?? WebContainerUrl}/{blobPath.TrimStart('/')}";
 
@@ -54,7 +60,9 @@ public sealed class SitePublisher(Store store, SiteLocation location, ILogger<Si
     /// <summary>The site's own files, by name (index.html, site.css …), from the assembly's embedded resources.</summary>
     public static IReadOnlyDictionary<string, byte[]> Files { get; } = LoadFiles();
 
-    public static readonly string[] Pages = ["index.html", "complain.html", "track.html", "rate.html", "offices.html"];
+    public static readonly string[] Pages = ["index.html", "complain.html", "track.html", "rate.html", "offices.html",
+        "console/index.html", "console/complaints.html", "console/case.html", "console/inspect.html", "console/sanctions.html",
+        "console/board.html", "console/admin.html", "console/office.html"];
 
     public async Task<SitePublication> PublishAsync(string apiBaseUrl, CancellationToken cancellationToken = default)
     {

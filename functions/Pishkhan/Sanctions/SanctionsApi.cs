@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Pishkhan.Auth;
 using Pishkhan.Http;
 using Pishkhan.Offices;
+using Azure.Data.Tables;
 using Pishkhan.Problems;
+using Pishkhan.Storage;
 
 namespace Pishkhan.Sanctions;
 
@@ -13,14 +15,44 @@ public sealed class SanctionsApi(OfficeStore officeStore, TimeProvider clock, Sa
     public async Task<IResult> List(ApiRequest request)
     {
         var caller = request.Caller;
-        var officeCode = request.QueryCode("officeCode") ?? (caller.Role == Role.Office ? caller.Subject : null)
-            ?? throw Problem.Field("officeCode", "The field is required.");
+        var officeCode = request.QueryCode("officeCode") ?? (caller.Role == Role.Office ? caller.Subject : null);
+        if (officeCode is null) return await ListScopeAsync(request);
         var office = await officeStore.FindAsync(officeCode, request.CancellationToken);
         if (office is null || !request.CanSee(new ResourceScope(office.Province, office.CountyCode, Office: office.OfficeCode))) throw Problem.NotFound("office");
         var now = clock.GetUtcNow();
         var sanctions = await sanctionService.ListOfficeAsync(officeCode, request.CancellationToken);
         // Row keys are inspection stamps (newest visit first) or other causes' keys: order by proposal time.
         return TypedResults.Ok(new Page<SanctionView>(sanctions.OrderByDescending(s => s.ProposedAt).Select(s => SanctionView.From(s, now)).ToList(), null));
+    }
+
+    /// <summary>The statuses a province-wide list may filter on: stored values that time does not change, and awaiting (proposed or objected).</summary>
+    public static readonly string[] ScopeStatuses = ["awaiting", SanctionStatus.Proposed, SanctionStatus.Objected];
+
+    /// <summary>
+    /// GET /api/sanctions without officeCode (staff): the caller's province (an inspector: its county; an admin may narrow to
+    /// ?countyCode=), optionally ?status=awaiting (proposed or objected: what an admin decides), paged. The working-group
+    /// console's list of proposals to decide. Sanctions are few (one partition per office), so a filter on Province is cheap.
+    /// </summary>
+    private async Task<IResult> ListScopeAsync(ApiRequest request)
+    {
+        var caller = request.Caller;
+        var errors = new FieldErrors();
+        var province = caller.Province ?? errors.Province("province", request.Query("province"));
+        var county = caller.Role == Role.Inspector ? caller.County : request.QueryCode("countyCode");
+        var status = request.Query("status");
+        if (status is not null && !ScopeStatuses.Contains(status)) errors.Add("status", $"One of {string.Join(", ", ScopeStatuses)}.");
+        var pageSize = request.PageSize();
+        var token = request.ContinuationToken();
+        errors.ThrowIfAny();
+        request.Demand(new ResourceScope(province!, county));
+
+        var filter = TableClient.CreateQueryFilter($"Province eq {province}");
+        if (county is not null) filter += " and " + TableClient.CreateQueryFilter($"CountyCode eq {county}");
+        if (status == "awaiting") filter += " and " + TableClient.CreateQueryFilter($"(Status eq {SanctionStatus.Proposed} or Status eq {SanctionStatus.Objected})");
+        else if (status is not null) filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
+        var (items, next) = await sanctionService.Table.PageAsync<SanctionEntity>(filter, pageSize, token, request.CancellationToken);
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok(new Page<SanctionView>(items.OrderBy(s => s.ProposedAt).Select(s => SanctionView.From(s, now)).ToList(), Paging.Encode(next)));
     }
 
     public async Task<IResult> Get(ApiRequest request)

@@ -86,7 +86,9 @@ public sealed class FakeSendGrid : IAsyncDisposable
 public static class Poll
 {
     /// <summary>Waits until <paramref name="condition"/> holds, checking every 50 ms; fails the test after <paramref name="timeoutSeconds"/>.</summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, string what, double timeoutSeconds = 20)
+    /// <remarks>60 s: on a loaded CI machine (the suite runs twice, the second time under fa-IR) a queue round trip
+    /// has taken over 20 s; a passing test returns as soon as the condition holds, so only a real failure waits.</remarks>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, double timeoutSeconds = 60)
     {
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (!await condition())

@@ -90,12 +90,37 @@ public sealed partial class PublicSiteApiTests(PublicSiteFixture site) : IClassF
         Assert.False((await Host.Http.SendAsync(foreign)).Headers.Contains("Access-Control-Allow-Origin"));
     }
 
-    private Task<HttpResponseMessage> PreflightAsync(string origin)
+    [Fact]
+    public async Task APreflightAllowsTheConsolesKeyIdempotencyKeyAndDeleteFromTheSitesOriginOnly()
     {
-        var request = new HttpRequestMessage(HttpMethod.Options, "/api/ratings");
+        var origin = new Uri(site.SiteUrl).GetLeftPart(UriPartial.Authority);
+        // What the console sends: its key on every call, an Idempotency-Key with an inspection, DELETE to revoke a key.
+        var inspection = await PreflightAsync(origin, "POST", "content-type,idempotency-key,x-api-key", "/api/inspections");
+        Assert.Equal(origin, inspection.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        var headers = string.Join(",", inspection.Headers.GetValues("Access-Control-Allow-Headers")).ToLowerInvariant();
+        Assert.Contains("x-api-key", headers);
+        Assert.Contains("idempotency-key", headers);
+        Assert.False(inspection.Headers.Contains("Access-Control-Allow-Credentials"));
+        var revoke = await PreflightAsync(origin, "DELETE", "x-api-key", "/api/keys/0123456789abcdef");
+        Assert.Equal(origin, revoke.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("DELETE", string.Join(",", revoke.Headers.GetValues("Access-Control-Allow-Methods")));
+
+        // Exactly that (the browser compares the request with these lists): GET, POST and DELETE, no PUT (the console plans
+        // nothing); the three headers and no other; and no origin but the site's.
+        var put = await PreflightAsync(origin, "PUT", "x-api-key", "/api/offices/ps-01");
+        Assert.Equal(["DELETE", "GET", "POST"], string.Join(",", put.Headers.GetValues("Access-Control-Allow-Methods")).Split(',').Select(m => m.Trim()).Order());
+        var other = await PreflightAsync(origin, "POST", "x-api-key,x-forwarded-for", "/api/keys");
+        Assert.Equal(["content-type", "idempotency-key", "x-api-key"],
+            string.Join(",", other.Headers.GetValues("Access-Control-Allow-Headers")).ToLowerInvariant().Split(',').Select(h => h.Trim()).Order());
+        Assert.False((await PreflightAsync("http://pishkhan.attacker.example", "GET", "x-api-key", "/api/me")).Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    private Task<HttpResponseMessage> PreflightAsync(string origin, string method = "POST", string headers = "content-type", string path = "/api/ratings")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Options, path);
         request.Headers.Add("Origin", origin);
-        request.Headers.Add("Access-Control-Request-Method", "POST");
-        request.Headers.Add("Access-Control-Request-Headers", "content-type");
+        request.Headers.Add("Access-Control-Request-Method", method);
+        request.Headers.Add("Access-Control-Request-Headers", headers);
         return Host.Http.SendAsync(request);
     }
 

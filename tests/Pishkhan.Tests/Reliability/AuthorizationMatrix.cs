@@ -129,6 +129,8 @@ public static partial class AuthorizationMatrix
         ["GetHealth"] = new(_ => null),
         ["GetOpenApi"] = new(_ => null),
         ["PostKey"] = new(_ => A),
+        // Every valid key reads its own principal: no object scope.
+        ["GetMe"] = new(_ => null),
         ["GetKey"] = new(_ => A),
         ["DeleteKey"] = new(_ => A),
         ["PutCounty"] = new(_ => A),
