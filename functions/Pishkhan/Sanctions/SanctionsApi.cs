@@ -31,7 +31,8 @@ public sealed class SanctionsApi(OfficeStore officeStore, TimeProvider clock, Sa
     /// <summary>
     /// GET /api/sanctions without officeCode (staff): the caller's province (an inspector: its county; an admin may narrow to
     /// ?countyCode=), optionally ?status=awaiting (proposed or objected: what an admin decides), paged. The working-group
-    /// console's list of proposals to decide. Sanctions are few (one partition per office), so a filter on Province is cheap.
+    /// console's list of proposals to decide. The Sanctions table is keyed by office: this reads the province's offices'
+    /// partitions in turn (PageAcrossPartitionsAsync), never the whole table.
     /// </summary>
     private async Task<IResult> ListScopeAsync(ApiRequest request)
     {
@@ -46,11 +47,14 @@ public sealed class SanctionsApi(OfficeStore officeStore, TimeProvider clock, Sa
         errors.ThrowIfAny();
         request.Demand(new ResourceScope(province!, county));
 
-        var filter = TableClient.CreateQueryFilter($"Province eq {province}");
-        if (county is not null) filter += " and " + TableClient.CreateQueryFilter($"CountyCode eq {county}");
-        if (status == "awaiting") filter += " and " + TableClient.CreateQueryFilter($"(Status eq {SanctionStatus.Proposed} or Status eq {SanctionStatus.Objected})");
-        else if (status is not null) filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
-        var (items, next) = await sanctionService.Table.PageAsync<SanctionEntity>(filter, pageSize, token, request.CancellationToken);
+        var conditions = new List<string>();
+        if (county is not null) conditions.Add(TableClient.CreateQueryFilter($"CountyCode eq {county}"));
+        if (status == "awaiting") conditions.Add(TableClient.CreateQueryFilter($"(Status eq {SanctionStatus.Proposed} or Status eq {SanctionStatus.Objected})"));
+        else if (status is not null) conditions.Add(TableClient.CreateQueryFilter($"Status eq {status}"));
+        // Every office of the province, not only the county's: a sanction keeps the county it was proposed in.
+        var offices = (await officeStore.ListAsync(province!, null, request.CancellationToken)).Select(o => o.OfficeCode).Order(StringComparer.Ordinal).ToList();
+        var (items, next) = await sanctionService.Table.PageAcrossPartitionsAsync<SanctionEntity>(offices,
+            conditions.Count == 0 ? null : string.Join(" and ", conditions), pageSize, token, request.CancellationToken);
         var now = clock.GetUtcNow();
         return TypedResults.Ok(new Page<SanctionView>(items.OrderBy(s => s.ProposedAt).Select(s => SanctionView.From(s, now)).ToList(), Paging.Encode(next)));
     }

@@ -96,6 +96,36 @@ public sealed class IndexedReadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheProvincesAwaitingSanctionsListReadsItsOfficesPartitionsAndPagesThroughEachOnce()
+    {
+        await Host.SeedProvinceAsync("golestan", "iy");
+        var table = Host.Table(Tables.Sanctions);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (office, rk, status) in new[] { ("iy-o1", "a", SanctionStatus.Proposed), ("iy-o3", "b", SanctionStatus.Objected), ("iy-o3", "c", SanctionStatus.Proposed), ("iy-o2", "d", SanctionStatus.Overturned) })
+            await table.AddEntityAsync(new SanctionEntity
+            {
+                PartitionKey = office, RowKey = rk, Province = "golestan", CountyCode = office == "iy-o3" ? "iy-c2" : "iy-c1", Step = "notice", Severity = "minor",
+                Status = status, ProposedAt = now.AddDays(-1),
+            });
+        var seen = new List<string>();
+        string? token = null;
+
+        var queries = await _recorder.RecordAsync(async () =>
+        {
+            do
+            {
+                var path = "/api/sanctions?province=golestan&status=awaiting&pageSize=1" + (token is null ? "" : "&continuationToken=" + token);
+                var page = await Host.ReadJsonAsync(await Host.SendAsync(HttpMethod.Get, path));
+                seen.AddRange(page["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
+                token = page["continuationToken"]?.GetValue<string>();
+            } while (token is not null);
+        });
+
+        Assert.Equal(["iy-o1.a", "iy-o3.b", "iy-o3.c"], seen);
+        AssertEveryQueryNamesAPartition(queries, Tables.Sanctions, Tables.Offices);
+    }
+
+    [Fact]
     public async Task TheSlaSweepReadsTheOfficesThatHaveRequestsNotEveryOffice()
     {
         var kit = await RequestsKit.SeedAsync(Host, "yazd", "iw");
