@@ -28,6 +28,20 @@ public sealed class IndexedReadTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
+    /// <summary>Follows the continuation tokens of a list to its end; answers <paramref name="field"/> of every item.</summary>
+    private async Task<List<string>> AllPagesAsync(string path, string field)
+    {
+        var seen = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await Host.ReadJsonAsync(await Host.SendAsync(HttpMethod.Get, path + (token is null ? "" : "&continuationToken=" + token)));
+            seen.AddRange(page["items"]!.AsArray().Select(i => i![field]!.GetValue<string>()));
+            token = page["continuationToken"]?.GetValue<string>();
+        } while (token is not null);
+        return seen;
+    }
+
     private bool On(string table, (string Table, string Filter) query) => query.Table == Host.Store.Names.Table(table);
 
     private void AssertEveryQueryNamesAPartition(List<(string Table, string Filter)> queries, params string[] tables)
@@ -53,17 +67,7 @@ public sealed class IndexedReadTests : IAsyncLifetime
         }
 
         var seen = new List<string>();
-        string? token = null;
-        var queries = await _recorder.RecordAsync(async () =>
-        {
-            do
-            {
-                var path = "/api/complaints?province=kerman&pageSize=2" + (token is null ? "" : "&continuationToken=" + token);
-                var page = await Host.ReadJsonAsync(await Host.SendAsync(HttpMethod.Get, path));
-                seen.AddRange(page["items"]!.AsArray().Select(i => i!["trackingCode"]!.GetValue<string>()));
-                token = page["continuationToken"]?.GetValue<string>();
-            } while (token is not null);
-        });
+        var queries = await _recorder.RecordAsync(async () => seen = await AllPagesAsync("/api/complaints?province=kerman&pageSize=2", "trackingCode"));
 
         Assert.Equal(filed.Order(), seen.Order());
         AssertEveryQueryNamesAPartition(queries, Tables.Complaints, Tables.Offices);
@@ -108,18 +112,8 @@ public sealed class IndexedReadTests : IAsyncLifetime
                 Status = status, ProposedAt = now.AddDays(-1),
             });
         var seen = new List<string>();
-        string? token = null;
 
-        var queries = await _recorder.RecordAsync(async () =>
-        {
-            do
-            {
-                var path = "/api/sanctions?province=golestan&status=awaiting&pageSize=1" + (token is null ? "" : "&continuationToken=" + token);
-                var page = await Host.ReadJsonAsync(await Host.SendAsync(HttpMethod.Get, path));
-                seen.AddRange(page["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
-                token = page["continuationToken"]?.GetValue<string>();
-            } while (token is not null);
-        });
+        var queries = await _recorder.RecordAsync(async () => seen = await AllPagesAsync("/api/sanctions?province=golestan&status=awaiting&pageSize=1", "id"));
 
         Assert.Equal(["iy-o1.a", "iy-o3.b", "iy-o3.c"], seen);
         AssertEveryQueryNamesAPartition(queries, Tables.Sanctions, Tables.Offices);
