@@ -26,6 +26,11 @@ public static class LocalHost
         IReadOnlyList<QueueBinding>? queues = null, IReadOnlyList<TimerBinding>? timers = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // The local host is Development: these defaults come first, so settings, environment and tests override them.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = [new("Pishkhan:Webhooks:AllowLoopback", "true")],
+        });
         if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
             builder.WebHost.UseUrls(DefaultUrl);
         builder.Services.AddSingleton(Catalog);
