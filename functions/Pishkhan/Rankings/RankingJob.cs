@@ -58,6 +58,9 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
 
     private async Task<Ranking> RankProvinceAsync(string province, JalaliPeriod period, List<OfficeStatsEntity> provinceStats, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.PishkhanTelemetry.Ranking.StartActivity("ranking.province");
+        activity?.SetTag("pishkhan.province", province);
+        activity?.SetTag("pishkhan.period", period.ToString());
         var policy = await policies.CurrentAsync(province, cancellationToken);
         var officeList = await offices.ListAsync(province, null, cancellationToken);
         var statsRows = provinceStats.ToDictionary(s => s.OfficeCode, StringComparer.Ordinal);
@@ -87,6 +90,8 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
         await rankings.SetLatestAsync(province, run, cancellationToken);
         await NotifyMembersAsync(ranking, province, period, cancellationToken);
         logger.LogInformation("Ranked {Province} {Period}: {Ranked} ranked, {Insufficient} insufficient data", province, period.ToString(), run.Ranked, run.InsufficientData);
+        activity?.SetTag("pishkhan.ranking.ranked", run.Ranked);
+        activity?.SetTag("pishkhan.ranking.insufficient_data", run.InsufficientData);
         return ranking;
     }
 
