@@ -35,9 +35,7 @@ public static class LocalHost
             builder.WebHost.UseUrls(DefaultUrl);
         builder.Services.AddSingleton(Catalog);
         builder.Services.AddPishkhan(builder.Configuration);
-        // The local clock is real time plus an offset the demo uses to simulate last month (zero otherwise).
-        builder.Services.AddSingleton<Demo.DemoClock>();
-        builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<Demo.DemoClock>());
+        // The real clock (AddPishkhan): the demo simulates last month in a private host of its own (Demo/DemoRunner).
         builder.Services.AddProblemDetails();
         // The public site calls the API from its own origin; in Azure the Function App's CORS setting does this (infra/).
         builder.Services.AddCors();
