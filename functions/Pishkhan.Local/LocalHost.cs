@@ -35,7 +35,12 @@ public static class LocalHost
             builder.WebHost.UseUrls(DefaultUrl);
         builder.Services.AddSingleton(Catalog);
         builder.Services.AddPishkhan(builder.Configuration);
-        // The real clock (AddPishkhan): the demo simulates last month in a private host of its own (Demo/DemoRunner).
+        // Real time. The demo simulates last month in a private host with a DemoClock of its own (Demo/DemoRunner);
+        // this host's DemoClock is never moved. It stays a DemoClock rather than TimeProvider.System because with
+        // TimeProvider.System DigestJobTests.SplitsMoreThanAThousandRecipients… times out on storage (found by bisecting;
+        // cause not yet understood — see the issue-17d report).
+        builder.Services.AddSingleton<Demo.DemoClock>();
+        builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<Demo.DemoClock>());
         builder.Services.AddProblemDetails();
         // The public site calls the API from its own origin; in Azure the Function App's CORS setting does this (infra/).
         builder.Services.AddCors();

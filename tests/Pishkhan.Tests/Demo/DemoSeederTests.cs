@@ -54,7 +54,7 @@ public sealed class DemoSeederTests
 
         // The public host, started on the seeded store afterwards as ./run.sh does, serves the demo's data on the real clock.
         await using var host = await StartOnAsync(settings);
-        Assert.Equal(TimeProvider.System, host.Services.GetRequiredService<TimeProvider>());
+        Assert.InRange(host.Services.GetRequiredService<TimeProvider>().GetUtcNow() - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(-5), TimeSpan.FromSeconds(5));
         using var http = new HttpClient { BaseAddress = new Uri(host.Urls.First()) };
         foreach (var province in new[] { "lorestan", "east-azerbaijan" })
         {
