@@ -26,11 +26,19 @@ public static class LocalHost
         IReadOnlyList<QueueBinding>? queues = null, IReadOnlyList<TimerBinding>? timers = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // The local host is Development: these defaults come first, so settings, environment and tests override them.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = [new("Pishkhan:Webhooks:AllowLoopback", "true")],
+        });
         if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
             builder.WebHost.UseUrls(DefaultUrl);
         builder.Services.AddSingleton(Catalog);
         builder.Services.AddPishkhan(builder.Configuration);
-        // The local clock is real time plus an offset the demo uses to simulate last month (zero otherwise).
+        // Real time. The demo simulates last month in a private host with a DemoClock of its own (Demo/DemoRunner);
+        // this host's DemoClock is never moved. It stays a DemoClock rather than TimeProvider.System because with
+        // TimeProvider.System DigestJobTests.SplitsMoreThanAThousandRecipients… times out on storage (found by bisecting;
+        // cause not yet understood — see the issue-17d report).
         builder.Services.AddSingleton<Demo.DemoClock>();
         builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<Demo.DemoClock>());
         builder.Services.AddProblemDetails();

@@ -5,12 +5,13 @@ using Pishkhan.PublicSite;
 
 // The local host: the same handlers as the Functions app, on Kestrel, with queue listeners and a
 // timer scheduler that follow the Functions runtime's semantics (see README "Why two hosts").
-// --demo seeds an empty store with the demo (./run.sh passes it unless --no-demo).
-var demo = args.Contains("--demo");
-var app = LocalHost.Build(args.Where(a => a is not ("--demo" or "--no-demo")).ToArray());
-await app.StartAsync();
+// --demo seeds an empty store with the demo (./run.sh passes it unless --no-demo), in a private host with
+// its own clock, before this host listens (LocalProgram, Demo/DemoRunner).
+var (app, demo) = await LocalProgram.StartAsync(args);
 var siteUrl = await PublishSiteAsync(app);
-if (demo) await DemoRunner.RunAsync(app, siteUrl);
+if (demo is not null)
+    await DemoRunner.PrintAsync(demo, app.Urls.First(), siteUrl,
+        Path.GetFullPath(app.Configuration["Pishkhan:Outbox:PickupDirectory"] ?? Path.Combine(".local", "outbox")));
 await app.WaitForShutdownAsync();
 
 // The public site, with config.js pointing at the address this host listens on, once storage (and so $web) is there.

@@ -52,6 +52,11 @@ public sealed class PishkhanSettings
     public string? UnsubscribeSigningKey { get; init; }
     /// <summary>Kavenegar (key in Key Vault in Azure) or, without a key, the SMS pickup folder.</summary>
     public Notifications.SmsSettings Sms { get; init; } = new();
+    /// <summary>
+    /// Development only (the local host's default, false in Azure): agency webhooks may then go to a loopback
+    /// host over http. Otherwise https to public addresses only (Requests/WebhookTargets.cs).
+    /// </summary>
+    public bool AllowLoopbackWebhooks { get; init; }
 
     public static readonly string[] Keys =
     [
@@ -80,6 +85,7 @@ public sealed class PishkhanSettings
         "Pishkhan__Kavenegar__Host",
         "Pishkhan__Kavenegar__Sender",
         "Pishkhan__Sms__PickupDirectory",
+        "Pishkhan__Webhooks__AllowLoopback",
         .. ComplaintPolicy.SettingKeys,
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
@@ -116,6 +122,7 @@ public sealed class PishkhanSettings
             ServiceStartPeriod = section["ServiceStartPeriod"] is not { Length: > 0 } start ? DefaultServiceStartPeriod
                 : JalaliPeriod.TryParse(start, out var startPeriod) ? startPeriod
                 : throw new InvalidOperationException("Pishkhan:ServiceStartPeriod must be a Jalali month such as 1404-01."),
+            AllowLoopbackWebhooks = section.GetValue("Webhooks:AllowLoopback", false),
             Sms = Notifications.SmsSettings.From(section.GetSection("Kavenegar")) with
             {
                 PickupDirectory = section["Sms:PickupDirectory"] is { Length: > 0 } smsPickup ? smsPickup : ".local/sms",

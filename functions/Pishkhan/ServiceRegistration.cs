@@ -65,6 +65,8 @@ public static class ServiceRegistration
         services.AddSingleton<Requests.RequestStats>();
         services.AddSingleton<Requests.RequestOutbox>();
         services.AddSingleton<Requests.RequestBook>();
+        services.AddSingleton<Requests.IWebhookResolver, Requests.DnsWebhookResolver>();
+        services.AddSingleton<Requests.WebhookTargets>();
         services.AddSingleton<Requests.CallbackSender>();
         // The classes handlers live in: their constructors say what each handler touches.
         foreach (var type in Bindings.BindingTable.HandlerTypes) services.TryAddSingleton(type);

@@ -116,6 +116,8 @@ var appSettings = {
   Pishkhan__Kavenegar__Sender: smsSender
   // Service requests: how long an office's counters wait before they are moved into OfficeStats (Requests/README.md).
   Pishkhan__RequestStatsFlushSeconds: '1'
+  // Agency webhooks: https to public addresses only in Azure (Requests/WebhookTargets.cs); true only on a developer's machine.
+  Pishkhan__Webhooks__AllowLoopback: 'false'
   // Empty in Azure: the queue triggers name their queues literally.
   Pishkhan__StorageNamePrefix: ''
   // Complaint handling (Complaints/ComplaintPolicy.cs defaults): working-day stages, thresholds, rate limits.

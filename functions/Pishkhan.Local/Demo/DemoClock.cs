@@ -1,9 +1,9 @@
 namespace Pishkhan.Local.Demo;
 
 /// <summary>
-/// The local host's clock: real time plus an offset. The demo moves the offset into the previous Jalali
-/// month so its simulated month of requests, complaints and inspections lands in that period's stats
-/// (and can be ranked), then sets it back to zero. Outside the demo the offset is always zero.
+/// The clock of the demo's private seeding host (DemoRunner): real time plus an offset. The demo moves the
+/// offset into the previous Jalali month so its simulated month of requests, complaints and inspections lands
+/// in that period's stats (and can be ranked), then sets it back to zero. The public host never has it.
 /// </summary>
 public sealed class DemoClock : TimeProvider
 {

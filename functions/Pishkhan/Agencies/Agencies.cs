@@ -27,15 +27,18 @@ public sealed class AgencyEntity : ITableEntity
     /// <summary>The HMAC signing secret of callbacks (it must be kept to sign); never shown after it is issued.</summary>
     public string? WebhookSecret { get; set; }
     public DateTimeOffset? WebhookSecretIssuedAt { get; set; }
+    /// <summary>Why the last callback was refused for good (its target is not a public address); "" = none. Cleared when the agency is saved.</summary>
+    public string? WebhookRefusal { get; set; }
 }
 
 public sealed record PutAgency(string Name, string Province, string? ContactEmail = null, string? WebhookUrl = null);
 
 public sealed record AgencyView(string AgencyId, string Name, string Province, string? ContactEmail, string? WebhookUrl = null,
-    DateTimeOffset? WebhookSecretIssuedAt = null)
+    DateTimeOffset? WebhookSecretIssuedAt = null, string? WebhookRefusal = null)
 {
     public static AgencyView From(AgencyEntity e) => new(e.AgencyId, e.Name, e.Province, e.ContactEmail,
-        string.IsNullOrEmpty(e.WebhookUrl) ? null : e.WebhookUrl, e.WebhookSecretIssuedAt);
+        string.IsNullOrEmpty(e.WebhookUrl) ? null : e.WebhookUrl, e.WebhookSecretIssuedAt,
+        string.IsNullOrEmpty(e.WebhookRefusal) ? null : e.WebhookRefusal);
 }
 
 public sealed class AgencyStore(Store store, CodeDirectory directory)
@@ -49,7 +52,8 @@ public sealed class AgencyStore(Store store, CodeDirectory directory)
     }
 }
 
-public sealed class AgenciesApi(CodeDirectory codeDirectory, TimeProvider clock, AgencyStore agencyStore, Requests.ReferenceCache referenceCache)
+public sealed class AgenciesApi(CodeDirectory codeDirectory, TimeProvider clock, AgencyStore agencyStore, Requests.ReferenceCache referenceCache,
+    Requests.WebhookTargets webhookTargets)
 {
     public async Task<IResult> Put(ApiRequest request)
     {
@@ -59,17 +63,17 @@ public sealed class AgenciesApi(CodeDirectory codeDirectory, TimeProvider clock,
         var name = errors.Name("name", body.Name);
         var province = errors.Province("province", body.Province);
         var email = errors.Email("contactEmail", body.ContactEmail);
-        var webhookUrl = Requests.Webhooks.ValidateUrl(errors, "webhookUrl", body.WebhookUrl);
+        var ct = request.CancellationToken;
+        var webhookUrl = await webhookTargets.ValidateAsync(errors, "webhookUrl", body.WebhookUrl, ct);
         errors.ThrowIfAny();
         request.Demand(new ResourceScope(province!));
 
-        var ct = request.CancellationToken;
         await codeDirectory.ClaimAsync(DirectoryKinds.Agency, id, province!, null, null, ct);
         // Merge keeps the webhook secret; "" (not null) clears the URL, as a merge skips null columns.
         var entity = new AgencyEntity
         {
             PartitionKey = province!, RowKey = id, Name = name!, ContactEmail = email, WebhookUrl = webhookUrl ?? "",
-            UpdatedAt = clock.GetUtcNow(),
+            WebhookRefusal = "", UpdatedAt = clock.GetUtcNow(),
         };
         await agencyStore.Table.UpsertEntityAsync(entity, TableUpdateMode.Merge, ct);
         referenceCache.ForgetAgency(id);

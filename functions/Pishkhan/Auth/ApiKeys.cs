@@ -1,10 +1,10 @@
 using System.Buffers.Text;
 using System.Runtime.Serialization;
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Caching.Memory;
 using Pishkhan.Storage;
 
 namespace Pishkhan.Auth;
@@ -37,16 +37,27 @@ public sealed class ApiKeyEntity : ITableEntity
     public DateTimeOffset? RevokedAt { get; set; }
 }
 
-public sealed class ApiKeys(Store store, PishkhanSettings settings, TimeProvider clock)
+public sealed class ApiKeys(Store store, PishkhanSettings settings, TimeProvider clock) : IDisposable
 {
     public const string BootstrapKeyId = "bootstrap";
 
     // Validated keys are cached briefly so a hot path (request intake) costs no extra read per call.
-    // Revocation through this instance evicts at once; other instances see it within CacheTtl.
-    private static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(10);
-    private readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset Until)> _cache = new();
+    // Revocation through this instance evicts at once; other instances see it within ValidTtl.
+    // Both caches are bounded (MemoryCache with SizeLimit: past the bound a new entry is not kept and older
+    // ones are compacted), so a spray of made-up keys costs reads, never memory. Valid keys are cached by key
+    // id (value: the key's hash and its caller), refused ones by the hash of what was presented, never by the
+    // presented secret itself; refusals only briefly, so a key issued meanwhile works within RefusedTtl.
+    public const int ValidCacheSize = 10_000;
+    public const int RefusedCacheSize = 1_000;
+    private static readonly TimeSpan ValidTtl = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RefusedTtl = TimeSpan.FromSeconds(2);
+    private readonly MemoryCache _valid = new(new MemoryCacheOptions { SizeLimit = ValidCacheSize });
+    private readonly MemoryCache _refused = new(new MemoryCacheOptions { SizeLimit = RefusedCacheSize });
     private readonly TableClient _table = store.Table(Tables.ApiKeys);
     private readonly byte[]? _bootstrapHash = settings.BootstrapAdminKey is { Length: > 0 } k ? SHA256.HashData(Encoding.UTF8.GetBytes(k)) : null;
+
+    /// <summary>Entries held by the two caches (each at most its size limit).</summary>
+    public (int Valid, int Refused) CachedEntries => (_valid.Count, _refused.Count);
 
     public async Task<Caller?> AuthenticateAsync(string? presented, CancellationToken cancellationToken)
     {
@@ -56,17 +67,23 @@ public sealed class ApiKeys(Store store, PishkhanSettings settings, TimeProvider
             return new Caller(Auth.Role.Admin, null, null, null, BootstrapKeyId, BootstrapKeyId);
 
         if (!TryParseKeyId(presented, out var keyId)) return null;
-        var now = clock.GetUtcNow();
-        if (_cache.TryGetValue(presented, out var hit) && hit.Until > now) return hit.Caller;
+        if (_valid.TryGetValue(keyId, out ValidKey? hit) && CryptographicOperations.FixedTimeEquals(hash, hit!.Hash)) return hit.Caller;
+        var hashKey = Convert.ToHexString(hash);
+        if (_refused.TryGetValue(hashKey, out _)) return null;
 
         var entity = await _table.GetOrNullAsync<ApiKeyEntity>(keyId, "key", cancellationToken);
         Caller? caller = null;
         if (entity is { RevokedAt: null } && CryptographicOperations.FixedTimeEquals(hash, Convert.FromHexString(entity.Hash))
             && Enum.TryParse<Role>(entity.Role, out var role))
             caller = new Caller(role, entity.Province, entity.County, entity.Subject, entity.KeyId, await PersonOfAsync(entity, cancellationToken));
-        _cache[presented] = (caller, now + CacheTtl);
+        if (caller is null)
+            _refused.Set(hashKey, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RefusedTtl });
+        else
+            _valid.Set(keyId, new ValidKey(hash, caller), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = ValidTtl });
         return caller;
     }
+
+    private sealed record ValidKey(byte[] Hash, Caller Caller);
 
     public async Task<(ApiKeyEntity Entity, string Key)> IssueAsync(Role role, string? province, string? county, string? subject,
         string? label, Caller issuer, CancellationToken cancellationToken)
@@ -119,8 +136,13 @@ public sealed class ApiKeys(Store store, PishkhanSettings settings, TimeProvider
             current.RevokedAt = clock.GetUtcNow();
             return current;
         }, cancellationToken);
-        foreach (var cached in _cache.Keys.Where(k => k.StartsWith($"pk_{keyId}_", StringComparison.Ordinal)).ToList())
-            _cache.TryRemove(cached, out _);
+        _valid.Remove(keyId);
+    }
+
+    public void Dispose()
+    {
+        _valid.Dispose();
+        _refused.Dispose();
     }
 
     private static bool TryParseKeyId(string key, out string keyId)

@@ -81,6 +81,8 @@ public sealed class HolidayStore(Store store, PishkhanSettings settings, TimePro
 
     private sealed record Snapshot(HolidayBook Book, DateTimeOffset Until)
     {
+        // Bounded without a size limit: keyed by province codes read from stored rows (validated on write, 31 of
+        // them) and replaced with the snapshot every minute.
         public ConcurrentDictionary<string, WorkingCalendar> Calendars { get; } = new();
     }
 

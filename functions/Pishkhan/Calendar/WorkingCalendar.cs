@@ -38,6 +38,8 @@ public sealed class WorkingCalendar
     public static WorkingCalendar ByJalaliYear(Func<int, IEnumerable<DateOnly>> holidaysOfYear, WorkingHours hours)
     {
         ArgumentNullException.ThrowIfNull(holidaysOfYear);
+        // Bounded: one small set per Jalali year a date falls in (DateOnly spans ~10,000 years), and HolidayStore
+        // builds a new calendar every minute.
         var years = new ConcurrentDictionary<int, HashSet<DateOnly>>();
         return new(date => years.GetOrAdd(JalaliDate.Persian.GetYear(date.ToDateTime(TimeOnly.MinValue)), year => [.. holidaysOfYear(year)]).Contains(date), hours);
     }

@@ -1,15 +1,20 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Pishkhan.Problems;
 
 namespace Pishkhan.Http;
 
 /// <summary>
-/// Per-client sliding-window rate limit for public routes: at most <c>limit</c> calls in any
-/// <c>window</c>, else 429 with Retry-After (the seconds until the oldest call leaves the window).
+/// Per-client rate limit for public routes: at most <c>limit</c> calls in any <c>window</c> (a
+/// <see cref="SlidingWindowRateLimiter"/> of <see cref="Segments"/> segments per client and bucket, from
+/// System.Threading.RateLimiting), else 429 with Retry-After: the length of one segment, the earliest moment
+/// the window slides and a call can be let through again (a client that comes back too early is told again).
+/// Refused calls do not count. Partitions idle for a while are dropped by the partitioned limiter, so memory
+/// follows the clients of the last few windows. The limiter measures real elapsed time (it does not take a
+/// <see cref="TimeProvider"/>, dotnet/runtime#106447), which is what a rate limit is about anyway.
 /// The client is the remote IP address — in Azure Functions the ASP.NET Core integration sets it from
 /// X-Forwarded-For (azure-functions-dotnet-worker#3111); behind Azure Front Door it is the Front Door
 /// address unless X-Azure-ClientIP is trusted (azure-functions-host#11254). IPv6 clients are counted by
@@ -17,21 +22,24 @@ namespace Pishkhan.Http;
 /// instances allow N times the limit: Azure Front Door or API Management rate limiting does it across
 /// instances, this is the floor that works everywhere (and in the local host).
 /// </summary>
-public sealed class ClientRateLimiter(TimeProvider clock)
+public sealed class ClientRateLimiter : IDisposable
 {
-    private const int SweepAbove = 10_000;
-    private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
+    public const int Segments = 10;
+
+    private readonly record struct Partition(string Bucket, string Client, int Limit, TimeSpan Window);
+
+    private readonly PartitionedRateLimiter<Partition> _limiter = PartitionedRateLimiter.Create<Partition, Partition>(p =>
+        RateLimitPartition.GetSlidingWindowLimiter(p, k => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = k.Limit, Window = k.Window, SegmentsPerWindow = Segments, QueueLimit = 0,
+        }));
 
     public void Demand(ApiRequest request, string bucket, int limit, TimeSpan window)
     {
-        var now = clock.GetUtcNow();
-        var key = bucket + "|" + ClientKey(request.Http.HttpContext);
-        var w = _windows.GetOrAdd(key, _ => new Window(window));
-        TimeSpan? wait;
-        lock (w) wait = w.TryHit(now, limit);
-        if (_windows.Count > SweepAbove) Sweep(now);
-        if (wait is { } retry)
-            throw new ApiProblem(new TooManyRequests(Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds))), "rate limited");
+        using var lease = _limiter.AttemptAcquire(new Partition(bucket, ClientKey(request.Http.HttpContext), limit, window));
+        if (lease.IsAcquired) return;
+        // A refused sliding-window lease carries no RetryAfter metadata: one segment is the earliest the window slides.
+        throw new ApiProblem(new TooManyRequests(Math.Max(1, (int)Math.Ceiling((window / Segments).TotalSeconds))), "rate limited");
     }
 
     /// <summary>The client's identity for counting; never logged (an IP address is personal data).</summary>
@@ -49,30 +57,7 @@ public sealed class ClientRateLimiter(TimeProvider clock)
         return ip.ToString();
     }
 
-    private void Sweep(DateTimeOffset now)
-    {
-        foreach (var (key, w) in _windows)
-        {
-            bool idle;
-            lock (w) idle = w.IsIdle(now);
-            if (idle) _windows.TryRemove(key, out _);
-        }
-    }
-
-    private sealed class Window(TimeSpan length)
-    {
-        private readonly Queue<DateTimeOffset> _hits = new();
-
-        public TimeSpan? TryHit(DateTimeOffset now, int limit)
-        {
-            while (_hits.Count > 0 && _hits.Peek() <= now - length) _hits.Dequeue();
-            if (_hits.Count >= limit) return _hits.Peek() + length - now;
-            _hits.Enqueue(now);
-            return null;
-        }
-
-        public bool IsIdle(DateTimeOffset now) => _hits.Count == 0 || _hits.Last() <= now - length;
-    }
+    public void Dispose() => _limiter.Dispose();
 
     private sealed class TooManyRequests(int seconds) : IResult, IStatusCodeHttpResult
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.Serialization;
 using System.Text.Json;
@@ -6,6 +5,7 @@ using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Memory;
 using Pishkhan.Auth;
 using Pishkhan.Http;
 using Pishkhan.Problems;
@@ -141,10 +141,12 @@ public sealed class ChecklistTemplateEntity : ITableEntity
         new(Version, Province, JsonSerializer.Deserialize<List<ChecklistItem>>(ItemsJson, Json.Options)!, CreatedAt);
 }
 
-public sealed class ChecklistStore(Store store)
+public sealed class ChecklistStore(Store store) : IDisposable
 {
-    // Versions never change once written, so a found version is cached for the life of the process.
-    private readonly ConcurrentDictionary<(string, int), ChecklistTemplate> _cache = new();
+    // Versions never change once written, so a found version is cached without expiry; only found versions
+    // are kept, and at most CacheSize of them (MemoryCache with SizeLimit: the rest are read again).
+    public const int CacheSize = 1_000;
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = CacheSize });
     public TableClient Table { get; } = store.Table(Tables.InspectionTemplates);
 
     /// <summary>The province's newest version, or the national default when it has none.</summary>
@@ -156,10 +158,10 @@ public sealed class ChecklistStore(Store store)
 
     public async Task<ChecklistTemplate?> GetAsync(string province, int version, CancellationToken cancellationToken)
     {
-        if (_cache.TryGetValue((province, version), out var cached)) return cached;
+        if (_cache.TryGetValue((province, version), out ChecklistTemplate? cached)) return cached;
         var entity = await Table.GetOrNullAsync<ChecklistTemplateEntity>(province, ChecklistTemplateEntity.RowKeyFor(version), cancellationToken);
         var template = entity?.ToTemplate() ?? (version == DefaultChecklist.Version ? DefaultChecklist.Template : null);
-        if (template is not null) _cache[(province, version)] = template;
+        if (template is not null) _cache.Set((province, version), template, new MemoryCacheEntryOptions { Size = 1 });
         return template;
     }
 
@@ -183,6 +185,8 @@ public sealed class ChecklistStore(Store store)
         // A concurrent PUT of the same version: equal items is a retry, anything else a conflict.
         return await AddAsync(province, version, items, createdBy, now, cancellationToken);
     }
+
+    public void Dispose() => _cache.Dispose();
 }
 
 public sealed class ChecklistApi(ChecklistStore checklistStore, TimeProvider clock)

@@ -99,7 +99,15 @@ public sealed record MeetingView(string Id, string Province, string Scope, strin
 
 /// <summary>An open decision, as the digest's agenda lists them; overdue once its due date has passed (Tehran).</summary>
 public sealed record OpenDecision(string Province, string Scope, string MeetingId, string MeetingDate, string DecisionId, string Text,
-    string OwnerMemberId, string DueDate, string DueDateJalali, bool Overdue, int DaysOverdue, DecisionLinks Links);
+    string OwnerMemberId, string DueDate, string DueDateJalali, bool Overdue, int DaysOverdue, DecisionLinks Links)
+{
+    /// <summary>The decision's text on one line, at most <paramref name="max"/> characters (as the digest and the ranking report show it).</summary>
+    public string Title(int max)
+    {
+        var line = Text.ReplaceLineEndings(" ").Trim();
+        return line.Length <= max ? line : line[..max].TrimEnd() + "…";
+    }
+}
 
 public sealed class MeetingStore(Store store, TimeProvider clock)
 {

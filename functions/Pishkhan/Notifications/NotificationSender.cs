@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Pishkhan.Digests;
 using Pishkhan.Http;
 using Pishkhan.Notifications.Templates;
+using Pishkhan.Telemetry;
 
 namespace Pishkhan.Notifications;
 
@@ -60,8 +61,12 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
 
     public async Task SendAsync(string id, CancellationToken cancellationToken = default)
     {
+        using var activity = PishkhanTelemetry.Email.StartActivity("notification.send");
+        activity?.SetTag("pishkhan.notification.id", id);
         var entity = await ClaimAsync(id, cancellationToken);
         if (entity is null) return;
+        activity?.SetTag("pishkhan.notification.kind", entity.Kind);
+        activity?.SetTag("pishkhan.notification.channel", entity.IsSms ? "sms" : "email");
         if (entity.IsSms)
         {
             await SendSmsAsync(entity, cancellationToken);
@@ -82,6 +87,7 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
         {
             logger.LogWarning("Notification {NotificationId} ({Kind}) cannot be rendered: {Reason}", id, entity.Kind, e.Message);
             await outbox.MarkFailedAsync(entity, "template: " + e.Message, cancellationToken);
+            PishkhanTelemetry.RecordNotification(sms: false, entity.Kind, 1, "template");
             return;
         }
 
@@ -111,6 +117,7 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
         {
             logger.LogWarning("SMS notification {NotificationId} ({Kind}) cannot be rendered: {Reason}", entity.Id, entity.Kind, e.Message);
             await outbox.MarkFailedAsync(entity, "template: " + e.Message, cancellationToken);
+            PishkhanTelemetry.RecordNotification(sms: true, entity.Kind, 1, "template");
             return;
         }
 
@@ -126,11 +133,13 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
         {
             case SendOutcome.Accepted accepted:
                 await Task.WhenAll(claimed.Select(e => outbox.MarkSentAsync(e, accepted.MessageId, cancellationToken)));
+                PishkhanTelemetry.RecordNotification(claimed[0].IsSms, claimed[0].Kind, claimed.Count, null);
                 logger.LogInformation("Sent {Count} notification(s) of kind {Kind} by {Channel}, provider id {ProviderMessageId}",
                     claimed.Count, claimed[0].Kind, claimed[0].Channel ?? OutboxChannel.Email, accepted.MessageId);
                 break;
             case SendOutcome.Rejected rejected:
                 await Task.WhenAll(claimed.Select(e => outbox.MarkFailedAsync(e, rejected.Error, cancellationToken)));
+                PishkhanTelemetry.RecordNotification(claimed[0].IsSms, claimed[0].Kind, claimed.Count, "provider");
                 logger.LogWarning("Provider refused {Count} notification(s) of kind {Kind} with {Status}", claimed.Count, claimed[0].Kind, rejected.Status);
                 break;
             case SendOutcome.Unavailable unavailable:
@@ -166,6 +175,7 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
             if (entity.Attempts >= MaxClaims)
             {
                 await outbox.MarkFailedAsync(entity, $"gave up after {entity.Attempts} attempts ({entity.Error})", cancellationToken);
+                PishkhanTelemetry.RecordNotification(entity.IsSms, entity.Kind, 1, "attempts");
                 return null;
             }
             if (entity.Status == OutboxStatus.Sending)

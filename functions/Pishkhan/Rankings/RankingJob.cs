@@ -28,7 +28,8 @@ public sealed record RankingMessage(string Period, IReadOnlyList<string> Provinc
 /// writes the same rows and blobs, and the members' emails are deduplicated by the outbox (same cause).
 /// </summary>
 public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsStore stats, OfficeStore offices, CountyStore counties,
-    RankingPolicyStore policies, Outbox outbox, PishkhanSettings settings, TimeProvider clock, ILogger<RankingJob> logger)
+    RankingPolicyStore policies, Outbox outbox, PishkhanSettings settings, TimeProvider clock, ILogger<RankingJob> logger,
+    Targets.TargetReports targetReports, Meetings.MeetingStore meetings)
 {
     public const string WebContainer = "$web";
 
@@ -58,6 +59,9 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
 
     private async Task<Ranking> RankProvinceAsync(string province, JalaliPeriod period, List<OfficeStatsEntity> provinceStats, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.PishkhanTelemetry.Ranking.StartActivity("ranking.province");
+        activity?.SetTag("pishkhan.province", province);
+        activity?.SetTag("pishkhan.period", period.ToString());
         var policy = await policies.CurrentAsync(province, cancellationToken);
         var officeList = await offices.ListAsync(province, null, cancellationToken);
         var statsRows = provinceStats.ToDictionary(s => s.OfficeCode, StringComparer.Ordinal);
@@ -87,6 +91,8 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
         await rankings.SetLatestAsync(province, run, cancellationToken);
         await NotifyMembersAsync(ranking, province, period, cancellationToken);
         logger.LogInformation("Ranked {Province} {Period}: {Ranked} ranked, {Insufficient} insufficient data", province, period.ToString(), run.Ranked, run.InsufficientData);
+        activity?.SetTag("pishkhan.ranking.ranked", run.Ranked);
+        activity?.SetTag("pishkhan.ranking.insufficient_data", run.InsufficientData);
         return ranking;
     }
 
@@ -112,7 +118,8 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
     private async Task PublishAsync(Ranking ranking, string province, JalaliPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var countyNames = (await counties.ListAsync(province, cancellationToken)).ToDictionary(c => c.CountyCode, c => c.Name);
-        var html = RankingReport.Render(ranking, Provinces.Names[province], countyNames, now);
+        var planning = await PlanningAsync(province, period, countyNames, cancellationToken);
+        var html = RankingReport.Render(ranking, Provinces.Names[province], countyNames, now, planning);
         var json = JsonSerializer.SerializeToUtf8Bytes(ranking, Json.Stored);
         var csv = RankingCsv.Write(ranking);
         var container = store.Blobs.GetBlobContainerClient(WebContainer);
@@ -123,6 +130,24 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
             await Upload(container, BlobPath($"{folder}/ranking.json"), json, "application/json; charset=utf-8", cancellationToken);
             await Upload(container, BlobPath($"{folder}/ranking.csv"), csv, "text/csv; charset=utf-8", cancellationToken);
         }
+    }
+
+    /// <summary>The period's targets behind plan (province first, then counties) and the decisions open now, with their owners' names.</summary>
+    private async Task<ReportPlanning> PlanningAsync(string province, JalaliPeriod period, IReadOnlyDictionary<string, string> countyNames,
+        CancellationToken cancellationToken)
+    {
+        var behindTask = targetReports.BehindPlanAsync(province, period, cancellationToken);
+        var decisionsTask = meetings.OpenDecisionsAsync(province, cancellationToken);
+        var membersTask = store.Table(Tables.Members).ListAsync<MemberEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {province}"), cancellationToken);
+        await Task.WhenAll(behindTask, decisionsTask, membersTask);
+        var owners = membersTask.Result.ToDictionary(m => m.MemberId, m => m.Name, StringComparer.Ordinal);
+        return new ReportPlanning(
+            [.. behindTask.Result.Select(t => new ReportTarget(
+                t.County is null ? "استان " + Provinces.Names[province] : "شهرستان " + countyNames.GetValueOrDefault(t.County, t.County),
+                Targets.TargetText.IndicatorName(t.Indicator), Targets.TargetText.Value(t.Indicator, t.ProRataPlanned ?? t.Planned),
+                Targets.TargetText.Value(t.Indicator, t.Actual)))],
+            [.. decisionsTask.Result.Select(d => new ReportDecision(d.Title(120), owners.GetValueOrDefault(d.OwnerMemberId, d.OwnerMemberId),
+                Meetings.MeetingDates.Parse(d.DueDate), d.DaysOverdue))]);
     }
 
     private async Task<bool> IsOlderThanLatestAsync(string province, JalaliPeriod period, CancellationToken cancellationToken) =>

@@ -7,8 +7,18 @@ using Pishkhan.Text;
 
 namespace Pishkhan.Rankings;
 
-/// <summary>Extra sections the working group wants beside the ranking (targets behind plan, open decisions).</summary>
-public sealed record ReportNote(string Title, IReadOnlyList<string> Lines);
+/// <summary>
+/// The working group's planning beside the ranking: the targets of the period behind plan
+/// (Targets: <c>TargetReports.BehindPlanAsync</c>) and the decisions of its meetings still open at publication
+/// (Meetings: <c>MeetingStore.OpenDecisionsAsync</c>). RankingJob builds it; an empty list shows a line saying so.
+/// </summary>
+public sealed record ReportPlanning(IReadOnlyList<ReportTarget> BehindPlan, IReadOnlyList<ReportDecision> OpenDecisions);
+
+/// <summary>A target behind plan as the report shows it: where, which indicator, planned (pro rata while open) and actual, in the indicator's unit.</summary>
+public sealed record ReportTarget(string Scope, string Indicator, string Planned, string Actual);
+
+/// <summary>An open decision: its text on one line, the owner's name, the due date and the days past it (0: not overdue).</summary>
+public sealed record ReportDecision(string Title, string Owner, DateOnly DueDate, int DaysOverdue);
 
 /// <summary>
 /// The published ranking as one self-contained HTML page: Persian, right-to-left, Jalali period, a
@@ -30,7 +40,7 @@ public static class RankingReport
     };
 
     public static string Render(Ranking ranking, string provinceName, IReadOnlyDictionary<string, string> countyNames,
-        DateTimeOffset publishedAt, IReadOnlyList<ReportNote>? notes = null)
+        DateTimeOffset publishedAt, ReportPlanning? planning = null)
     {
         var period = JalaliPeriod.Parse(ranking.Period);
         var title = $"رتبه‌بندی دفاتر پیشخوان دولت استان {provinceName} — {period.PersianName}";
@@ -55,14 +65,6 @@ public static class RankingReport
             <main>
             """);
 
-        if (notes is { Count: > 0 })
-            foreach (var note in notes)
-            {
-                html.Append($"<section class=\"note\"><h2>{E(note.Title)}</h2><ul>");
-                foreach (var line in note.Lines) html.Append($"<li>{E(line)}</li>");
-                html.Append("</ul></section>");
-            }
-
         html.Append("<section><h2>امتیاز دفاتر استان و بازهٔ عدم قطعیت</h2>");
         html.Append(BarChart(ranked));
         html.Append("</section>");
@@ -83,9 +85,41 @@ public static class RankingReport
             html.Append("</section>");
         }
 
+        if (planning is not null) html.Append(Planning(planning, period));
         html.Append(Methodology(ranking));
         html.Append($"</main><script>{Script}</script></body></html>");
         return html.ToString();
+    }
+
+    /// <summary>Targets behind plan and open decisions, after the county tables (the chart stays on a phone's first screen).</summary>
+    private static string Planning(ReportPlanning planning, JalaliPeriod period)
+    {
+        var sb = new StringBuilder($"<section class=\"plan\" id=\"targets-behind\"><h2>اهداف عقب از برنامه در {E(period.PersianName)}</h2>");
+        if (planning.BehindPlan.Count == 0) sb.Append("<p>هیچ هدفی از برنامه عقب نیست.</p>");
+        else
+        {
+            sb.Append("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"اهداف عقب از برنامه\"><table class=\"plan\"><thead><tr>")
+              .Append("<th>محدوده</th><th>شاخص</th><th>برنامه</th><th>عملکرد</th></tr></thead><tbody>");
+            foreach (var t in planning.BehindPlan)
+                sb.Append($"<tr><td>{E(t.Scope)}</td><td>{E(t.Indicator)}</td><td>{E(t.Planned)}</td><td class=\"behind\">{E(t.Actual)}</td></tr>");
+            sb.Append("</tbody></table></div>");
+        }
+        sb.Append("</section><section class=\"plan\" id=\"open-decisions\"><h2>تصمیم‌های باز جلسات کارگروه</h2>");
+        if (planning.OpenDecisions.Count == 0) sb.Append("<p>تصمیم بازی نمانده است.</p>");
+        else
+        {
+            var overdue = planning.OpenDecisions.Count(d => d.DaysOverdue > 0);
+            sb.Append($"<p>{Fa(planning.OpenDecisions.Count)} تصمیم باز است" + (overdue > 0 ? $"؛ مهلت {Fa(overdue)} مورد گذشته است.</p>" : ".</p>"))
+              .Append("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"تصمیم‌های باز\"><table class=\"plan\"><thead><tr>")
+              .Append("<th>تصمیم</th><th>مسئول</th><th>مهلت</th><th>وضعیت</th></tr></thead><tbody>");
+            foreach (var d in planning.OpenDecisions)
+                sb.Append(d.DaysOverdue > 0 ? "<tr class=\"overdue\">" : "<tr>")
+                  .Append($"<td class=\"text\">{E(d.Title)}</td><td>{E(d.Owner)}</td><td>{E(JalaliDate.Format(d.DueDate))}</td>")
+                  .Append(d.DaysOverdue > 0 ? $"<td>عقب‌افتاده: {Fa(d.DaysOverdue)} روز از مهلت گذشته</td>" : "<td>در مهلت</td>")
+                  .Append("</tr>");
+            sb.Append("</tbody></table></div>");
+        }
+        return sb.Append("</section>").ToString();
     }
 
     private static string Table(List<RankingRow> rows, Ranking ranking)
@@ -218,7 +252,8 @@ public static class RankingReport
         .bar{fill:#4a7bb7}.bar.tier-alef{fill:#2e7d32}.bar.tier-be{fill:#4a7bb7}.bar.tier-jim{fill:#f9a825}.bar.tier-dal{fill:#c62828}
         .whisker{stroke:#222;stroke-width:1}
         .spark polyline{fill:none;stroke:#4a7bb7;stroke-width:1.5}.spark circle{fill:#4a7bb7}
-        section.note{background:#fff8e1;border:1px solid #f0d58a;padding:.3rem .8rem}
+        table.plan td.text{white-space:normal;min-width:14rem}td.behind{color:#b3261e}
+        tr.overdue td{background:#fdecea}tr.overdue td:last-child{color:#b3261e;font-weight:bold}
         @media (max-width:600px){th,td{font-size:.75rem;padding:.2rem}}
         @media (min-width:48rem){body{padding:1rem 2rem}h1{font-size:1.5rem}}
         """;

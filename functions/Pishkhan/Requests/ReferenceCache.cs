@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
 using Pishkhan.Agencies;
 using Pishkhan.Contracts;
 using Pishkhan.Offices;
@@ -12,7 +12,7 @@ namespace Pishkhan.Requests;
 /// the TTL), which keeps a flood of bad requests off storage. Loads ignore the caller's cancellation: other
 /// callers may be waiting for the same load.
 /// </summary>
-public sealed class ReferenceCache(ContractStore contracts, OfficeStore offices, AgencyStore agencies, Rankings.RankingStore rankings)
+public sealed class ReferenceCache(ContractStore contracts, OfficeStore offices, AgencyStore agencies, Rankings.RankingStore rankings) : IDisposable
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
 
@@ -46,30 +46,50 @@ public sealed class ReferenceCache(ContractStore contracts, OfficeStore offices,
 
     /// <summary>Drops a cached agency (its webhook changed through this instance).</summary>
     public void ForgetAgency(string agencyId) => _agencies.Remove(agencyId);
+
+    /// <summary>Entries of each cache (each at most <see cref="TtlCache{TKey,TValue}.MaxEntries"/>).</summary>
+    internal IReadOnlyList<int> Counts => [_contracts.Count, _offices.Count, _countyOffices.Count, _agencies.Count, _ranks.Count];
+
+    public void Dispose()
+    {
+        _contracts.Dispose();
+        _offices.Dispose();
+        _countyOffices.Dispose();
+        _agencies.Dispose();
+        _ranks.Dispose();
+    }
 }
 
-internal sealed class TtlCache<TKey, TValue> where TKey : notnull
+/// <summary>
+/// A loaded value per key for <see cref="ReferenceCache.Ttl"/>, at most <see cref="MaxEntries"/> keys (MemoryCache
+/// with SizeLimit: past it a new entry is not kept and older ones are compacted), so a flood of made-up codes
+/// costs reads, never memory. The pending load is what is cached, so concurrent callers share one read; a
+/// failed load is never kept.
+/// </summary>
+internal sealed class TtlCache<TKey, TValue> : IDisposable where TKey : notnull
 {
-    private const int MaxEntries = 50_000;
-    private readonly ConcurrentDictionary<TKey, (Task<TValue> Value, DateTimeOffset Until)> _entries = new();
+    public const int MaxEntries = 10_000;
+    private readonly MemoryCache _entries = new(new MemoryCacheOptions { SizeLimit = MaxEntries });
+
+    public int Count => _entries.Count;
 
     public async Task<TValue> GetAsync(TKey key, Func<Task<TValue>> load)
     {
-        var now = DateTimeOffset.UtcNow;
-        if (_entries.TryGetValue(key, out var hit) && hit.Until > now) return await hit.Value;
-        if (_entries.Count > MaxEntries) _entries.Clear();
+        if (_entries.TryGetValue(key, out Task<TValue>? hit)) return await hit!;
         var task = load();
-        _entries[key] = (task, now + ReferenceCache.Ttl);
+        _ = _entries.Set(key, task, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = ReferenceCache.Ttl });
         try
         {
             return await task;
         }
         catch
         {
-            _entries.TryRemove(key, out _); // never cache a failure
+            _entries.Remove(key); // never cache a failure
             throw;
         }
     }
 
-    public void Remove(TKey key) => _entries.TryRemove(key, out _);
+    public void Remove(TKey key) => _entries.Remove(key);
+
+    public void Dispose() => _entries.Dispose();
 }

@@ -24,26 +24,18 @@ namespace Pishkhan.Requests;
 ///   X-Pishkhan-Signature: sha256=hex(HMAC-SHA256(UTF-8 secret, "{timestamp}.{body}"))
 /// and fails on anything but 2xx, so the queue retries (5 attempts, then request-callbacks-poison).
 /// Receivers should check the signature, reject old timestamps, and dedupe on eventId.
+/// A target that is not a permitted address (<see cref="WebhookTargets"/>: https, public addresses only,
+/// checked again at connect time) is a permanent failure: logged, recorded on the agency (webhookRefusal),
+/// and not retried.
 /// </summary>
-public sealed class Webhooks(AgencyStore agencyStore, TimeProvider clock, ReferenceCache referenceCache, ILogger<CallbackSender> logger, RequestBook requestBook, CallbackSender callbackSender)
+public sealed class Webhooks(AgencyStore agencyStore, TimeProvider clock, ReferenceCache referenceCache, ILogger<CallbackSender> logger, RequestBook requestBook,
+    CallbackSender callbackSender, WebhookTargets webhookTargets)
 {
     public const string SignatureHeader = "X-Pishkhan-Signature";
     public const string TimestampHeader = "X-Pishkhan-Timestamp";
     public const string EventIdHeader = "X-Pishkhan-Event-Id";
 
     public static bool IsConfigured(AgencyEntity? agency) => agency is { WebhookUrl.Length: > 0, WebhookSecret.Length: > 0 };
-
-    /// <summary>An absolute https URL (http only to a loopback host, for local testing); no credentials in it.</summary>
-    public static string? ValidateUrl(FieldErrors errors, string field, string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return null;
-        if (value.Length <= 500 && Uri.TryCreate(value, UriKind.Absolute, out var uri) && string.IsNullOrEmpty(uri.UserInfo) && uri.Fragment.Length == 0
-            && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
-            && !Text.PersianText.HasForbiddenCharacters(value, allowNewlines: false))
-            return uri.AbsoluteUri;
-        errors.Add(field, "An absolute https URL (http only for localhost), without user info or fragment, at most 500 characters.");
-        return null;
-    }
 
     public static string Sign(string secret, long timestamp, string body)
     {
@@ -102,8 +94,21 @@ public sealed class Webhooks(AgencyStore agencyStore, TimeProvider clock, Refere
         var statusThen = history.Take(m.Seq + 1).Last(h => RequestStatus.All.Contains(h.What)).What;
         var body = JsonSerializer.Serialize(new RequestCallback($"{row.RequestId}:{m.Seq}", row.RequestId, row.ExternalRef, row.OfficeCode,
             statusThen, entry.What, entry.At, row.DueAt, row.Breached), Json.Options);
-        var status = await callbackSender.PostAsync(new Uri(agency!.WebhookUrl!), agency.WebhookSecret!,
-            $"{row.RequestId}:{m.Seq}", body, cancellationToken);
+        var url = new Uri(agency!.WebhookUrl!);
+        HttpStatusCode status;
+        try
+        {
+            // A URL stored before the rules (or under Development settings) is judged again here.
+            if (webhookTargets.RefuseUrl(url) is { } refusal) throw new WebhookTargetRefusedException(refusal);
+            status = await callbackSender.PostAsync(url, agency.WebhookSecret!, $"{row.RequestId}:{m.Seq}", body, cancellationToken);
+        }
+        catch (Exception e) when (Refusal(e) is { } refused)
+        {
+            logger.LogWarning("Webhook of agency {AgencyId} refused for request {RequestId}: {Reason}; not retried",
+                row.AgencyId, row.RequestId, refused.Message);
+            await RecordRefusalAsync(agency, refused.Message, cancellationToken);
+            return;
+        }
         if ((int)status is < 200 or > 299)
         {
             logger.LogWarning("Webhook of agency {AgencyId} answered {Status} for request {RequestId}; the queue retries",
@@ -111,12 +116,37 @@ public sealed class Webhooks(AgencyStore agencyStore, TimeProvider clock, Refere
             throw new HttpRequestException($"The webhook answered {(int)status}.", null, status);
         }
     }
+
+    private static WebhookTargetRefusedException? Refusal(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is WebhookTargetRefusedException refused) return refused;
+        return null;
+    }
+
+    private async Task RecordRefusalAsync(AgencyEntity agency, string reason, CancellationToken cancellationToken)
+    {
+        var text = $"{clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} {reason}";
+        await agencyStore.Table.UpdateWithRetryAsync<AgencyEntity>(agency.Province, agency.AgencyId, current =>
+        {
+            // Only while the URL is the one refused: a URL saved meanwhile starts clean.
+            if (current is null || current.WebhookUrl != agency.WebhookUrl) return null;
+            current.WebhookRefusal = text;
+            return current;
+        }, cancellationToken);
+    }
 }
 
-/// <summary>The HTTP client of status callbacks: short timeout, no redirects (the admin-set URL is the only target).</summary>
-public sealed class CallbackSender(TimeProvider clock) : IDisposable
+/// <summary>
+/// The HTTP client of status callbacks: short timeout, no redirects (the admin-set URL is the only target),
+/// no proxy, and every connection made by <see cref="WebhookTargets.ConnectAsync"/> (which refuses internal addresses).
+/// </summary>
+public sealed class CallbackSender(TimeProvider clock, WebhookTargets targets) : IDisposable
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false, UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectCallback = targets.ConnectAsync,
+    })
     {
         Timeout = TimeSpan.FromSeconds(10),
     };

@@ -18,10 +18,10 @@ public static class PishkhanTelemetry
     /// <summary>Queue messages (both hosts) and timer runs.</summary>
     public static readonly ActivitySource Queues = new("Pishkhan.Queues");
 
-    /// <summary>Monthly ranking computation and publication.</summary>
+    /// <summary>Monthly ranking: one activity per province ranked and published (RankingJob), tags province and period.</summary>
     public static readonly ActivitySource Ranking = new("Pishkhan.Ranking");
 
-    /// <summary>Rendering and sending notifications.</summary>
+    /// <summary>Sending notifications: one activity per outbox row sent (NotificationSender), tags kind, channel and outcome.</summary>
     public static readonly ActivitySource Email = new("Pishkhan.Email");
 
     public static readonly IReadOnlyList<ActivitySource> Sources = [Intake, Queues, Ranking, Email];
@@ -45,12 +45,38 @@ public static class PishkhanTelemetry
     public static readonly Counter<long> QueueMessagesPoisoned =
         Meter.CreateCounter<long>("pishkhan.queue.messages.poisoned", "{message}", "Messages moved to <queue>-poison by the local host (the Functions runtime does it in Azure).");
 
-    /// <summary>Tag: kind (the notification kind).</summary>
+    /// <summary>Tag: kind (the notification kind). Recorded by NotificationSender when the provider accepts.</summary>
     public static readonly Counter<long> EmailsSent =
         Meter.CreateCounter<long>("pishkhan.email.sent", "{email}", "Emails handed to the provider (or the local pickup folder).");
 
+    /// <summary>Tags: kind, error.type (provider: refused; template: cannot be rendered; attempts: gave up after repeated claims).</summary>
     public static readonly Counter<long> EmailsFailed =
-        Meter.CreateCounter<long>("pishkhan.email.failed", "{email}", "Emails the provider refused for good.");
+        Meter.CreateCounter<long>("pishkhan.email.failed", "{email}", "Emails that failed for good (refused by the provider, not renderable, or given up).");
+
+    /// <summary>Tag: kind. The SMS equivalents of the two above.</summary>
+    public static readonly Counter<long> SmsSent =
+        Meter.CreateCounter<long>("pishkhan.sms.sent", "{sms}", "SMS handed to the provider (or the local pickup folder).");
+
+    public static readonly Counter<long> SmsFailed =
+        Meter.CreateCounter<long>("pishkhan.sms.failed", "{sms}", "SMS that failed for good (refused by the provider, not renderable, or given up).");
+
+    /// <summary>Counts a notification outcome on the email or SMS counters, and marks the current activity with it.</summary>
+    public static void RecordNotification(bool sms, string kind, int count, string? failure)
+    {
+        var tags = new TagList { { "kind", kind } };
+        if (failure is not null) tags.Add("error.type", failure);
+        var counter = sms ? failure is null ? SmsSent : SmsFailed : failure is null ? EmailsSent : EmailsFailed;
+        counter.Add(count, tags);
+        if (Activity.Current is { Source.Name: "Pishkhan.Email" } activity)
+        {
+            activity.SetTag("pishkhan.notification.outcome", failure is null ? "sent" : "failed");
+            if (failure is not null)
+            {
+                activity.SetTag("error.type", failure);
+                activity.SetStatus(ActivityStatusCode.Error, failure);
+            }
+        }
+    }
 
     public static void RecordRequest(string function, string route, string method, int statusCode, TimeSpan elapsed)
     {

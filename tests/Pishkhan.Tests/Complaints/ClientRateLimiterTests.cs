@@ -1,14 +1,18 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Time.Testing;
 using Pishkhan.Http;
 using Pishkhan.Problems;
 
 namespace Pishkhan.Tests.Complaints;
 
-public class ClientRateLimiterTests
+/// <summary>
+/// The per-client limit (System.Threading.RateLimiting measures real elapsed time, so these tests use short
+/// windows and wait; each wait has room on both sides for a loaded machine).
+/// </summary>
+public sealed class ClientRateLimiterTests : IDisposable
 {
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
+    private readonly ClientRateLimiter _limiter = new();
 
     private static ApiRequest From(string ip)
     {
@@ -25,69 +29,89 @@ public class ClientRateLimiterTests
         return (context.Response.StatusCode, context.Response.Headers.RetryAfter.ToString());
     }
 
+    /// <summary>Calls until one is let through again; the time that took.</summary>
+    private TimeSpan UntilAllowed(string ip, string bucket, int limit, TimeSpan window)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                _limiter.Demand(From(ip), bucket, limit, window);
+                return watch.Elapsed;
+            }
+            catch (ApiProblem) when (watch.Elapsed < window * 3)
+            {
+                Thread.Sleep(20);
+            }
+        }
+    }
+
     [Fact]
     public async Task AllowsTheLimitThenAnswers429WithRetryAfter()
     {
-        var limiter = new ClientRateLimiter(_clock);
-        for (var i = 0; i < 3; i++)
-        {
-            limiter.Demand(From("203.0.113.7"), "file", 3, TimeSpan.FromMinutes(10));
-            _clock.Advance(TimeSpan.FromMinutes(1));
-        }
-        var problem = Assert.Throws<ApiProblem>(() => limiter.Demand(From("203.0.113.7"), "file", 3, TimeSpan.FromMinutes(10)));
+        for (var i = 0; i < 3; i++) _limiter.Demand(From("203.0.113.7"), "file", 3, TimeSpan.FromMinutes(10));
+        var problem = Assert.Throws<ApiProblem>(() => _limiter.Demand(From("203.0.113.7"), "file", 3, TimeSpan.FromMinutes(10)));
         var (status, retryAfter) = await ExecuteAsync(problem);
         Assert.Equal(429, status);
-        // The first call (at 0:00) leaves the window at 10:00; it is 3:00 now.
-        Assert.Equal("420", retryAfter);
+        // One segment of the ten-minute window: the earliest the window slides.
+        Assert.Equal("60", retryAfter);
     }
 
     [Fact]
     public void TheWindowSlides()
     {
-        var limiter = new ClientRateLimiter(_clock);
-        limiter.Demand(From("203.0.113.7"), "file", 2, TimeSpan.FromMinutes(10));
-        _clock.Advance(TimeSpan.FromMinutes(6));
-        limiter.Demand(From("203.0.113.7"), "file", 2, TimeSpan.FromMinutes(10));
-        Assert.Throws<ApiProblem>(() => limiter.Demand(From("203.0.113.7"), "file", 2, TimeSpan.FromMinutes(10)));
-        _clock.Advance(TimeSpan.FromMinutes(4));
-        limiter.Demand(From("203.0.113.7"), "file", 2, TimeSpan.FromMinutes(10));
-        Assert.Throws<ApiProblem>(() => limiter.Demand(From("203.0.113.7"), "file", 2, TimeSpan.FromMinutes(10)));
+        var window = TimeSpan.FromSeconds(2);
+        var watch = Stopwatch.StartNew();
+        _limiter.Demand(From("203.0.113.7"), "file", 2, window);
+        Thread.Sleep(1200);
+        _limiter.Demand(From("203.0.113.7"), "file", 2, window);
+        Assert.Throws<ApiProblem>(() => _limiter.Demand(From("203.0.113.7"), "file", 2, window));
+        // The first call leaves the window about 2 s after it was made; the second is still in it then.
+        UntilAllowed("203.0.113.7", "file", 2, window);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1.7), TimeSpan.FromSeconds(3.5));
+        if (watch.Elapsed < TimeSpan.FromSeconds(3))
+            Assert.Throws<ApiProblem>(() => _limiter.Demand(From("203.0.113.7"), "file", 2, window));
     }
 
     [Fact]
     public void RefusedCallsDoNotExtendTheBlock()
     {
-        var limiter = new ClientRateLimiter(_clock);
-        limiter.Demand(From("203.0.113.7"), "file", 1, TimeSpan.FromMinutes(1));
-        for (var i = 0; i < 10; i++) Assert.Throws<ApiProblem>(() => limiter.Demand(From("203.0.113.7"), "file", 1, TimeSpan.FromMinutes(1)));
-        _clock.Advance(TimeSpan.FromMinutes(1));
-        limiter.Demand(From("203.0.113.7"), "file", 1, TimeSpan.FromMinutes(1));
+        var window = TimeSpan.FromSeconds(1);
+        _limiter.Demand(From("203.0.113.7"), "file", 1, window);
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromMilliseconds(600))
+        {
+            Assert.Throws<ApiProblem>(() => _limiter.Demand(From("203.0.113.7"), "file", 1, window));
+            Thread.Sleep(10);
+        }
+        // Counted from the one call let through, not from the refused ones.
+        Assert.InRange(UntilAllowed("203.0.113.7", "file", 1, window), TimeSpan.Zero, TimeSpan.FromSeconds(1.5));
     }
 
     [Fact]
     public void ClientsAndBucketsAreCountedSeparately()
     {
-        var limiter = new ClientRateLimiter(_clock);
-        limiter.Demand(From("203.0.113.7"), "file", 1, TimeSpan.FromMinutes(10));
-        limiter.Demand(From("203.0.113.8"), "file", 1, TimeSpan.FromMinutes(10));
-        limiter.Demand(From("203.0.113.7"), "follow", 1, TimeSpan.FromMinutes(10));
-        Assert.Throws<ApiProblem>(() => limiter.Demand(From("203.0.113.7"), "file", 1, TimeSpan.FromMinutes(10)));
+        _limiter.Demand(From("203.0.113.7"), "file", 1, TimeSpan.FromMinutes(10));
+        _limiter.Demand(From("203.0.113.8"), "file", 1, TimeSpan.FromMinutes(10));
+        _limiter.Demand(From("203.0.113.7"), "follow", 1, TimeSpan.FromMinutes(10));
+        Assert.Throws<ApiProblem>(() => _limiter.Demand(From("203.0.113.7"), "file", 1, TimeSpan.FromMinutes(10)));
     }
 
     [Fact]
     public void AnIpv6ClientIsCountedByItsSlash64()
     {
-        var limiter = new ClientRateLimiter(_clock);
-        limiter.Demand(From("2001:db8:1:2::1"), "file", 1, TimeSpan.FromMinutes(10));
-        Assert.Throws<ApiProblem>(() => limiter.Demand(From("2001:db8:1:2:ffff::9"), "file", 1, TimeSpan.FromMinutes(10)));
-        limiter.Demand(From("2001:db8:1:3::1"), "file", 1, TimeSpan.FromMinutes(10));
+        _limiter.Demand(From("2001:db8:1:2::1"), "file", 1, TimeSpan.FromMinutes(10));
+        Assert.Throws<ApiProblem>(() => _limiter.Demand(From("2001:db8:1:2:ffff::9"), "file", 1, TimeSpan.FromMinutes(10)));
+        _limiter.Demand(From("2001:db8:1:3::1"), "file", 1, TimeSpan.FromMinutes(10));
     }
 
     [Fact]
     public void AnIpv4MappedAddressIsTheIpv4Client()
     {
-        var limiter = new ClientRateLimiter(_clock);
-        limiter.Demand(From("::ffff:203.0.113.7"), "file", 1, TimeSpan.FromMinutes(10));
-        Assert.Throws<ApiProblem>(() => limiter.Demand(From("203.0.113.7"), "file", 1, TimeSpan.FromMinutes(10)));
+        _limiter.Demand(From("::ffff:203.0.113.7"), "file", 1, TimeSpan.FromMinutes(10));
+        Assert.Throws<ApiProblem>(() => _limiter.Demand(From("203.0.113.7"), "file", 1, TimeSpan.FromMinutes(10)));
     }
+
+    public void Dispose() => _limiter.Dispose();
 }

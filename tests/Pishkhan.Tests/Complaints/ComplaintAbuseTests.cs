@@ -18,15 +18,12 @@ public sealed class ComplaintAbuseTests
         })).SeedAsync();
         for (var i = 0; i < 3; i++) await h.FileAsync("lr-o1");
         var before = await h.Host.CountEntitiesAsync();
-        h.Clock.Advance(TimeSpan.FromMinutes(4));
         var refused = await h.Host.SendAsync(HttpMethod.Post, "/api/complaints", Body("lr-o1"), key: null);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(TimeSpan.FromMinutes(6), refused.Headers.RetryAfter?.Delta);
+        // One segment of the window (Http/ClientRateLimiter); the window sliding is ClientRateLimiterTests' (real time).
+        Assert.Equal(TimeSpan.FromMinutes(1), refused.Headers.RetryAfter?.Delta);
         Assert.Equal(before, await h.Host.CountEntitiesAsync());
-
-        h.Clock.Advance(TimeSpan.FromMinutes(6));
-        await h.FileAsync("lr-o1");
     }
 
     [Fact]
@@ -44,9 +41,7 @@ public sealed class ComplaintAbuseTests
         Assert.Equal(HttpStatusCode.Forbidden, guess.StatusCode);
         var refused = await h.Host.SendAsync(HttpMethod.Get, $"/api/complaints/{code}", key: null);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-        Assert.NotNull(refused.Headers.RetryAfter?.Delta);
-        h.Clock.Advance(TimeSpan.FromMinutes(1));
-        await h.StatusAsync(code);
+        Assert.Equal(TimeSpan.FromSeconds(6), refused.Headers.RetryAfter?.Delta);
     }
 
     [Fact]

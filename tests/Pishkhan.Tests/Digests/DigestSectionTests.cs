@@ -170,8 +170,8 @@ public sealed class DigestSectionTests(HostFixture fixture) : IClassFixture<Host
         Assert.Equal([["استان", "دفاتر فعال", "۱۰", "۳"]], block.Rows.Select(r => r.ToArray()));
         Assert.Contains("دفاتر فعال", Assert.Single(block.Agenda));
         Assert.Null(await section.BuildAsync(Now("lorestan", "lr-c2"), period, default));
-        Assert.Equal("۸۵٪", TargetsBehindPlanSection.Value(TargetIndicator.SlaCompliance, 0.85));
-        Assert.Equal("۴٫۲", TargetsBehindPlanSection.Value(TargetIndicator.MeanSatisfaction, 4.2));
+        Assert.Equal("۸۵٪", TargetText.Value(TargetIndicator.SlaCompliance, 0.85));
+        Assert.Equal("۴٫۲", TargetText.Value(TargetIndicator.MeanSatisfaction, 4.2));
     }
 
     [Fact]

@@ -40,7 +40,22 @@ public sealed class TestHost : IAsyncDisposable
         IReadOnlyList<TimerBinding>? timers = null, Action<WebApplicationBuilder>? configure = null, Dictionary<string, string?>? settings = null)
     {
         azurite ??= await Azurite.SharedAsync();
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..10];
+        var prefix = NewPrefix();
+        var config = Settings(azurite, prefix, settings);
+        var app = LocalHost.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(config);
+            configure?.Invoke(builder);
+        }, queues, timers);
+        await app.StartAsync();
+        return new TestHost(app, prefix);
+    }
+
+    public static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>The settings of a test host on Azurite with its own storage prefix, plus <paramref name="extra"/> (also for hosts a test builds itself).</summary>
+    public static Dictionary<string, string?> Settings(Azurite azurite, string prefix, Dictionary<string, string?>? extra = null)
+    {
         var config = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
@@ -51,14 +66,8 @@ public sealed class TestHost : IAsyncDisposable
             ["Pishkhan:Local:Queues:VisibilityTimeout"] = "00:00:00",
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var (k, v) in settings ?? []) config[k] = v;
-        var app = LocalHost.Build(["--urls", "http://127.0.0.1:0"], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(config);
-            configure?.Invoke(builder);
-        }, queues, timers);
-        await app.StartAsync();
-        return new TestHost(app, prefix);
+        foreach (var (k, v) in extra ?? []) config[k] = v;
+        return config;
     }
 
     public TableClient Table(string name) => Store.Table(name);

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -191,5 +194,59 @@ public sealed class NotificationSenderTests(HostFixture fixture) : IClassFixture
         Assert.Throws<FormatException>(() => NotificationSender.ParseId(BinaryData.FromString("{\"id\":\"x' or PartitionKey ne '\"}")));
         Assert.Throws<FormatException>(() => NotificationSender.ParseId(BinaryData.FromString("not json")));
         Assert.Equal("0123456789abcdef0123456789abcdef", NotificationSender.ParseId(BinaryData.FromString("{\"id\":\"0123456789abcdef0123456789abcdef\"}")));
+    }
+
+    [Fact]
+    public async Task ASentAndAFailedEmailEachRecordOnceWithTheKindTagInsideAnEmailActivity()
+    {
+        // The meter is process-wide and other test classes send mail at the same time: only measurements taken
+        // inside this test's trace count (the sender's activity is a child of the root started here).
+        using var source = new ActivitySource("Pishkhan.Tests.NotificationMetrics");
+        var stopped = new ConcurrentQueue<Activity>();
+        using var activities = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is "Pishkhan.Tests.NotificationMetrics" or "Pishkhan.Email",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(activities);
+        var measurements = new ConcurrentQueue<(string Name, long Value, Dictionary<string, object?> Tags, ActivityTraceId? Trace)>();
+        using var meter = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Pishkhan" && instrument.Name.StartsWith("pishkhan.email.", StringComparison.Ordinal)) listener.EnableMeasurementEvents(instrument);
+            },
+        };
+        meter.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            measurements.Enqueue((instrument.Name, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value), Activity.Current?.TraceId)));
+        meter.Start();
+
+        var outbox = NewOutbox();
+        var sentId = await AddRowAsync(outbox);
+        var failedId = await AddRowAsync(outbox, email: "other@example.ir");
+        TransportAnswers(new SendOutcome.Accepted("sg-7"), new SendOutcome.Rejected(400, "bad address"));
+        ActivityTraceId trace;
+        using (var root = source.StartActivity("test")!)
+        {
+            trace = root.TraceId;
+            var sender = NewSender(outbox);
+            await sender.SendAsync(sentId);
+            await sender.SendAsync(failedId);
+            await sender.SendAsync(sentId); // a redelivery of a sent row records nothing more
+        }
+
+        var mine = measurements.Where(m => m.Trace == trace).ToList();
+        var sent = Assert.Single(mine, m => m.Name == "pishkhan.email.sent");
+        Assert.Equal(1, sent.Value);
+        Assert.Equal(NotificationKinds.ComplaintDecided, sent.Tags["kind"]);
+        var failed = Assert.Single(mine, m => m.Name == "pishkhan.email.failed");
+        Assert.Equal(1, failed.Value);
+        Assert.Equal(NotificationKinds.ComplaintDecided, failed.Tags["kind"]);
+        Assert.Equal("provider", failed.Tags["error.type"]);
+        var spans = stopped.Where(a => a.TraceId == trace && a.Source.Name == "Pishkhan.Email").ToList();
+        Assert.Equal(3, spans.Count);
+        Assert.Equal(["failed", "sent"], spans.Select(a => a.GetTagItem("pishkhan.notification.outcome") as string).OfType<string>().Order());
+        Assert.All(spans, a => Assert.Equal("notification.send", a.OperationName));
     }
 }

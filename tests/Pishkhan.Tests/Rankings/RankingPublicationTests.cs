@@ -43,6 +43,77 @@ public sealed class RankingPublicationTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
+    /// <summary>Targets of the period behind plan (the province's active offices, a county's satisfaction) and a meeting with an overdue and a pending decision.</summary>
+    private async Task SeedPlanningAsync()
+    {
+        await _host.PutOkAsync($"/api/targets/{Province}/{Period}/activeOffices", new { planned = 40 });
+        await _host.PutOkAsync($"/api/targets/rp-borujerd/{Period}/meanSatisfaction", new { planned = 4.9 });
+        await _host.PutOkAsync("/api/members/rp-chair", new { name = "مینا <کریمی>", email = "chair.rp@example.ir", role = "chair", province = Province });
+        var today = Pishkhan.Calendar.Tehran.Today(TimeProvider.System);
+        string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var meeting = await _host.SendAsync(HttpMethod.Post, "/api/meetings", new
+        {
+            date = Iso(today.AddDays(-40)), scope = Province, participants = new[] { "rp-chair" },
+            decisions = new[]
+            {
+                new { text = "بازرسی مجدد دفاتر <b>شهرستان</b> بروجرد & گزارش به کارگروه", ownerMemberId = "rp-chair", dueDate = Iso(today.AddDays(-10)) },
+                new { text = "آموزش کارکنان دفاتر تازه‌تأسیس", ownerMemberId = "rp-chair", dueDate = Iso(today.AddDays(20)) },
+            },
+        });
+        Assert.True(meeting.StatusCode == HttpStatusCode.Created, await meeting.Content.ReadAsStringAsync());
+    }
+
+    private async Task<string> ReportHtmlAsync()
+    {
+        var azurite = await Azurite.SharedAsync();
+        using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip });
+        return await http.GetStringAsync($"{azurite.BlobEndpoint}/$web/{_host.Prefix.ToLowerInvariant()}/rankings/{Period}/{Province}/index.html");
+    }
+
+    [Fact]
+    public async Task TheReportShowsTargetsBehindPlanAndOpenDecisionsEscapedInPersian()
+    {
+        await SeedPlanningAsync();
+        await RankAsync();
+        var html = await ReportHtmlAsync();
+
+        var targets = Section(html, "targets-behind");
+        Assert.Contains("اهداف عقب از برنامه در مهر ۱۴۰۵", targets);
+        Assert.Contains("<td>استان لرستان</td><td>دفاتر فعال</td><td>۴۰</td><td class=\"behind\">۱۲</td>", targets);
+        Assert.Contains("<td>شهرستان بروجرد</td><td>میانگین رضایت</td><td>۴٫۹</td>", targets);
+        Assert.DoesNotMatch("[0-9]", System.Text.RegularExpressions.Regex.Replace(targets, "<[^>]*>", "")); // Persian digits in the text
+
+        var decisions = Section(html, "open-decisions");
+        var today = Pishkhan.Calendar.Tehran.Today(TimeProvider.System);
+        Assert.Contains("۲ تصمیم باز است؛ مهلت ۱ مورد گذشته است.", decisions);
+        // Escaped, not markup: the decision's and the owner's angle brackets and ampersand.
+        Assert.Contains("بازرسی مجدد دفاتر &lt;b&gt;شهرستان&lt;/b&gt; بروجرد &amp; گزارش به کارگروه", decisions);
+        Assert.Contains("مینا &lt;کریمی&gt;", decisions);
+        Assert.DoesNotContain("<b>", decisions);
+        Assert.DoesNotMatch("[0-9]", System.Text.RegularExpressions.Regex.Replace(decisions, "<[^>]*>", ""));
+        Assert.Contains($"<td>{Pishkhan.Calendar.JalaliDate.Format(today.AddDays(-10))}</td><td>عقب‌افتاده: ۱۰ روز از مهلت گذشته</td>", decisions);
+        Assert.Contains($"<td>{Pishkhan.Calendar.JalaliDate.Format(today.AddDays(20))}</td><td>در مهلت</td>", decisions);
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(decisions, "<tr class=\"overdue\">"));
+        // Earliest due first.
+        Assert.True(decisions.IndexOf("بازرسی مجدد", StringComparison.Ordinal) < decisions.IndexOf("آموزش کارکنان", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithoutTargetsOrDecisionsTheReportSaysSo()
+    {
+        await RankAsync();
+        var html = await ReportHtmlAsync();
+        Assert.Contains("هیچ هدفی از برنامه عقب نیست.", Section(html, "targets-behind"));
+        Assert.Contains("تصمیم بازی نمانده است.", Section(html, "open-decisions"));
+    }
+
+    private static string Section(string html, string id)
+    {
+        var start = html.IndexOf($"<section class=\"plan\" id=\"{id}\">", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no section {id}");
+        return html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
+    }
+
     private Task<Ranking> RankAsync() =>
         _host.Services.GetRequiredService<RankingJob>().RunAsync(Province, Pishkhan.Calendar.JalaliPeriod.Parse(Period));
 
@@ -148,6 +219,7 @@ public sealed class RankingPublicationTests : IAsyncLifetime
     [Fact]
     public async Task ThePublishedReportIsRightToLeftAndSortableInChromium()
     {
+        await SeedPlanningAsync();
         await RankAsync();
         var azurite = await Azurite.SharedAsync();
         var url = $"{azurite.BlobEndpoint}/$web/{_host.Prefix.ToLowerInvariant()}/rankings/{Period}/{Province}/index.html";
@@ -178,6 +250,16 @@ public sealed class RankingPublicationTests : IAsyncLifetime
         var descending = await ScoresAsync(table);
         Assert.Equal(descending.OrderDescending(), descending);
 
+        // The planning sections: their own tables (not sorted as rankings), right to left, the page never wider than the screen.
+        Assert.Equal(2, await page.Locator("section.plan table.plan").CountAsync());
+        Assert.Equal(1, await page.Locator("#open-decisions tr.overdue").CountAsync());
+        Assert.Equal("rtl", await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('#open-decisions table')).direction"));
+        foreach (var width in new[] { 360, 1920, 1100 })
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"the page scrolls sideways at {width} px");
+        }
+        Assert.Equal(0, await page.Locator("#open-decisions b").CountAsync());
         Assert.Equal(0, await page.Locator("script[src], link[rel=stylesheet]").CountAsync());
         var shot = Path.Combine(AppContext.BaseDirectory, "TestResults", "ranking-report.png");
         Directory.CreateDirectory(Path.GetDirectoryName(shot)!);

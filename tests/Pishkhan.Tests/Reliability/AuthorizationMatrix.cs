@@ -39,8 +39,14 @@ public sealed record MatrixCaller(string Name, Role? Role, Scope? Scope)
 /// <param name="ForeignCheck">For a 2xx to a caller outside the target: returns why the answer is wrong, or null.</param>
 /// <param name="NamedInBody">The target is named in the body: a caller outside it may also get the 400 field error an unknown reference gets
 /// ("no such contract of your agency"), which tells it no more than a 404.</param>
+/// <param name="Arrange">For a caller the route allows: makes a fresh resource of the target's scope in the state the route
+/// needs (an open complaint, an accepted request, a confirmed sanction) and returns what to call instead of the seeded
+/// resource, so the allowed cell answers 2xx whatever other rows did before it.</param>
 public sealed record RouteSpec(Func<MatrixWorld, Scope?> Target, bool ScopedToCaller = false, string? Query = null,
-    Func<JsonNode?, string?>? ForeignCheck = null, bool NamedInBody = false);
+    Func<JsonNode?, string?>? ForeignCheck = null, bool NamedInBody = false, Func<MatrixWorld, Task<Arrangement>>? Arrange = null);
+
+/// <summary>Route-parameter values (by name) and, where the state decides it, a body to use for one allowed row.</summary>
+public sealed record Arrangement(IReadOnlyDictionary<string, string> Parameters, object? Body = null);
 
 public enum Expectation
 {
@@ -52,7 +58,7 @@ public enum Expectation
     Denied,
     /// <summary>403/404, or 2xx with data of the caller's own scope only.</summary>
     DeniedOrOwnData,
-    /// <summary>An allowed role on its own resource: anything but 401/403 (and never 5xx).</summary>
+    /// <summary>An allowed role on its own resource: 2xx (state-changing routes arrange a fresh resource first, see <see cref="RouteSpec.Arrange"/>).</summary>
     Allowed,
     /// <summary>A public route: never 401 (a presented bad key is ignored), never 5xx.</summary>
     Public,
@@ -173,8 +179,8 @@ public static partial class AuthorizationMatrix
         // An office key always lists the complaints about itself (?officeCode= is ignored for it).
         ["ListComplaints"] = new(_ => OfficeA1, ScopedToCaller: true, Query: "officeCode=ma-o1"),
         ["GetComplaintCase"] = new(_ => OfficeA1),
-        ["DecideComplaint"] = new(_ => OfficeA1),
-        ["ExtendComplaint"] = new(_ => OfficeA1),
+        ["DecideComplaint"] = new(_ => OfficeA1, Arrange: w => w.OpenComplaintAsync()),
+        ["ExtendComplaint"] = new(_ => OfficeA1, Arrange: w => w.ComplaintToExtendAsync()),
         ["GetComplaintAccessLog"] = new(_ => OfficeA1),
         // Checklists and policies are per province and the province is the caller's.
         ["GetInspectionTemplate"] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
@@ -192,8 +198,8 @@ public static partial class AuthorizationMatrix
         ["PutInspectionPolicy"] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
         ["ListSanctions"] = new(_ => OfficeA1, Query: "officeCode=ma-o1"),
         ["GetSanction"] = new(_ => OfficeA1),
-        ["DecideSanction"] = new(_ => OfficeA1),
-        ["ObjectSanction"] = new(_ => OfficeA1),
+        ["DecideSanction"] = new(_ => OfficeA1, Arrange: w => w.ProposedSanctionAsync()),
+        ["ObjectSanction"] = new(_ => OfficeA1, Arrange: w => w.ConfirmedSanctionAsync()),
         ["GetSanctionPolicy"] = new(_ => A, Query: "province=" + ProvinceA),
         ["PutSanctionPolicy"] = new(_ => A, ScopedToCaller: true, Query: "province=" + ProvinceA),
         ["SendDigests"] = new(_ => A),
@@ -202,7 +208,7 @@ public static partial class AuthorizationMatrix
         ["GetRequest"] = new(_ => RequestA),
         // An agency or office key lists its own requests whatever the query says (an office naming another office is 403).
         ["ListRequests"] = new(_ => RequestA, ScopedToCaller: true, Query: "officeCode=ma-o1"),
-        ["PostRequestEvent"] = new(_ => RequestA),
+        ["PostRequestEvent"] = new(_ => RequestA, Arrange: w => w.AcceptedRequestAsync()),
         ["PostRating"] = new(_ => null),
         // A forged token: the routes are public, the signature is what protects a member's setting.
         ["GetUnsubscribe"] = new(_ => null, Query: $"t={ProvinceA}.m-chair.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
@@ -272,9 +278,10 @@ public static partial class AuthorizationMatrix
         return gaps;
     }
 
-    public static string PathFor(HttpBinding binding, MatrixWorld world)
+    public static string PathFor(HttpBinding binding, MatrixWorld world, Arrangement? arranged = null)
     {
-        var path = "/api/" + RouteParameter().Replace(binding.Route, m => Uri.EscapeDataString(Parameters[m.Groups[1].Value](world, binding)));
+        string Value(string name) => arranged?.Parameters.GetValueOrDefault(name) ?? Parameters[name](world, binding);
+        var path = "/api/" + RouteParameter().Replace(binding.Route, m => Uri.EscapeDataString(Value(m.Groups[1].Value)));
         return Specs[binding.Function].Query is { } query ? path + "?" + query : path;
     }
 

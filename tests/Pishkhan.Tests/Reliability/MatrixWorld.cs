@@ -153,7 +153,61 @@ public sealed class MatrixWorld
         return JsonNode.Parse(text)!["id"]!.GetValue<string>();
     }
 
-    private async Task<string> FileComplaintAsync(string office)
+    /// <summary>A complaint about ma-o1 filed now, its stage 1 open (for a decision).</summary>
+    public async Task<Arrangement> OpenComplaintAsync()
+    {
+        var code = await FileComplaintAsync("ma-o1");
+        Markers.Add(new Marker(code, OfficeA1));
+        return new Arrangement(new Dictionary<string, string> { ["trackingCode"] = code });
+    }
+
+    /// <summary>An open complaint and a new due date the extension rules accept: the next working day after its due date.</summary>
+    public async Task<Arrangement> ComplaintToExtendAsync()
+    {
+        var filed = await FileComplaintJsonAsync("ma-o1");
+        var code = filed["trackingCode"]!.GetValue<string>();
+        Markers.Add(new Marker(code, OfficeA1));
+        var due = DateOnly.Parse(filed["stage1Due"]!["date"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        var calendar = await Host.Services.GetRequiredService<Pishkhan.Calendar.HolidayStore>().GetCalendarAsync(ProvinceA);
+        var next = due.AddDays(1);
+        while (!calendar.IsWorkingDay(next)) next = next.AddDays(1);
+        return new Arrangement(new Dictionary<string, string> { ["trackingCode"] = code },
+            new { newDueDate = next.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), reason = "استعلام از اداره پست استان در جریان است." });
+    }
+
+    /// <summary>A request of ma-post that ma-o1 has accepted (for its completion).</summary>
+    public async Task<Arrangement> AcceptedRequestAsync()
+    {
+        var id = await PostRequestAsync(Keys["agency-own"]!, "ma-k1", "ma-o1");
+        Markers.Add(new Marker(id, RequestA));
+        var accepted = await Host.SendAsync(HttpMethod.Post, $"/api/requests/{id}/events", new { type = "accepted" }, Keys["office-own"]);
+        Assert.True(accepted.IsSuccessStatusCode, $"accepting {id} → {(int)accepted.StatusCode}");
+        return new Arrangement(new Dictionary<string, string> { ["requestId"] = id });
+    }
+
+    /// <summary>A sanction proposed for ma-o1 (an inspection with a failed critical item, processed from the queue).</summary>
+    public async Task<Arrangement> ProposedSanctionAsync()
+    {
+        var id = await InspectionTestKit.PostAsync(Host, InspectionTestKit.Body("ma-o1", items: InspectionTestKit.Items(("licence-valid", "fail"))));
+        await InspectionTestKit.WaitProcessedAsync(Host, id);
+        Assert.True((await Host.SendAsync(HttpMethod.Get, $"/api/sanctions/{id}")).IsSuccessStatusCode, "no sanction was proposed");
+        Markers.Add(new Marker(id, OfficeA1));
+        return new Arrangement(new Dictionary<string, string> { ["id"] = id });
+    }
+
+    /// <summary>A sanction confirmed by an admin, its objection window open (for the office's objection).</summary>
+    public async Task<Arrangement> ConfirmedSanctionAsync()
+    {
+        var arranged = await ProposedSanctionAsync();
+        var confirmed = await Host.SendAsync(HttpMethod.Post, $"/api/sanctions/{arranged.Parameters["id"]}/decision",
+            new { decision = "confirm", reason = "عدم صدور رسید در گزارش بازرسی مستند است." });
+        Assert.True(confirmed.IsSuccessStatusCode, $"confirming → {(int)confirmed.StatusCode}: {await confirmed.Content.ReadAsStringAsync()}");
+        return arranged;
+    }
+
+    private async Task<string> FileComplaintAsync(string office) => (await FileComplaintJsonAsync(office))["trackingCode"]!.GetValue<string>();
+
+    private async Task<JsonNode> FileComplaintJsonAsync(string office)
     {
         var response = await Host.SendAsync(HttpMethod.Post, "/api/complaints", new
         {
@@ -163,6 +217,6 @@ public sealed class MatrixWorld
         }, key: null);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /api/complaints → {(int)response.StatusCode}: {text}");
-        return JsonNode.Parse(text)!["trackingCode"]!.GetValue<string>();
+        return JsonNode.Parse(text)!;
     }
 }

@@ -23,10 +23,11 @@ public sealed class WebhooksTests
     [InlineData("ftp://agency.example.ir/hook", false)]
     [InlineData("/relative/hook", false)]
     [InlineData("https://agency.example.ir/hook#frag", false)]
-    public void AcceptsHttpsAndLoopbackHttpOnly(string url, bool ok)
+    [InlineData("http://10.0.0.1/hook", false)]
+    public async Task InDevelopmentAcceptsHttpsAndLoopbackHttpOnly(string url, bool ok)
     {
         var errors = new FieldErrors();
-        Webhooks.ValidateUrl(errors, "webhookUrl", url);
+        await WebhookTargetsTests.Targets(development: true).ValidateAsync(errors, "webhookUrl", url, default);
         Assert.Equal(ok, !errors.Any);
     }
 }

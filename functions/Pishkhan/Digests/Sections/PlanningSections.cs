@@ -27,17 +27,11 @@ public sealed class MeetingDecisionsSection(MeetingStore meetings) : IDigestSect
         var overdue = open.Where(d => d.Overdue).ToList();
         var summary = $"{Fa.Number(open.Count)} تصمیم جلسات هنوز باز است" + (overdue.Count > 0 ? $"؛ مهلت {Fa.Number(overdue.Count)} مورد گذشته است." : ".");
         var agenda = overdue.Take(AgendaMax)
-            .Select(d => $"پیگیری تصمیم عقب‌افتاده: «{Short(d.Text, 70)}» (مسئول {d.OwnerMemberId}، {Fa.Number(d.DaysOverdue)} روز از مهلت گذشته)").ToList();
+            .Select(d => $"پیگیری تصمیم عقب‌افتاده: «{d.Title(70)}» (مسئول {d.OwnerMemberId}، {Fa.Number(d.DaysOverdue)} روز از مهلت گذشته)").ToList();
         if (overdue.Count > AgendaMax) agenda.Add($"و {Fa.Number(overdue.Count - AgendaMax)} تصمیم عقب‌افتاده‌ی دیگر");
         return DigestBlock.Table(summary, ["تصمیم", "مسئول", "مهلت"],
-            open.Select(d => (IReadOnlyList<string>)[Short(d.Text, 60), d.OwnerMemberId,
+            open.Select(d => (IReadOnlyList<string>)[d.Title(60), d.OwnerMemberId,
                 JalaliText(d.DueDateJalali) + (d.Overdue ? $" ({Fa.Number(d.DaysOverdue)} روز گذشته)" : "")])) with { Agenda = agenda };
-    }
-
-    internal static string Short(string s, int max)
-    {
-        var line = s.ReplaceLineEndings(" ").Trim();
-        return line.Length <= max ? line : line[..max].TrimEnd() + "…";
     }
 
     /// <summary>"1405-09-20" → "۱۴۰۵/۰۹/۲۰".</summary>
@@ -59,36 +53,10 @@ public sealed class TargetsBehindPlanSection(TargetReports reports, CountyStore 
         string Where(TargetStatus t) => t.County is null ? "استان" : names.GetValueOrDefault(t.County, t.County);
         var summary = $"{Fa.Number(behind.Count)} هدف {period.PersianName} از برنامه عقب است.";
         return DigestBlock.Table(summary, ["محدوده", "شاخص", "برنامه", "عملکرد"],
-            behind.Select(t => (IReadOnlyList<string>)[Where(t), IndicatorName(t.Indicator), Value(t.Indicator, t.ProRataPlanned ?? t.Planned), Value(t.Indicator, t.Actual)])) with
+            behind.Select(t => (IReadOnlyList<string>)[Where(t), TargetText.IndicatorName(t.Indicator), TargetText.Value(t.Indicator, t.ProRataPlanned ?? t.Planned), TargetText.Value(t.Indicator, t.Actual)])) with
         {
             Agenda = [$"بررسی {Fa.Number(behind.Count)} هدف عقب از برنامه در {period.PersianName}: " +
-                      string.Join("، ", behind.Select(t => IndicatorName(t.Indicator)).Distinct().Take(4))],
-        };
-    }
-
-    public static string IndicatorName(TargetIndicator indicator) => indicator switch
-    {
-        TargetIndicator.ActiveOffices => "دفاتر فعال",
-        TargetIndicator.AfterHoursOffices => "دفاتر با خدمت خارج از وقت اداری",
-        TargetIndicator.ServicesOutsourced => "خدمات برون‌سپاری‌شده",
-        TargetIndicator.SlaCompliance => "انجام به‌موقع (SLA)",
-        TargetIndicator.MeanSatisfaction => "میانگین رضایت",
-        TargetIndicator.MedianComplaintDecisionDays => "میانه‌ی روزهای رسیدگی به شکایت",
-        TargetIndicator.RoutineInspectionCoverage => "پوشش بازرسی دوره‌ای",
-        TargetIndicator.ReInspectionAgreement => "توافق بازرسی مجدد",
-        _ => indicator.ToString(),
-    };
-
-    /// <summary>A value in the indicator's unit: shares as percent, scores and days with one decimal, counts whole.</summary>
-    public static string Value(TargetIndicator indicator, double? value)
-    {
-        if (value is not { } v) return "—";
-        return TargetIndicators.Info(indicator).Unit switch
-        {
-            "share" => Fa.Percent(v),
-            "workingDays" => Fa.Number(v) + " روز",
-            "score1to5" => Fa.Number(v),
-            _ => Fa.Number((long)Math.Round(v)),
+                      string.Join("، ", behind.Select(t => TargetText.IndicatorName(t.Indicator)).Distinct().Take(4))],
         };
     }
 }
