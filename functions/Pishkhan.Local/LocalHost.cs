@@ -35,12 +35,8 @@ public static class LocalHost
             builder.WebHost.UseUrls(DefaultUrl);
         builder.Services.AddSingleton(Catalog);
         builder.Services.AddPishkhan(builder.Configuration);
-        // Real time. The demo simulates last month in a private host with a DemoClock of its own (Demo/DemoRunner);
-        // this host's DemoClock is never moved. It stays a DemoClock rather than TimeProvider.System because with
-        // TimeProvider.System DigestJobTests.SplitsMoreThanAThousandRecipients… times out on storage (found by bisecting;
-        // cause not yet understood — see the issue-17d report).
-        builder.Services.AddSingleton<Demo.DemoClock>();
-        builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<Demo.DemoClock>());
+        // Real time (TimeProvider.System from AddPishkhan): the demo simulates last month in a private host with a
+        // DemoClock of its own (Demo/DemoRunner), so no caller of this host ever sees a shifted clock.
         builder.Services.AddProblemDetails();
         // The public site and the working-group console (PublicSite/wwwroot/console) call the API from the site's origin only;
         // in Azure the Function App's CORS setting does this (infra/). Exactly what the pages send: GET and POST, DELETE

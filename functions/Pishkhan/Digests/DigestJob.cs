@@ -37,6 +37,9 @@ public sealed class DigestJob(Store store, Outbox outbox, DigestBuilder builder,
 {
     public static readonly TimeSpan SafetyNetDelay = TimeSpan.FromMinutes(15);
 
+    /// <summary>Members enqueued at once: enough to hide the round trips, few enough not to be throttled.</summary>
+    private const int EnqueueParallelism = 16;
+
     /// <summary>POST /api/digests:send (admin): sends this week's digest of the province now; members who have it are skipped.</summary>
     public async Task<IResult> Send(ApiRequest request)
     {
@@ -92,13 +95,19 @@ public sealed class DigestJob(Store store, Outbox outbox, DigestBuilder builder,
             var scope = new DigestScope(province, group.Key, weekStart, now);
             var doc = await snapshots.GetOrAddAsync(province, week, scope.Key, () => builder.BuildAsync(scope, cancellationToken), cancellationToken);
 
-            var rows = await Task.WhenAll(group.Select(async m =>
-            {
-                var id = await outbox.EnqueueAsync(new NotificationRequest($"digest:{province}:{week}:{m.MemberId}", NotificationKinds.Digest, province,
-                    m.Email, null, m.Name, new Dictionary<string, string> { ["province"] = province, ["week"] = week, ["scope"] = scope.Key, ["memberId"] = m.MemberId }),
-                    SafetyNetDelay, cancellationToken);
-                return (Member: m, Entity: await outbox.GetAsync(id, cancellationToken));
-            }));
+            // Bounded: a province's members at once would be thousands of simultaneous storage calls (three per member),
+            // which the storage account throttles and Azurite times out.
+            var groupMembers = group.ToList();
+            var rows = new (MemberEntity Member, OutboxEntity? Entity)[groupMembers.Count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, groupMembers.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = EnqueueParallelism, CancellationToken = cancellationToken }, async (i, ct) =>
+                {
+                    var m = groupMembers[i];
+                    var id = await outbox.EnqueueAsync(new NotificationRequest($"digest:{province}:{week}:{m.MemberId}", NotificationKinds.Digest, province,
+                        m.Email, null, m.Name, new Dictionary<string, string> { ["province"] = province, ["week"] = week, ["scope"] = scope.Key, ["memberId"] = m.MemberId }),
+                        SafetyNetDelay, ct);
+                    rows[i] = (m, await outbox.GetAsync(id, ct));
+                });
 
             var claimed = new List<(MemberEntity Member, OutboxEntity Entity)>();
             foreach (var (member, entity) in rows)

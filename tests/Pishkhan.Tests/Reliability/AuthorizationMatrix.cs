@@ -42,8 +42,11 @@ public sealed record MatrixCaller(string Name, Role? Role, Scope? Scope)
 /// <param name="Arrange">For a caller the route allows: makes a fresh resource of the target's scope in the state the route
 /// needs (an open complaint, an accepted request, a confirmed sanction) and returns what to call instead of the seeded
 /// resource, so the allowed cell answers 2xx whatever other rows did before it.</param>
+/// <param name="ReplacesExisting">A PUT that replaces a seeded resource and requires If-Match for it (428 without): the
+/// matrix sends <c>If-Match: *</c>, since it checks who may call, not preconditions (those have their own tests).</param>
 public sealed record RouteSpec(Func<MatrixWorld, Scope?> Target, bool ScopedToCaller = false, string? Query = null,
-    Func<JsonNode?, string?>? ForeignCheck = null, bool NamedInBody = false, Func<MatrixWorld, Task<Arrangement>>? Arrange = null);
+    Func<JsonNode?, string?>? ForeignCheck = null, bool NamedInBody = false, Func<MatrixWorld, Task<Arrangement>>? Arrange = null,
+    bool ReplacesExisting = false);
 
 /// <summary>Route-parameter values (by name) and, where the state decides it, a body to use for one allowed row.</summary>
 public sealed record Arrangement(IReadOnlyDictionary<string, string> Parameters, object? Body = null);
@@ -142,7 +145,7 @@ public static partial class AuthorizationMatrix
         ["PutCounty"] = new(_ => A),
         ["GetCounty"] = new(_ => A),
         ["ListCounties"] = new(_ => A, Query: "province=" + ProvinceA),
-        ["PutOffice"] = new(_ => A),
+        ["PutOffice"] = new(_ => A, ReplacesExisting: true),
         ["GetOffice"] = new(_ => OfficeA1),
         ["ListOffices"] = new(_ => CountyA1, ScopedToCaller: true, Query: $"province={ProvinceA}&countyCode=ma-c1"),
         // The import answers 200 with per-row errors; a foreign admin's rows must all be refused.

@@ -100,6 +100,7 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         using var request = new HttpRequestMessage(new HttpMethod(binding.Method), path);
         if (world.Keys[caller.Name] is { } key) request.Headers.Add("X-Api-Key", key);
         if (binding.Method == "POST") request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        if (Specs[binding.Function].ReplacesExisting) request.Headers.TryAddWithoutValidation("If-Match", "*");
         if (body is not null)
         {
             request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body.Text));

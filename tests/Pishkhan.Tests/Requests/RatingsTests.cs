@@ -6,6 +6,7 @@ using Pishkhan.Notifications;
 using Pishkhan.Requests;
 using Pishkhan.Storage;
 using Pishkhan.Tests.Infrastructure;
+using Pishkhan.Tests.Notifications;
 
 namespace Pishkhan.Tests.Requests;
 
@@ -82,6 +83,10 @@ public sealed class RatingsTests(RequestsHostFixture fixture) : IClassFixture<Re
     {
         var (_, id, n) = await CompletedAsync("yazd", "ra4");
         var token = n.Data["ratingToken"];
+        // The completion's SMS writes its rating code (RatingCodes) when the queue sends it: wait for every
+        // notification of the completion, so only the refused ratings could change the count.
+        await Poll.UntilAsync(async () => (await Host.Table(Tables.Outbox).QueryAsync<OutboxEntity>(TableClient.CreateQueryFilter($"Cause eq {"request-completed:" + id}")).ToListAsync())
+            .All(o => o.Status is OutboxStatus.Sent or OutboxStatus.Skipped or OutboxStatus.Failed), "the completion's notifications");
         var before = await Host.CountEntitiesAsync();
         var tampered = token[..^1] + (token[^1] == 'A' ? 'B' : 'A');
         foreach (var t in new[] { tampered, id + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "nonsense", "x_y_0000000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" })
