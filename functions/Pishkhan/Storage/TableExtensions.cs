@@ -104,9 +104,8 @@ public static class TableExtensions
             string? After(string partition) => partition == startPartition ? afterRow : null;
             var pages = await Task.WhenAll(chunk.Select(partition =>
             {
-                var condition = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+                var condition = InPartition(partition, filter);
                 if (After(partition) is { } after) condition += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
-                if (filter is not null) condition += " and (" + filter + ")";
                 return table.PageAsync<T>(condition, wanted, null, cancellationToken);
             }));
             for (var i = 0; i < chunk.Length; i++)
@@ -136,13 +135,16 @@ public static class TableExtensions
         await Parallel.ForEachAsync(partitions, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (partition, ct) =>
             {
-                var condition = TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + (filter is null ? "" : " and (" + filter + ")");
                 var here = new List<T>();
-                await foreach (var row in table.QueryAsync<T>(condition, select: select, cancellationToken: ct)) here.Add(row);
+                await foreach (var row in table.QueryAsync<T>(InPartition(partition, filter), select: select, cancellationToken: ct)) here.Add(row);
                 lock (rows) rows.AddRange(here);
             });
         return rows;
     }
+
+    /// <summary>The partition's condition and the rest of the filter (built with CreateQueryFilter), if any.</summary>
+    private static string InPartition(string partition, string? filter) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + (filter is null ? "" : " and (" + filter + ")");
 
     public static async Task<List<T>> ListAsync<T>(this TableClient table, string? filter, CancellationToken cancellationToken = default)
         where T : class, ITableEntity
