@@ -242,15 +242,19 @@ public sealed class DemoSeeder(HttpClient http, IServiceProvider services, DemoC
     {
         // The citizen's email carries the one-time token; the demo reads it from the outbox like a mail client would.
         var outbox = services.GetRequiredService<Outbox>();
-        var number = requestId;
-        await foreach (var entity in outbox.Table.QueryAsync<OutboxEntity>(TableClient.CreateQueryFilter($"Cause eq {"request-completed:" + requestId}"), cancellationToken: ct))
+        // The message is written just after the completion's answer (RequestOutbox.DispatchInBackground): look a few times.
+        for (var attempt = 0; attempt < 100; attempt++)
         {
-            if (!entity.Data.TryGetValue("ratingToken", out var token)) return;
-            var score = Math.Clamp((int)Math.Round(office.Quality * 5 + _random.NextDouble() * 1.5 - 0.5), 1, 5);
-            if (await PostAsync("/api/ratings", new { token, score, comment = score >= 4 ? "برخورد خوب و کار سریع" : "معطلی زیاد" }, null, ct) is not null) _counts["ratings"]++;
-            return;
+            await foreach (var entity in outbox.Table.QueryAsync<OutboxEntity>(TableClient.CreateQueryFilter($"Cause eq {"request-completed:" + requestId}"), cancellationToken: ct))
+            {
+                if (!entity.Data.TryGetValue("ratingToken", out var token)) return;
+                var score = Math.Clamp((int)Math.Round(office.Quality * 5 + _random.NextDouble() * 1.5 - 0.5), 1, 5);
+                if (await PostAsync("/api/ratings", new { token, score, comment = score >= 4 ? "برخورد خوب و کار سریع" : "معطلی زیاد" }, null, ct) is not null) _counts["ratings"]++;
+                return;
+            }
+            await Task.Delay(20, ct);
         }
-        logger.LogDebug("No rating token yet for {RequestId}", number);
+        logger.LogDebug("No rating token yet for {RequestId}", requestId);
     }
 
     /// <summary>

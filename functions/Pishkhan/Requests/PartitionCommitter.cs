@@ -22,12 +22,19 @@ public enum RowLoad
     AssumePresent,
 }
 
-/// <summary>A row a unit reads or writes. <see cref="Pinned"/> rows stay cached between batches (counters).</summary>
+/// <summary>
+/// A row a unit reads or writes. <see cref="Pinned"/> rows stay cached between batches (counters).
+/// <see cref="Given"/> is the row as the caller has just read it (with its ETag): the first attempt decides on it
+/// without reading it again; if it has changed since, the write fails on its ETag and the next attempt reads it.
+/// </summary>
 public sealed record RowRef(string RowKey, Func<TableClient, string, string, CancellationToken, Task<IRow?>> Loader, RowLoad Load = RowLoad.Read,
-    bool Pinned = false)
+    bool Pinned = false, IRow? Given = null)
 {
     public static RowRef For<T>(string rowKey, RowLoad load = RowLoad.Read, bool pinned = false) where T : class, IRow, new() =>
         new(rowKey, LoadAsync<T>, load, pinned);
+
+    /// <summary>A row the caller read just before (saves the committer's read of it).</summary>
+    public static RowRef Known<T>(T row) where T : class, IRow, new() => new(row.RowKey, LoadAsync<T>, Given: row.Copy());
 
     private static async Task<IRow?> LoadAsync<T>(TableClient table, string pk, string rk, CancellationToken cancellationToken) where T : class, IRow, new()
     {
@@ -330,6 +337,7 @@ public sealed class PartitionCommitter(TableClient table, string partitionKey)
                 ws.Slots[r.RowKey] = slot;
                 if (known.TryGetValue(r.RowKey, out var k)) { slot.Original = k; slot.Known = true; }
                 else if (_pinned.TryGetValue(r.RowKey, out var cached) && !mustRead.Contains(r.RowKey)) { slot.Original = cached.Row?.Copy(); slot.Known = true; }
+                else if (r.Given is not null && !mustRead.Contains(r.RowKey)) { slot.Original = r.Given.Copy(); slot.Known = true; }
                 else if (r.Load == RowLoad.Read || mustRead.Contains(r.RowKey)) toRead[r.RowKey] = r;
             }
         }

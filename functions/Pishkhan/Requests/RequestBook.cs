@@ -65,12 +65,17 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
         return created;
     }
 
-    /// <summary>Applies an office's event; 409 for a transition the lifecycle does not allow.</summary>
+    /// <summary>
+    /// Applies an office's event (<paramref name="known"/> as just read: the transaction goes without reading it
+    /// again); 409 for a transition the lifecycle does not allow. What the change left in its outbox rows (the
+    /// citizen's message, the agency's callback) is sent after the answer, off the caller's path: the rows are
+    /// committed with the change, so a dispatch that never runs is done by the hourly sweep.
+    /// </summary>
     public async Task<RequestRow> ApplyEventAsync(RequestRow known, EventChange change, CancellationToken cancellationToken)
     {
         var result = await Committer(known.OfficeCode).SubmitAsync(new EventUnit(known, change), cancellationToken);
         stats.MarkDirty(known.OfficeCode, result.Periods);
-        await outbox.DispatchAsync(known.OfficeCode, result.Outbox, cancellationToken);
+        outbox.DispatchInBackground(known.OfficeCode, result.Outbox);
         return result.Row;
     }
 
@@ -175,7 +180,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
 
         public override IEnumerable<RowRef> Rows =>
         [
-            RowRef.For<RequestRow>(known.RowKey),
+            RowRef.Known(known),
             RowRef.For<DueRow>(RequestIds.DueRowKey(known.DueAt, known.Suffix), RowLoad.AssumePresent),
             Ledger,
             Delta(_period),

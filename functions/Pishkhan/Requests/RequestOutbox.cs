@@ -33,6 +33,15 @@ public sealed class RequestOutbox(Store store, Committers committers, Outbox not
         }
     }
 
+    /// <summary>
+    /// <see cref="DispatchAsync"/> without keeping the caller waiting (nor counting in its storage calls): the
+    /// office's event answers after its one transaction. Failures are logged and left to the sweep, as above.
+    /// </summary>
+    public void DispatchInBackground(string officeCode, IReadOnlyList<OutboxRow> rows)
+    {
+        if (rows.Count > 0) _ = StorageCalls.RunDetached(() => DispatchAsync(officeCode, rows, CancellationToken.None));
+    }
+
     /// <summary>Sends every outbox row of the office (the sweep's catch-up).</summary>
     public async Task DispatchLeftoversAsync(string officeCode, IEnumerable<TableEntity> bookkeeping, CancellationToken cancellationToken)
     {

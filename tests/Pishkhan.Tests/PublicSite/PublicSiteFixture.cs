@@ -109,7 +109,10 @@ public sealed class PublicSiteFixture : IAsyncLifetime
         var id = (await kit.CreateAsync(kit.Body(citizen: new { mobile = "09121234567" })))["id"]!.GetValue<string>();
         await kit.EventOkAsync(id, "accepted", kit.OfficeKeyFor(id));
         await kit.EventOkAsync(id, "completed", kit.OfficeKeyFor(id));
-        var outbox = await Host.Table(Tables.Outbox).QueryAsync<OutboxEntity>(TableClient.CreateQueryFilter($"Cause eq {"request-completed:" + id}")).ToListAsync();
+        // The completion's message is written after its answer (RequestOutbox.DispatchInBackground).
+        List<OutboxEntity> outbox = [];
+        await Pishkhan.Tests.Notifications.Poll.UntilAsync(async () => (outbox = await Host.Table(Tables.Outbox).QueryAsync<OutboxEntity>(
+            TableClient.CreateQueryFilter($"Cause eq {"request-completed:" + id}")).ToListAsync()).Count > 0, "the completion's message");
         return outbox.Single().Data["ratingToken"];
     }
 

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Time.Testing;
 using Pishkhan.Bindings;
 using Pishkhan.Calendar;
 using Pishkhan.Tests.Infrastructure;
+using Pishkhan.Requests;
+using Pishkhan.Storage;
 
 namespace Pishkhan.Tests.Requests;
 
@@ -118,5 +120,31 @@ public sealed class SlaSweepTests(FakeClockFixture fixture) : IClassFixture<Fake
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("contractId", (await Host.ReadJsonAsync(response))["errors"]!.AsObject().Select(e => e.Key));
         Assert.Equal(before, await Host.CountEntitiesAsync());
+    }
+
+    [Fact]
+    public async Task TheSweepSendsAnOutboxRowWhoseDispatchNeverRanAndRemovesIt()
+    {
+        // An event's messages are sent after its answer, from the outbox rows committed with the change; if the
+        // process stops first, the row stays and the hourly sweep sends it.
+        var kit = await SeedAsync("zanjan", "sw4");
+        var office = kit.Office(1);
+        var id = (await kit.CreateAsync(kit.Body(officeCode: office))).Str("id");
+        var cause = $"request-completed:{id}-lost";
+        var payload = new Pishkhan.Notifications.NotificationRequest(cause, Pishkhan.Notifications.NotificationKinds.RequestCompleted, "zanjan", "citizen@example.ir", null, null,
+            new Dictionary<string, string> { ["requestId"] = id, ["externalRef"] = "ref-1", ["officeCode"] = office, ["officeName"] = office, ["serviceName"] = "مرسوله",
+                ["completedAt"] = "2026-11-24T06:00:00.0000000+00:00", ["completedOnFa"] = "۱۴۰۵/۰۹/۰۳", ["ratingToken"] = id + ".x", ["ratingLink"] = "http://127.0.0.1/rate?token=x" });
+        var rowKey = RequestIds.OutboxRowKey(id.Split('_')[1], "completed", OutboxKinds.Notification);
+        await Host.Table(Tables.Requests).AddEntityAsync(new OutboxRow
+        {
+            PartitionKey = office, RowKey = rowKey, Kind = OutboxKinds.Notification,
+            PayloadJson = System.Text.Json.JsonSerializer.Serialize(payload, Http.Json.Stored),
+        });
+
+        await SweepAsync();
+
+        var outbox = Host.Services.GetRequiredService<Pishkhan.Notifications.Outbox>();
+        Assert.NotNull(await outbox.GetAsync(Pishkhan.Notifications.Outbox.IdFor(cause, "citizen@example.ir", null)));
+        Assert.Null(await Host.Table(Tables.Requests).GetOrNullAsync<OutboxRow>(office, rowKey));
     }
 }

@@ -174,9 +174,14 @@ public sealed class PersonalDataTests
         yield return Step.Get("the admin lists the office's requests", $"/api/requests?officeCode={tag}-o1", HttpStatusCode.OK);
         yield return new Step("the citizen rates it, naming themselves", async run =>
         {
-            var outbox = run.Host.Table(Pishkhan.Storage.Tables.Outbox).QueryAsync<Pishkhan.Notifications.OutboxEntity>(
-                Azure.Data.Tables.TableClient.CreateQueryFilter($"Cause eq {"request-completed:" + run.Values["requestId"]}"));
-            await foreach (var n in outbox) run.Values["ratingToken"] = n.Data["ratingToken"];
+            // The completion's message is written after its answer (RequestOutbox.DispatchInBackground).
+            await Pishkhan.Tests.Notifications.Poll.UntilAsync(async () =>
+            {
+                var outbox = run.Host.Table(Pishkhan.Storage.Tables.Outbox).QueryAsync<Pishkhan.Notifications.OutboxEntity>(
+                    Azure.Data.Tables.TableClient.CreateQueryFilter($"Cause eq {"request-completed:" + run.Values["requestId"]}"));
+                await foreach (var n in outbox) run.Values["ratingToken"] = n.Data["ratingToken"];
+                return run.Values.ContainsKey("ratingToken");
+            }, "the completion's message");
             return await run.Host.SendAsync(HttpMethod.Post, "/api/ratings",
                 new { token = run.Values["ratingToken"], score = 2, comment = $"من {Known.Name2} هستم، با {Known.Email2} یا {Known.Mobile2} تماس بگیرید." }, key: null);
         }, HttpStatusCode.Created);
