@@ -27,6 +27,23 @@ public static class RankingCalculator
         RankingPolicy policy,
         IReadOnlyDictionary<string, IReadOnlyList<double>>? history = null)
     {
+        var previousRanks = new Dictionary<string, (string Province, int Rank)>(StringComparer.Ordinal);
+        foreach (var row in previous?.Rows ?? [])
+            if (row is { Status: RankingStatus.Ranked, ProvinceRank: { } r })
+                previousRanks.TryAdd(row.OfficeCode, (row.Province, r));
+        return Compute(period, stats, previous?.Period, previousRanks, policy, history);
+    }
+
+    /// <param name="previousPeriod">The period <paramref name="previousRanks"/> come from; null for the first period.</param>
+    /// <param name="previousRanks">Province and province rank of each office ranked in the previous period (movement).</param>
+    public static Ranking Compute(
+        string period,
+        IReadOnlyList<OfficePeriodStats> stats,
+        string? previousPeriod,
+        IReadOnlyDictionary<string, (string Province, int Rank)> previousRanks,
+        RankingPolicy policy,
+        IReadOnlyDictionary<string, IReadOnlyList<double>>? history)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(period);
         ArgumentNullException.ThrowIfNull(stats);
         ArgumentNullException.ThrowIfNull(policy);
@@ -35,11 +52,6 @@ public static class RankingCalculator
             throw new ArgumentException("Invalid ranking policy: " +
                 string.Join("; ", policyErrors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")), nameof(policy));
         CheckStats(stats);
-
-        var previousRanks = new Dictionary<string, (string Province, int Rank)>(StringComparer.Ordinal);
-        foreach (var row in previous?.Rows ?? [])
-            if (row is { Status: RankingStatus.Ranked, ProvinceRank: { } r })
-                previousRanks.TryAdd(row.OfficeCode, (row.Province, r));
 
         var provinces = stats
             .GroupBy(s => s.Province, StringComparer.Ordinal)
@@ -58,7 +70,7 @@ public static class RankingCalculator
             policy.Version,
             results.SelectMany(r => r.Rows).ToArray(),
             results.Select(r => r.Scope).ToArray(),
-            previous?.Period,
+            previousPeriod,
             new RankUncertainty(RankBootstrap.Method, policy.Resamples, policy.IntervalCoverage, BootstrapSeed),
             policy);
     }

@@ -71,12 +71,14 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
             .Select(o => ToPeriodStats(o, statsRows.GetValueOrDefault(o.OfficeCode)))
             .ToList();
 
-        var previous = await PreviousAsync(province, period, policy, cancellationToken);
-        // Each published row carries its last six scores, so the previous period's rows are the whole history
-        // the sparklines need: no read of older periods.
-        var history = (previous?.Rows ?? []).Where(r => r.RecentScores.Count > 0)
-            .ToDictionary(r => r.OfficeCode, r => r.RecentScores, StringComparer.Ordinal);
-        var ranking = RankingCalculator.Compute(period.ToString(), input, previous, policy, history);
+        // Movement needs the previous period's ranks; each published row carries its last six scores, so the
+        // previous period's rows are the whole history the sparklines need: no read of older periods.
+        var previousPeriod = period.Previous().ToString();
+        var previous = await rankings.ListPreviousAsync(province, previousPeriod, cancellationToken);
+        var previousRanks = previous.Where(r => r is { Status: "ranked", ProvinceRank: not null })
+            .ToDictionary(r => r.OfficeCode, r => (province, r.ProvinceRank!.Value), StringComparer.Ordinal);
+        var history = previous.Where(r => r.RecentScores.Count > 0).ToDictionary(r => r.OfficeCode, r => r.RecentScores, StringComparer.Ordinal);
+        var ranking = RankingCalculator.Compute(period.ToString(), input, previous.Count == 0 ? null : previousPeriod, previousRanks, policy, history);
 
         var now = clock.GetUtcNow();
         var reportPath = BlobPath($"rankings/{period}/{province}/index.html");
@@ -102,16 +104,6 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
         s?.RatingCount ?? 0, s?.RatingSum ?? 0, s?.ComplaintsReceived ?? 0, s?.ComplaintsUpheld ?? 0,
         s?.InspectionCount ?? 0, s?.InspectionScoreSum ?? 0, s?.StaffCount ?? 0, s?.StaffTrained ?? 0,
         s?.AfterHoursChecks ?? 0, s?.AfterHoursOpen ?? 0);
-
-    /// <summary>The previous period's published rows, enough for movement (the calculator reads only rows and period).</summary>
-    private async Task<Ranking?> PreviousAsync(string province, JalaliPeriod period, RankingPolicy.RankingPolicy policy, CancellationToken cancellationToken)
-    {
-        var previousPeriod = period.Previous();
-        var rows = await rankings.ListRowsAsync(province, previousPeriod.ToString(), null, cancellationToken);
-        if (rows.Count == 0) return null;
-        return new Ranking(previousPeriod.ToString(), province, policy.Version, rows.Select(r => r.Row).ToList(), [], null,
-            new RankUncertainty("", 0, 0, 0), policy);
-    }
 
     private string BlobPath(string path) => store.Names.NamePrefix.Length == 0 ? path : $"{store.Names.NamePrefix.ToLowerInvariant()}/{path}";
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.Serialization;
 using System.Text.Json;
 using Azure;
@@ -26,6 +27,8 @@ public sealed class RankingRowEntity : ITableEntity
     public int? ProvinceRank { get; set; }
     public int? CountyRank { get; set; }
     public string RowJson { get; set; } = "";
+    /// <summary>The row's RecentScores ("R" format, invariant, ';'-separated): the next period's ranking reads this column, not RowJson.</summary>
+    public string? RecentScores { get; set; }
 
     [IgnoreDataMember] public RankingRow Row => JsonSerializer.Deserialize<RankingRow>(RowJson, Http.Json.Stored)!;
 }
@@ -70,6 +73,27 @@ public sealed class RankingStore(Store store)
         return rows.OrderBy(r => r.ProvinceRank ?? int.MaxValue).ThenBy(r => r.RowKey, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>What the next period's ranking needs of a published row: its rank (movement) and recent scores (sparkline).</summary>
+    public sealed record PreviousRow(string OfficeCode, string Status, int? ProvinceRank, IReadOnlyList<double> RecentScores);
+
+    /// <summary>
+    /// The rows of a published ranking as the next period needs them: three small columns instead of each row's
+    /// JSON (about 1.2 KB), so reading the previous period costs about what reading the stats does. Rows stored
+    /// before the RecentScores column existed are read whole.
+    /// </summary>
+    public async Task<List<PreviousRow>> ListPreviousAsync(string province, string period, CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionFor(province, period)} and RowKey gt {RankingRunEntity.Key}");
+        var rows = new List<RankingRowEntity>();
+        await foreach (var row in Table.QueryAsync<RankingRowEntity>(filter, select: ["RowKey", "Status", "ProvinceRank", "RecentScores"], cancellationToken: cancellationToken))
+            rows.Add(row);
+        if (rows.Any(r => r.RecentScores is null))
+            return [.. (await Table.ListAsync<RankingRowEntity>(filter, cancellationToken)).Select(r => r.Row)
+                .Select(r => new PreviousRow(r.OfficeCode, JsonNamingPolicy.CamelCase.ConvertName(r.Status.ToString()), r.ProvinceRank, r.RecentScores))];
+        return [.. rows.Select(r => new PreviousRow(r.RowKey, r.Status, r.ProvinceRank,
+            r.RecentScores!.Length == 0 ? [] : [.. r.RecentScores.Split(';').Select(s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture))]))];
+    }
+
     /// <summary>Writes every row with upserts in batches of 100 (one partition), then the run row last.</summary>
     public async Task SaveAsync(Ranking ranking, string province, RankingRunEntity run, CancellationToken cancellationToken = default)
     {
@@ -78,6 +102,7 @@ public sealed class RankingStore(Store store)
         {
             PartitionKey = partition, RowKey = r.OfficeCode, CountyCode = r.CountyCode, Status = JsonNamingPolicy.CamelCase.ConvertName(r.Status.ToString()),
             Score = r.Score, ProvinceRank = r.ProvinceRank, CountyRank = r.CountyRank, RowJson = JsonSerializer.Serialize(r, Http.Json.Stored),
+            RecentScores = string.Join(';', r.RecentScores.Select(s => s.ToString("R", CultureInfo.InvariantCulture))),
         }).ToList();
         foreach (var chunk in entities.Chunk(100))
             await Table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
