@@ -105,7 +105,8 @@ public sealed class BenchEnvironment : IAsyncDisposable
     public required WebApplication App { get; init; }
     public required HttpClient Http { get; init; }
 
-    public static async Task<BenchEnvironment> StartAsync(Dictionary<string, string?>? settings = null)
+    /// <param name="timers">false: no timer fires (a bench that counts every storage call of the process).</param>
+    public static async Task<BenchEnvironment> StartAsync(Dictionary<string, string?>? settings = null, bool timers = true)
     {
         var azurite = await Azurite.StartNewAsync(inMemory: true);
         var config = new Dictionary<string, string?>
@@ -115,7 +116,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (k, v) in settings ?? []) config[k] = v;
-        var app = LocalHost.Build(["--urls", "http://127.0.0.1:0"], b => b.Configuration.AddInMemoryCollection(config));
+        var app = LocalHost.Build(["--urls", "http://127.0.0.1:0"], b => b.Configuration.AddInMemoryCollection(config), timers: timers ? null : []);
         await app.StartAsync();
         var address = app.Urls.First();
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
