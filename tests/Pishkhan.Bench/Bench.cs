@@ -62,7 +62,30 @@ public sealed class Measurement(string label)
     }
     public void Add(double ms) { lock (_millis) _millis.Add(ms); }
 
-    public double Throughput => _millis.Count / _wall.Elapsed.TotalSeconds;
+    /// <summary>Several rounds of the same phase as one: their samples, wall times, storage calls and errors added up.</summary>
+    public static Measurement Combine(string label, IReadOnlyCollection<Measurement> rounds)
+    {
+        var all = new Measurement(label) { Errors = rounds.Sum(r => r.Errors), _extraWall = TimeSpan.FromTicks(rounds.Sum(r => r.Wall.Ticks)) };
+        foreach (var r in rounds)
+        {
+            all._millis.AddRange(r._millis);
+            all._calls = (all._calls.Table + r._calls.Table, all._calls.Queue + r._calls.Queue, all._calls.Blob + r._calls.Blob);
+        }
+        return all;
+    }
+
+    private TimeSpan _extraWall;
+    public TimeSpan Wall => _wall.Elapsed + _extraWall;
+
+    /// <summary>"mean ± sd (min–max)" of a figure over rounds: how much the machine moved it during the run.</summary>
+    public static string Spread(IReadOnlyCollection<double> values, string format = "F1")
+    {
+        var mean = values.Average();
+        var sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, values.Count - 1));
+        return string.Create(CultureInfo.InvariantCulture, $"{mean.ToString(format, CultureInfo.InvariantCulture)} ± {sd.ToString(format, CultureInfo.InvariantCulture)} ({values.Min().ToString(format, CultureInfo.InvariantCulture)}–{values.Max().ToString(format, CultureInfo.InvariantCulture)}) over {values.Count} rounds");
+    }
+
+    public double Throughput => _millis.Count / Wall.TotalSeconds;
 
     public double Percentile(double p)
     {
@@ -75,7 +98,7 @@ public sealed class Measurement(string label)
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Label,-28} n={_millis.Count,6}  {Throughput,9:F1}/s  p50={Percentile(0.5),7:F2} ms  p99={Percentile(0.99),7:F2} ms  errors={Errors}  wall={_wall.Elapsed.TotalSeconds:F1}s");
+        $"{Label,-28} n={_millis.Count,6}  {Throughput,9:F1}/s  p50={Percentile(0.5),7:F2} ms  p99={Percentile(0.99),7:F2} ms  errors={Errors}  wall={Wall.TotalSeconds:F1}s");
 
     /// <summary>Runs <paramref name="count"/> operations with <paramref name="concurrency"/> workers and times each.</summary>
     public async Task RunAsync(int count, int concurrency, Func<int, Task<bool>> operation)
