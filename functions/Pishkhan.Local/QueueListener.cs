@@ -10,7 +10,7 @@ namespace Pishkhan.Local;
 /// <summary>Mirrors host.json extensions.queues (the Functions defaults, with 2 s polling locally).</summary>
 public sealed class QueueListenerOptions
 {
-    public int BatchSize { get; set; } = 16;
+    public int BatchSize { get; set; } = 32;
     public int MaxDequeueCount { get; set; } = 5;
     /// <summary>Delay before a failed message becomes visible again.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(10);
