@@ -40,6 +40,7 @@ public sealed class NotificationCallCountTests : IAsyncLifetime
     {
         ["Pishkhan:Outbox:PickupDirectory"] = _mail,
         ["Pishkhan:Sms:PickupDirectory"] = _sms,
+        ["Pishkhan:UnsubscribeSigningKey"] = global::Pishkhan.Tests.Notifications.UnsubscribeTests.SigningKey,
     });
 
     public async Task DisposeAsync()
@@ -201,9 +202,34 @@ public sealed class NotificationCallCountTests : IAsyncLifetime
         Assert.Equal(OutboxStatus.Sent, (await Outbox.GetAsync(id))!.Status);
     }
 
+    [Fact]
+    public async Task TheDigestMakesItsPinnedRoundTripsPerMember()
+    {
+        // Two provinces seeded alike, one with one member and one with three: the difference is two members' calls.
+        var tag = "ncd" + Guid.NewGuid().ToString("N")[..6];
+        foreach (var (province, members) in new[] { ("qom", 1), ("ilam", 1), ("yazd", 3) })
+        {
+            await _host.SeedProvinceAsync(province, $"{tag}-{province}");
+            for (var i = 0; i < members; i++)
+                await _host.PutOkAsync($"/api/members/{tag}-{province}-m{i}", new { name = "عضو " + i, email = $"m{i}.{province}@example.ir", role = "member", province, digest = true });
+        }
+        var job = _host.Services.GetRequiredService<global::Pishkhan.Digests.DigestJob>();
+        global::Pishkhan.Digests.DigestSendResult one = null!, three = null!;
+        await job.SendAsync("qom"); // warms the caches (reference data, calendar) and creates the tables: the steady state below
+
+        var forOne = await CountAsync(async () => one = await job.SendAsync("ilam"));
+        var forThree = await CountAsync(async () => three = await job.SendAsync("yazd"));
+
+        Assert.Equal((1, 3), (one.Sent, three.Sent));
+        // Per member: the row's insert, its delayed safety-net message, the claim and the record — the row is not read back.
+        Assert.Equal(new Calls(2 * DigestMemberTable, 2 * DigestMemberQueue, 0),
+            new Calls(forThree.Table - forOne.Table, forThree.Queue - forOne.Queue, forThree.Blob - forOne.Blob));
+    }
+
     // The pinned figures (measured 2026-12-02). Before: the handler read the row first (email 3, SMS 4).
     private const long EmailHandlerTable = 2; // claim, record
     private const long SmsHandlerTable = 3;   // claim, opt-out check, record
+    private const long DigestMemberTable = 3, DigestMemberQueue = 1; // before: 4 table (the row read back after its enqueue)
 }
 
 /// <summary>Runs alone, like <see cref="StorageCallCountTests"/>: it reads process-wide activities.</summary>
