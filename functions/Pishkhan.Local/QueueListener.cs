@@ -10,7 +10,7 @@ namespace Pishkhan.Local;
 /// <summary>Mirrors host.json extensions.queues (the Functions defaults, with 2 s polling locally).</summary>
 public sealed class QueueListenerOptions
 {
-    public int BatchSize { get; set; } = 16;
+    public int BatchSize { get; set; } = 32;
     public int MaxDequeueCount { get; set; } = 5;
     /// <summary>Delay before a failed message becomes visible again.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -40,12 +40,20 @@ public sealed class QueueListener(Store store, QueueListenerBindings bindings, I
     ILogger<QueueListener> logger) : BackgroundService
 {
     private readonly QueueListenerOptions _options = options.Value;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StorageCalls.Tally> _calls = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The listener's own storage calls on <paramref name="queue"/> — fetches (empty polls too), deletes, visibility
+    /// updates, poison moves — without its handler's, which each message's activity records. For the benchmarks.
+    /// </summary>
+    public StorageCalls.Tally? CallsOf(string queue) => _calls.GetValueOrDefault(queue);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(bindings.Bindings.Select(b => Task.Run(() => ListenAsync(b, stoppingToken), stoppingToken)));
 
     private async Task ListenAsync(QueueBinding binding, CancellationToken stoppingToken)
     {
+        _calls[binding.Queue] = StorageCalls.Begin(); // a handler counts in its own tally (TrackQueueMessageAsync), not in this one
         var queue = store.Queue(binding.Queue);
         var poison = store.Queue(binding.Queue + "-poison");
         var delay = _options.MinPollingInterval;

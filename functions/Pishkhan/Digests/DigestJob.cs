@@ -95,7 +95,7 @@ public sealed class DigestJob(Store store, Outbox outbox, DigestBuilder builder,
             var scope = new DigestScope(province, group.Key, weekStart, now);
             var doc = await snapshots.GetOrAddAsync(province, week, scope.Key, () => builder.BuildAsync(scope, cancellationToken), cancellationToken);
 
-            // Bounded: a province's members at once would be thousands of simultaneous storage calls (three per member),
+            // Bounded: a province's members at once would be thousands of simultaneous storage calls (two per member),
             // which the storage account throttles and Azurite times out.
             var groupMembers = group.ToList();
             var rows = new (MemberEntity Member, OutboxEntity? Entity)[groupMembers.Count];
@@ -103,10 +103,11 @@ public sealed class DigestJob(Store store, Outbox outbox, DigestBuilder builder,
                 new ParallelOptions { MaxDegreeOfParallelism = EnqueueParallelism, CancellationToken = cancellationToken }, async (i, ct) =>
                 {
                     var m = groupMembers[i];
-                    var id = await outbox.EnqueueAsync(new NotificationRequest($"digest:{province}:{week}:{m.MemberId}", NotificationKinds.Digest, province,
+                    // The row as stored comes back from the enqueue (insert + safety-net message: two calls), so it is not read again.
+                    var (_, row) = await outbox.EnqueueRowAsync(new NotificationRequest($"digest:{province}:{week}:{m.MemberId}", NotificationKinds.Digest, province,
                         m.Email, null, m.Name, new Dictionary<string, string> { ["province"] = province, ["week"] = week, ["scope"] = scope.Key, ["memberId"] = m.MemberId }),
                         SafetyNetDelay, ct);
-                    rows[i] = (m, await outbox.GetAsync(id, ct));
+                    rows[i] = (m, row);
                 });
 
             var claimed = new List<(MemberEntity Member, OutboxEntity Entity)>();

@@ -43,14 +43,17 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
     public const int MaxClaims = 8;
 
     /// <summary>The notifications queue's handler: the message is the outbox row's id.</summary>
-    public Task Handle(BinaryData message, CancellationToken cancellationToken) => SendAsync(ParseId(message), cancellationToken);
+    public Task Handle(BinaryData message, CancellationToken cancellationToken) => SendAsync(Parse(message), cancellationToken);
 
-    public static string ParseId(BinaryData message)
+    public static string ParseId(BinaryData message) => Parse(message).Id;
+
+    /// <summary>The message: its id (32 lowercase hex) and, on a message queued right after the insert, the row and its ETag.</summary>
+    public static NotificationMessage Parse(BinaryData message)
     {
         try
         {
-            var id = JsonSerializer.Deserialize<NotificationMessage>(message.ToMemory().Span, Json.Options)?.Id;
-            if (id is { Length: 32 } && id.All(char.IsAsciiHexDigitLower)) return id;
+            var parsed = JsonSerializer.Deserialize<NotificationMessage>(message.ToMemory().Span, Json.Options);
+            if (parsed?.Id is { Length: 32 } id && id.All(char.IsAsciiHexDigitLower)) return parsed;
         }
         catch (JsonException)
         {
@@ -59,11 +62,18 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
         throw new FormatException("A notifications message is {\"id\": \"<32 hex>\"}.");
     }
 
-    public async Task SendAsync(string id, CancellationToken cancellationToken = default)
+    public Task SendAsync(string id, CancellationToken cancellationToken = default) => SendAsync(new NotificationMessage(id), cancellationToken);
+
+    /// <summary>
+    /// Storage calls for one email whose message carries its row: the claim and the record (two table writes);
+    /// the listener then deletes the message (one queue call). A message with the id only adds the read.
+    /// </summary>
+    public async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken = default)
     {
+        var id = message.Id;
         using var activity = PishkhanTelemetry.Email.StartActivity("notification.send");
         activity?.SetTag("pishkhan.notification.id", id);
-        var entity = await ClaimAsync(id, cancellationToken);
+        var entity = await outbox.TryClaimQueuedAsync(message, Lease, cancellationToken) ?? await ClaimAsync(id, cancellationToken);
         if (entity is null) return;
         activity?.SetTag("pishkhan.notification.kind", entity.Kind);
         activity?.SetTag("pishkhan.notification.channel", entity.IsSms ? "sms" : "email");
@@ -152,7 +162,10 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
         }
     }
 
-    /// <summary>Reads the row and claims it; null when there is nothing (more) to do for this delivery.</summary>
+    /// <summary>
+    /// Reads the row and claims it; null when there is nothing (more) to do for this delivery. The path of a message
+    /// without its row, and of one whose row changed since it was queued (its claim above lost to the ETag).
+    /// </summary>
     private async Task<OutboxEntity?> ClaimAsync(string id, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 10; attempt++)

@@ -2,6 +2,7 @@ using System.Runtime.Serialization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Pishkhan.Bindings;
@@ -84,12 +85,12 @@ public sealed class OutboxEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
+    [JsonIgnore] public DateTimeOffset? Timestamp { get; set; }
+    [JsonIgnore] public ETag ETag { get; set; }
 
-    [IgnoreDataMember] public string Id => PartitionKey;
+    [IgnoreDataMember, JsonIgnore] public string Id => PartitionKey;
     public string? Channel { get; set; }
-    [IgnoreDataMember] public bool IsSms => Channel == OutboxChannel.Sms;
+    [IgnoreDataMember, JsonIgnore] public bool IsSms => Channel == OutboxChannel.Sms;
     public string Cause { get; set; } = "";
     public string Kind { get; set; } = "";
     public string Province { get; set; } = "";
@@ -107,12 +108,23 @@ public sealed class OutboxEntity : ITableEntity
     public string? AttemptId { get; set; }
     public DateTimeOffset? FailedAt { get; set; }
 
-    [IgnoreDataMember]
+    [IgnoreDataMember, JsonIgnore]
     public IReadOnlyDictionary<string, string> Data => JsonSerializer.Deserialize<Dictionary<string, string>>(DataJson, Json.Stored)!;
 }
 
-/// <summary>The message on the "notifications" queue: just the outbox id.</summary>
-public sealed record NotificationMessage(string Id);
+/// <summary>
+/// The message on the "notifications" queue: the outbox id and, when it was queued right after the row was
+/// inserted, the row as inserted (every column, as JSON) and the ETag the insert returned. The sender then
+/// claims the row with that ETag without reading it first: the claim succeeds only if the row is still exactly
+/// the one in the message (pending, never claimed), so the message's copy is the row. Any other message —
+/// a re-queue, the digest's safety net, a lease wait, a message from before this format, a row too large for
+/// a message — has the id only and the sender reads the row. Old senders reject the new fields (strict JSON),
+/// so during a rolling deployment such a message is retried until a new sender takes it.
+/// </summary>
+public sealed record NotificationMessage(
+    string Id,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ETag = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OutboxEntity? Row = null);
 
 public sealed class Outbox(Store store, TimeProvider clock)
 {
@@ -141,12 +153,21 @@ public sealed class Outbox(Store store, TimeProvider clock)
     /// <see cref="NotificationRequest"/>); returns the email row's id, or the SMS row's when there is no email.
     /// A request with neither an email nor an SMS-able number still gets its (email) row, marked skipped by the sender.
     /// </summary>
-    public async Task<string> EnqueueAsync(NotificationRequest request, TimeSpan delay, CancellationToken cancellationToken = default)
+    public async Task<string> EnqueueAsync(NotificationRequest request, TimeSpan delay, CancellationToken cancellationToken = default) =>
+        (await EnqueueRowAsync(request, delay, cancellationToken)).Id;
+
+    /// <summary>
+    /// As <see cref="EnqueueAsync(NotificationRequest, TimeSpan, CancellationToken)"/>, returning the first row as
+    /// stored (the email row, else the SMS row) with its ETag: the row just inserted, or the one found when it
+    /// existed already. Row is null only when it existed and has been deleted since. For a caller that sends the row
+    /// itself (the digest), so it need not read it back.
+    /// </summary>
+    public async Task<(string Id, OutboxEntity? Row)> EnqueueRowAsync(NotificationRequest request, TimeSpan delay, CancellationToken cancellationToken = default)
     {
         var sms = Templates.SmsTexts.Supports(request.Kind) && Text.MobileNumber.TryNormalize(request.ToMobile, out var mobile) ? mobile : null;
         var now = clock.GetUtcNow();
         var data = JsonSerializer.Serialize(request.Data, Json.Stored);
-        string? first = null;
+        (string Id, OutboxEntity? Row)? first = null;
         if (!string.IsNullOrEmpty(request.ToEmail) || sms is null)
             first = await AddAndQueueAsync(new OutboxEntity
             {
@@ -156,27 +177,66 @@ public sealed class Outbox(Store store, TimeProvider clock)
             }, delay, cancellationToken);
         if (sms is not null)
         {
-            var id = await AddAndQueueAsync(new OutboxEntity
+            var row = await AddAndQueueAsync(new OutboxEntity
             {
                 PartitionKey = SmsIdFor(request.Cause, sms), Channel = OutboxChannel.Sms, Cause = request.Cause, Kind = request.Kind,
                 Province = request.Province, ToMobile = sms, DataJson = data, CreatedAt = now,
             }, delay, cancellationToken);
-            first ??= id;
+            first ??= row;
         }
-        return first!;
+        return first!.Value;
     }
 
-    private async Task<string> AddAndQueueAsync(OutboxEntity entity, TimeSpan delay, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts the row and queues it: two storage calls. A new row's message carries the row and the insert's
+    /// ETag (see <see cref="NotificationMessage"/>) unless it is delayed (a safety net for a row its caller sends
+    /// itself, which will have changed by then) or too large for a queue message. A row that exists already is
+    /// read and queued again (id only) only while it is pending.
+    /// </summary>
+    private async Task<(string Id, OutboxEntity? Row)> AddAndQueueAsync(OutboxEntity entity, TimeSpan delay, CancellationToken cancellationToken)
     {
-        var added = await Table.TryAddAsync(entity, cancellationToken);
-        if (!added && (await Table.GetOrNullAsync<OutboxEntity>(entity.Id, "", cancellationToken))?.Status != OutboxStatus.Pending) return entity.Id;
-        await QueueAsync(entity.Id, delay, cancellationToken);
-        return entity.Id;
+        if (await Table.TryAddAsync(entity, cancellationToken))
+        {
+            var message = new NotificationMessage(entity.Id);
+            if (delay <= TimeSpan.Zero)
+            {
+                var withRow = message with { ETag = entity.ETag.ToString(), Row = entity };
+                if (JsonSerializer.SerializeToUtf8Bytes(withRow, Json.Stored).Length <= MaxMessageBytes) message = withRow;
+            }
+            await SendAsync(message, delay, cancellationToken);
+            return (entity.Id, entity);
+        }
+        var existing = await Table.GetOrNullAsync<OutboxEntity>(entity.Id, "", cancellationToken);
+        if (existing?.Status == OutboxStatus.Pending) await QueueAsync(entity.Id, delay, cancellationToken);
+        return (entity.Id, existing);
+    }
+
+    /// <summary>
+    /// The largest message that carries its row: a queue message holds 64 KiB once base64-encoded (48 KiB of
+    /// JSON); half of that leaves room. Larger rows (long user text in the data) are queued by id and read.
+    /// </summary>
+    public const int MaxMessageBytes = 32 * 1024;
+
+    /// <summary>
+    /// Claims the row its message carries, without reading it (see <see cref="NotificationMessage"/>): the claim is
+    /// written with the insert's ETag, so it succeeds only while the row is exactly as inserted. Null when the
+    /// message carries no row, or the row has changed since (claimed by another delivery, sent, released): the
+    /// caller then reads it.
+    /// </summary>
+    public async Task<OutboxEntity?> TryClaimQueuedAsync(NotificationMessage message, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        if (message is not { ETag: { Length: > 0 } etag, Row: { } row } || row.PartitionKey != message.Id || row.RowKey.Length != 0
+            || row.Status != OutboxStatus.Pending || row.Attempts != 0) return null;
+        row.ETag = new ETag(etag);
+        return await TryClaimAsync(row, lease, cancellationToken) ? row : null;
     }
 
     /// <summary>Queues (again) the id of a recorded notification; the sender skips it once it is sent.</summary>
     public Task QueueAsync(string id, TimeSpan delay, CancellationToken cancellationToken = default) =>
-        store.Queue(QueueNames.Notifications).SendMessageAsync(BinaryData.FromObjectAsJson(new NotificationMessage(id), Json.Stored),
+        SendAsync(new NotificationMessage(id), delay, cancellationToken);
+
+    private Task SendAsync(NotificationMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
+        store.Queue(QueueNames.Notifications).SendMessageAsync(BinaryData.FromObjectAsJson(message, Json.Stored),
             visibilityTimeout: delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken);
 
     public Task<OutboxEntity?> GetAsync(string id, CancellationToken cancellationToken = default) =>

@@ -115,7 +115,9 @@ public sealed class DuplicateDeliveryTests
         var dispatch = new TaskCompletionSource<Dispatch>(TaskCreationOptions.RunContinuationsAsynchronously);
         var queues = LocalHost.Catalog.Queues.Select(b => new QueueBinding(b.Function, b.Queue, async (message, ct) =>
         {
-            if (seen.TryAdd(b.Queue + "\n" + message, 0)) Interlocked.Increment(ref messages);
+            // A notification's first message carries its row; a re-queue of it (a producer run twice, a lease wait) has the id only: one notification.
+            var key = b.Queue == QueueNames.Notifications ? NotificationSender.ParseId(message) : message.ToString();
+            if (seen.TryAdd(b.Queue + "\n" + key, 0)) Interlocked.Increment(ref messages);
             Interlocked.Increment(ref handlerRuns);
             await (await dispatch.Task).Queue(b.Function)(message, ct);
         })).ToList();
