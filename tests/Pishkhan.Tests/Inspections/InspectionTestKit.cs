@@ -70,6 +70,10 @@ public static class InspectionTestKit
         return rows.Count > 0;
     }
 
+    /// <summary>Waits until the counts of <paramref name="id"/>'s office are in OfficeStats (the scheduled flush ran).</summary>
+    public static Task WaitCountsAppliedAsync(TestHost host, string id) =>
+        EventuallyAsync(async () => await CountsPendingAsync(host, id) ? null : "");
+
     public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, int seconds = 30) where T : class
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
