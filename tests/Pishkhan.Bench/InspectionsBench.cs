@@ -203,7 +203,10 @@ public sealed class InspectionsBench : IBenchmark
 
     private static async Task ProcessAsync(WebApplication app, Store store, Watch watch, int n, IOptions<QueueListenerOptions> options, Measurement m)
     {
-        var listener = new QueueListener(store, app.Services.GetRequiredService<QueueListenerBindings>(), options,
+        // The host was built with no queue bindings (listener off while posting): this one listens to "inspections" only.
+        var bindings = new QueueListenerBindings([new QueueBinding("ProcessInspection", QueueNames.Inspections,
+            app.Services.GetRequiredService<Dispatch>().Queue("ProcessInspection"))]);
+        var listener = new QueueListener(store, bindings, options,
             app.Services.GetRequiredService<ILogger<QueueListener>>());
         m.Start();
         await listener.StartAsync(CancellationToken.None);
