@@ -52,6 +52,7 @@ public static class ServiceRegistration
         services.AddSingleton<Inspections.PolicyStore>();
         services.AddSingleton<Inspections.InspectionStore>();
         services.AddSingleton<Inspections.InspectionAgenda>();
+        services.AddSingleton<Inspections.InspectionStats>();
         services.AddSingleton<Inspections.InspectionProcessor>();
         services.AddSingleton<Inspections.CoverageService>();
         services.AddSingleton<Inspections.ReinspectionService>();

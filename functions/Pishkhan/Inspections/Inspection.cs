@@ -123,6 +123,10 @@ public static class InspectionIds
     /// <summary>The smallest stamp a visit at or before <paramref name="at"/> can have (for range queries).</summary>
     public static string StampFloor(DateTimeOffset at) => Stamp(at, "");
 
+    /// <summary>The visit time a stamp encodes, to the second (the inverse of <see cref="StampFloor"/>).</summary>
+    public static DateTimeOffset VisitSecondOf(string stamp) =>
+        DateTimeOffset.FromUnixTimeSeconds(MaxUnixSeconds - long.Parse(stamp.AsSpan(0, 12), NumberStyles.None, CultureInfo.InvariantCulture));
+
     public static string RandomSuffix() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
     public static string HashSuffix(string text) => Hash(text)[..8];
@@ -243,6 +247,26 @@ public sealed class InspectionStore(Store store)
 
     public async Task<InspectionEntity?> FindAsync(string id, CancellationToken cancellationToken = default) =>
         InspectionIds.TryParse(id, out var office, out var stamp) ? await Table.GetOrNullAsync<InspectionEntity>(office, stamp, cancellationToken) : null;
+
+    /// <summary>
+    /// The longest look-back a policy allows (recurrenceMonths and the sanction ladder's lookbackMonths are
+    /// validated to at most 60): <see cref="FindWithHistoryAsync"/> reads that far back.
+    /// </summary>
+    public const int MaxHistoryMonths = 60;
+
+    /// <summary>
+    /// An inspection and, in the same round trip, the rows of its office visited in the <see cref="MaxHistoryMonths"/>
+    /// months up to its visit (newest first; the inspection itself among them, with its ETag): one range
+    /// query of the office's partition, whose bounds the id gives (the stamp is the visit time). Null when
+    /// there is no such inspection.
+    /// </summary>
+    public async Task<(InspectionEntity Inspection, List<InspectionEntity> History)?> FindWithHistoryAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (!InspectionIds.TryParse(id, out var office, out var stamp)) return null;
+        var visited = InspectionIds.VisitSecondOf(stamp);
+        var rows = await ListOfficeAsync(office, visited.AddMonths(-MaxHistoryMonths), visited, cancellationToken);
+        return rows.Find(r => r.RowKey == stamp) is { } self ? (self, rows) : null;
+    }
 
     /// <summary>An office's inspections visited in [from, to], newest first (a range of the partition).</summary>
     public Task<List<InspectionEntity>> ListOfficeAsync(string officeCode, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>

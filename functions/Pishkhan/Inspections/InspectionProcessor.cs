@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pishkhan.Calendar;
@@ -7,7 +8,6 @@ using Pishkhan.Http;
 using Pishkhan.Notifications;
 using Pishkhan.Offices;
 using Pishkhan.Sanctions;
-using Pishkhan.Stats;
 using Pishkhan.Storage;
 using Pishkhan.Text;
 
@@ -21,13 +21,15 @@ namespace Pishkhan.Inspections;
 /// Idempotency (at-least-once delivery, possibly two deliveries at once): the outcome is a pure function of
 /// the inspection, its checklist version, the policies and the office's earlier inspections — "earlier"
 /// meaning visited before AND posted before this one, a set that later posts cannot change — so every
-/// delivery computes the same outcome. Each effect is keyed by the inspection id: the stats by
-/// ApplyOnceAsync's marker, the sanction, follow-up and outbox rows by deterministic keys (insert → 409),
-/// request and follow-up closing by ETag transitions that do nothing the second time. "processed" is written
-/// last, so a crash part-way leaves the message to be redelivered and the effects completed.
+/// delivery computes the same outcome. Each effect is keyed by the inspection id: the sanction, follow-up and
+/// outbox rows by deterministic keys (insert → 409), request and follow-up closing by ETag transitions that do
+/// nothing the second time. "processed" is written last, in one transaction with the OfficeStats counts
+/// (<see cref="InspectionStats"/> moves them into OfficeStats about a second later, exactly once), so a crash
+/// part-way leaves the message to be redelivered and the effects completed.
+/// Storage calls (README "Processing cost"): 1 read (inspection + history), the effects, 1 transaction.
 /// </summary>
 public sealed class InspectionProcessor(InspectionStore inspections, ChecklistStore checklists, PolicyStore policies, HolidayStore holidays,
-    OfficeStatsStore stats, SanctionService sanctions, InspectionAgenda agenda, Outbox outbox, TimeProvider clock,
+    InspectionStats stats, SanctionService sanctions, InspectionAgenda agenda, Outbox outbox, TimeProvider clock,
     ILogger<InspectionProcessor> logger)
 {
     public async Task ProcessAsync(BinaryData message, CancellationToken cancellationToken = default)
@@ -35,26 +37,31 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
         // A malformed message or an unknown id throws: the queue retries it maxDequeueCount times, then moves
         // it to inspections-poison, where GET /api/poison/inspections lists it.
         var id = ParseMessage(message);
-        var inspection = await inspections.FindAsync(id, cancellationToken)
+        // One round trip: the inspection and its office's history (the look-back's rows), one range of the partition.
+        var (inspection, history) = await inspections.FindWithHistoryAsync(id, cancellationToken)
             ?? throw new InvalidOperationException("The message names an inspection that does not exist.");
-        if (inspection.Status == InspectionStatus.Processed) return;
+        if (inspection.Status == InspectionStatus.Processed)
+        {
+            // A redelivery: the first delivery may have stopped between "processed" and its counts' flush.
+            stats.ScheduleFlush(inspection.OfficeCode);
+            return;
+        }
 
         var template = await checklists.GetAsync(inspection.Province, inspection.TemplateVersion, cancellationToken)
             ?? throw new InvalidOperationException("The inspection's checklist version does not exist.");
         var policy = await policies.InspectionAsync(inspection.Province, cancellationToken);
         var sanctionPolicy = await policies.SanctionAsync(inspection.Province, cancellationToken);
         var calendar = await holidays.GetCalendarAsync(inspection.Province, cancellationToken);
-        // The counters need only the score, which needs no history: count while the history is read.
+        // The counts are written with the "processed" transition (see MarkProcessedAsync).
         var score = InspectionScoring.Score(template, inspection.Items, policy.CriticalFailureScoreCap);
-        var countTask = CountAsync(inspection, score, cancellationToken);
-        // A clean inspection has no recurrences and proposes nothing: its history need not be read.
-        var earlier = inspection.Violations == 0 ? [] : await EarlierAsync(inspection, Math.Max(policy.RecurrenceMonths, sanctionPolicy.LookbackMonths), cancellationToken);
+        // A clean inspection has no recurrences and proposes nothing: its history is not needed.
+        var earlier = inspection.Violations == 0 ? [] : await EarlierAsync(inspection, history, Math.Max(policy.RecurrenceMonths, sanctionPolicy.LookbackMonths), cancellationToken);
         var evaluation = InspectionScoring.Evaluate(template, inspection.Items, inspection.VisitedAt, earlier, policy, sanctionPolicy, calendar);
         var outcome = evaluation.Outcome;
 
         // The effects are independent of one another: run them together.
         var sanctionTask = ProposeAsync(evaluation.Proposal);
-        var effects = new List<Task> { countTask, sanctionTask };
+        var effects = new List<Task> { sanctionTask };
         if (outcome.FollowUpDue is { } due) effects.Add(agenda.ScheduleFollowUpAsync(inspection, due, cancellationToken));
         if (inspection.Kind == InspectionType.FollowUp) effects.Add(agenda.CloseFollowUpsAsync(inspection, cancellationToken));
         if (inspection.Kind == InspectionType.Complaint) effects.Add(agenda.CloseRequestsAsync(inspection, cancellationToken));
@@ -67,7 +74,8 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
         // The stored proposal is the record: after a race it is the first delivery's.
         var sanction = await sanctionTask;
         outcome = outcome with { SanctionId = sanction?.Id, SanctionStep = sanction?.StepValue };
-        await MarkProcessedAsync(inspection, outcome, cancellationToken);
+        await MarkProcessedAsync(inspection, outcome, InspectionStatsDelta.For(inspection, score), cancellationToken);
+        stats.ScheduleFlush(inspection.OfficeCode);
         logger.LogInformation("Inspection {InspectionId} scored {Score} with {Violations} violations", inspection.Id, outcome.Score, outcome.Violations.Count);
     }
 
@@ -90,33 +98,16 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
     private static bool PostedBefore(InspectionEntity other, InspectionEntity self) =>
         other.CreatedAt < self.CreatedAt || (other.CreatedAt == self.CreatedAt && string.CompareOrdinal(other.RowKey, self.RowKey) < 0);
 
-    /// <summary>Counted in the Jalali month of the visit, once per inspection id.</summary>
-    private Task CountAsync(InspectionEntity inspection, ScoreResult score, CancellationToken cancellationToken)
+    /// <summary>
+    /// The earlier inspections (visited and posted before this one) of the last <paramref name="months"/> months,
+    /// taken from the rows read with the inspection; a look-back longer than those rows reach is read again.
+    /// </summary>
+    private async Task<List<EarlierInspection>> EarlierAsync(InspectionEntity inspection, List<InspectionEntity> read, int months, CancellationToken cancellationToken)
     {
-        var period = JalaliPeriod.Containing(inspection.VisitedAt).ToString();
-        return stats.ApplyOnceAsync(period, inspection.OfficeCode, inspection.Province, inspection.CountyCode, inspection.Id, s =>
-        {
-            s.InspectionCount++;
-            s.InspectionScoreSum += score.Score;
-            if (inspection.Kind == InspectionType.Routine) s.RoutineInspections++;
-            s.Violations += score.Violations;
-            s.MajorViolations += score.MajorViolations;
-            if (inspection.StaffPresent is { } present)
-            {
-                s.StaffCount += present;
-                s.StaffTrained += inspection.StaffTrained ?? 0;
-            }
-            if (inspection.Kind == InspectionType.Unannounced)
-            {
-                s.AfterHoursChecks++;
-                if (inspection.OfficeOpen == true) s.AfterHoursOpen++;
-            }
-        }, cancellationToken);
-    }
-
-    private async Task<List<EarlierInspection>> EarlierAsync(InspectionEntity inspection, int months, CancellationToken cancellationToken)
-    {
-        var history = await inspections.ListOfficeAsync(inspection.OfficeCode, inspection.VisitedAt.AddMonths(-months), inspection.VisitedAt, cancellationToken);
+        var from = inspection.VisitedAt.AddMonths(-months);
+        var history = months <= InspectionStore.MaxHistoryMonths
+            ? read.Where(h => string.CompareOrdinal(h.RowKey, InspectionIds.StampFloor(from) + "~") < 0).ToList()
+            : await inspections.ListOfficeAsync(inspection.OfficeCode, from, inspection.VisitedAt, cancellationToken);
         return history
             .Where(h => h.RowKey != inspection.RowKey && h.VisitedAt < inspection.VisitedAt && PostedBefore(h, inspection))
             .Select(h => new EarlierInspection(h.VisitedAt, h.FailedCodes.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal),
@@ -145,7 +136,12 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
             email, null, inspection.OfficeName, data), cancellationToken);
     }
 
-    private async Task MarkProcessedAsync(InspectionEntity inspection, InspectionOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>
+    /// queued → processed under the inspection's ETag, in one transaction with the row of its OfficeStats counts
+    /// (<see cref="InspectionStatsDelta"/>): the counts exist exactly when the inspection is processed, and a
+    /// second delivery, finding it processed, adds none.
+    /// </summary>
+    private async Task MarkProcessedAsync(InspectionEntity inspection, InspectionOutcome outcome, InspectionStatsDelta counts, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
@@ -153,8 +149,18 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
             inspection.Status = InspectionStatus.Processed;
             inspection.ProcessedAt = clock.GetUtcNow();
             inspection.OutcomeJson = JsonSerializer.Serialize(outcome, Json.Options);
-            if (await inspections.Table.TryReplaceAsync(inspection, cancellationToken)) return;
-            // Another delivery got there first (412): it computed the same outcome.
+            try
+            {
+                await inspections.Table.SubmitTransactionAsync([
+                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, inspection, inspection.ETag),
+                    new TableTransactionAction(TableTransactionActionType.Add, counts),
+                ], cancellationToken);
+                return;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+            {
+                // Another delivery got there first: it computed the same outcome (and wrote the counts).
+            }
             inspection = await inspections.Table.GetOrNullAsync<InspectionEntity>(inspection.PartitionKey, inspection.RowKey, cancellationToken)
                 ?? throw new InvalidOperationException("The inspection disappeared while being processed.");
         }

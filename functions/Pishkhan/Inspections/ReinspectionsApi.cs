@@ -14,7 +14,8 @@ namespace Pishkhan.Inspections;
 
 public sealed record PoisonMessage(string MessageId, DateTimeOffset? InsertedOn, long DequeueCount, string Body, string? InspectionId);
 
-public sealed class ReinspectionsApi(TimeProvider clock, PishkhanSettings settings, ReinspectionService reinspectionService, Store store, OfficeStore officeStore)
+public sealed class ReinspectionsApi(TimeProvider clock, PishkhanSettings settings, ReinspectionService reinspectionService, Store store, OfficeStore officeStore,
+    InspectionStats inspectionStats)
 {
     /// <summary>POST /api/reinspection-draws/{period} (admin): draws a closed month now (the daily timer does it otherwise); idempotent.</summary>
     public async Task<IResult> Draw(ApiRequest request)
@@ -39,9 +40,15 @@ public sealed class ReinspectionsApi(TimeProvider clock, PishkhanSettings settin
         return TypedResults.Ok(await reinspectionService.ReportAsync(province, period, county, request.CancellationToken));
     }
 
-    /// <summary>Timer: draws the closed month for every province (idempotent; a missed day catches up the next).</summary>
-    public Task DrawClosedMonth(CancellationToken cancellationToken) =>
-        reinspectionService.DrawClosedMonthAsync(cancellationToken);
+    /// <summary>
+    /// Timer: draws the closed month for every province (idempotent; a missed day catches up the next). First it
+    /// moves into OfficeStats the inspection counts a lost flush left pending (InspectionStats.SweepAsync).
+    /// </summary>
+    public async Task DrawClosedMonth(CancellationToken cancellationToken)
+    {
+        await inspectionStats.SweepAsync(cancellationToken);
+        await reinspectionService.DrawClosedMonthAsync(cancellationToken);
+    }
 
     private JalaliPeriod Period(ApiRequest request) =>
         JalaliPeriod.TryParse(request.RouteValue("period"), out var p) ? p : throw Problem.Field("period", "A Jalali month like 1405-09.");

@@ -34,6 +34,7 @@ public sealed class InspectionDeliveryTests
 
         Assert.Equal(InspectionStatus.Processed, first.Status);
         Assert.Equal(first.ETag, third.ETag); // the third delivery found it processed and wrote nothing
+        await WaitCountsAppliedAsync(host, id); // moved into OfficeStats about a second after processing
         var stats = await host.Services.GetRequiredService<OfficeStatsStore>().GetAsync(JalaliPeriod.Containing(visitedAt).ToString(), "gi-o1");
         Assert.Equal((1, 2, 1), (stats!.InspectionCount, stats.Violations, stats.MajorViolations));
         var sanction = Assert.Single(await host.Services.GetRequiredService<SanctionService>().ListOfficeAsync("gi-o1"));
@@ -58,6 +59,40 @@ public sealed class InspectionDeliveryTests
         var stats = await host.Services.GetRequiredService<OfficeStatsStore>().GetAsync(JalaliPeriod.Containing(visitedAt).ToString(), "mk-o1");
         Assert.Equal((1, 1), (stats!.InspectionCount, stats.Violations));
         Assert.Single(await host.Services.GetRequiredService<SanctionService>().ListOfficeAsync("mk-o1"));
+    }
+
+    [Fact]
+    public async Task CountsLeftPendingByALostFlushAreCountedOnceByTheDailySweep()
+    {
+        // No listener: the test delivers the message itself.
+        await using var host = await TestHost.StartAsync(queues: []);
+        await host.SeedProvinceAsync("qazvin", "qz");
+        var visitedAt = DateTimeOffset.UtcNow.AddHours(-1);
+        var period = JalaliPeriod.Containing(visitedAt).ToString();
+        var id = await PostAsync(host, Body("qz-o1", visitedAt: visitedAt, items: Items(("waiting-area", "fail"))));
+        var message = Assert.Single((await host.Store.Queue(QueueNames.Inspections).ReceiveMessagesAsync(32)).Value).Body;
+        await host.Services.GetRequiredService<InspectionProcessor>().ProcessAsync(message);
+        // "processed" and its counts are one transaction: the counts row exists, whether or not the flush has run yet.
+        var counts = await EventuallyAsync(async () => (await host.Table(Tables.Inspections).ListAsync<InspectionStatsDelta>(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {"qz-o1"} and RowKey ge {InspectionStatsDelta.Prefix} and RowKey lt {InspectionStatsDelta.End}"))).SingleOrDefault());
+        Assert.Equal((period, 1, 0), (counts.Period, counts.Violations, counts.MajorViolations));
+        await WaitCountsAppliedAsync(host, id);
+
+        // A lost flush (the instance stopped after "processed"): the row is back, as if never applied, for a second office too.
+        var statsStore = host.Services.GetRequiredService<OfficeStatsStore>();
+        var sweep = host.Services.GetRequiredService<InspectionStats>();
+        counts.ETag = default;
+        await host.Table(Tables.Inspections).AddEntityAsync(counts);
+        var other = new InspectionStatsDelta { PartitionKey = "qz-o2", RowKey = InspectionStatsDelta.RowKeyFor(InspectionIds.Stamp(visitedAt, "0badf00d")), Period = period,
+            Province = "qazvin", CountyCode = "qz-c1", ScoreSum = 80, Routine = 1, Violations = 2 };
+        await host.Table(Tables.Inspections).AddEntityAsync(other);
+
+        Assert.Equal(1, await sweep.SweepAsync()); // qz-o2's counted; qz-o1's marker says it was counted already
+        Assert.Equal(0, await sweep.SweepAsync());
+        var o1 = (await statsStore.GetAsync(period, "qz-o1"))!;
+        var o2 = (await statsStore.GetAsync(period, "qz-o2"))!;
+        Assert.Equal((1L, 1L, 1L, 2L, 80.0), (o1.InspectionCount, o1.Violations, o2.InspectionCount, o2.Violations, o2.InspectionScoreSum));
+        Assert.False(await CountsPendingAsync(host, id));
     }
 
     [Fact]

@@ -51,11 +51,28 @@ public static class InspectionTestKit
             var response = await host.SendAsync(HttpMethod.Get, $"/api/inspections/{id}", key: key);
             var json = await host.ReadJsonAsync(response);
             Assert.True(response.IsSuccessStatusCode, $"GET /api/inspections/{id} → {(int)response.StatusCode}: {json.ToJsonString()}");
-            if (json["status"]?.GetValue<string>() == InspectionStatus.Processed) return json;
+            if (json["status"]?.GetValue<string>() == InspectionStatus.Processed && !await CountsPendingAsync(host, id)) return json;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"Inspection {id} not processed: {json.ToJsonString()}");
             await Task.Delay(100);
         }
     }
+
+    /// <summary>
+    /// Whether the office of <paramref name="id"/> still has processed inspections' counts waiting to be moved into
+    /// OfficeStats (InspectionStats flushes them about a second after processing): "processed" is waited for
+    /// until they are applied, so tests read exact counters.
+    /// </summary>
+    public static async Task<bool> CountsPendingAsync(TestHost host, string id)
+    {
+        Assert.True(InspectionIds.TryParse(id, out var office, out _), id);
+        var (rows, _) = await host.Table(Tables.Inspections).PageAsync<TableEntity>(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {office} and RowKey ge {InspectionStatsDelta.Prefix} and RowKey lt {InspectionStatsDelta.End}"), 1, null);
+        return rows.Count > 0;
+    }
+
+    /// <summary>Waits until the counts of <paramref name="id"/>'s office are in OfficeStats (the scheduled flush ran).</summary>
+    public static Task WaitCountsAppliedAsync(TestHost host, string id) =>
+        EventuallyAsync(async () => await CountsPendingAsync(host, id) ? null : "");
 
     public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, int seconds = 30) where T : class
     {

@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Runtime.Serialization;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Pishkhan.Calendar;
+using Pishkhan.Stats;
+using Pishkhan.Storage;
+
+namespace Pishkhan.Inspections;
+
+/// <summary>
+/// An inspection's OfficeStats counts, waiting to be moved into OfficeStats: a row of the office's Inspections
+/// partition, RK = "~stats.{stamp}", written in the SAME entity-group transaction as the queued → processed
+/// ETag transition, so an inspection is processed if and only if its counts exist (pending here, or applied).
+/// Columns: Period (Jalali month of the visit), Province, CountyCode and the counter increments.
+/// </summary>
+public sealed class InspectionStatsDelta : ITableEntity
+{
+    public const string Prefix = "~stats.";
+    /// <summary>The first key after every "~stats." key ('/' follows '.').</summary>
+    public const string End = "~stats/";
+
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    [IgnoreDataMember] public string OfficeCode => PartitionKey;
+    /// <summary>The inspection id: the event id of its OfficeStats marker (as before the deltas existed).</summary>
+    [IgnoreDataMember] public string InspectionId => InspectionIds.Of(PartitionKey, RowKey[Prefix.Length..]);
+    public string Period { get; set; } = "";
+    public string Province { get; set; } = "";
+    public string CountyCode { get; set; } = "";
+    public double ScoreSum { get; set; }
+    public int Routine { get; set; }
+    public int Violations { get; set; }
+    public int MajorViolations { get; set; }
+    public int StaffCount { get; set; }
+    public int StaffTrained { get; set; }
+    public int AfterHoursChecks { get; set; }
+    public int AfterHoursOpen { get; set; }
+
+    public static string RowKeyFor(string stamp) => Prefix + stamp;
+
+    /// <summary>Counted in the Jalali month of the visit.</summary>
+    public static InspectionStatsDelta For(InspectionEntity inspection, ScoreResult score) => new()
+    {
+        PartitionKey = inspection.PartitionKey, RowKey = RowKeyFor(inspection.RowKey), Period = JalaliPeriod.Containing(inspection.VisitedAt).ToString(),
+        Province = inspection.Province, CountyCode = inspection.CountyCode, ScoreSum = score.Score,
+        Routine = inspection.Kind == InspectionType.Routine ? 1 : 0, Violations = score.Violations, MajorViolations = score.MajorViolations,
+        StaffCount = inspection.StaffPresent ?? 0, StaffTrained = inspection.StaffPresent is null ? 0 : inspection.StaffTrained ?? 0,
+        AfterHoursChecks = inspection.Kind == InspectionType.Unannounced ? 1 : 0,
+        AfterHoursOpen = inspection.Kind == InspectionType.Unannounced && inspection.OfficeOpen == true ? 1 : 0,
+    };
+
+    public void ApplyTo(OfficeStatsEntity s)
+    {
+        s.InspectionCount++;
+        s.InspectionScoreSum += ScoreSum;
+        s.RoutineInspections += Routine;
+        s.Violations += Violations;
+        s.MajorViolations += MajorViolations;
+        s.StaffCount += StaffCount;
+        s.StaffTrained += StaffTrained;
+        s.AfterHoursChecks += AfterHoursChecks;
+        s.AfterHoursOpen += AfterHoursOpen;
+    }
+}
+
+/// <summary>
+/// Moves processed inspections' counts (<see cref="InspectionStatsDelta"/> rows) into OfficeStats, off the
+/// processing path, exactly once:
+/// 1. processing writes the delta row in the transaction that marks the inspection processed;
+/// 2. a flush of the office (<see cref="FlushDelay"/> after processing; again whenever a delivery finds the
+///    inspection already processed; and by the daily sweep of the DrawReinspections timer) reads the office's
+///    delta rows and adds them to the (period, office) counter row in one OfficeStats transaction per period
+///    (≤ 99 at a time) together with one marker per inspection ("~{office}~{inspection id}", the same marker
+///    ApplyOnceAsync wrote before deltas existed), under the counter's ETag; a marker that exists (409) means
+///    that inspection was counted before: it is left out and the rest retried;
+/// 3. then the delta rows are deleted. A crash between 2 and 3 leaves rows whose markers exist: the next
+///    flush counts nothing and deletes them. Two flushes at once: the markers and the ETag let one count.
+/// </summary>
+public sealed class InspectionStats(InspectionStore inspections, OfficeStatsStore stats, ILogger<InspectionStats> logger)
+{
+    /// <summary>How long after processing the office's counts are flushed (a burst of an office's inspections shares a flush).</summary>
+    public static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(1);
+    private const int MaxPerTransaction = 99; // + the counter row = 100, the entity-group limit
+
+    private readonly ConcurrentDictionary<string, byte> _scheduled = new(StringComparer.Ordinal);
+
+    /// <summary>Flushes the office's pending counts shortly, outside the calling operation's storage tally (one flush per office at a time).</summary>
+    public void ScheduleFlush(string officeCode)
+    {
+        if (!_scheduled.TryAdd(officeCode, 0)) return;
+        _ = StorageCalls.RunDetached(async () =>
+        {
+            // Wall-clock delay on purpose (not TimeProvider): this batches writes, it is not business time.
+            await Task.Delay(FlushDelay);
+            _scheduled.TryRemove(officeCode, out _);
+            try
+            {
+                await FlushNowAsync(officeCode);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Flushing inspection statistics of office {OfficeCode} failed ({Reason}); a redelivery, the office's next inspection or the daily sweep retries",
+                    officeCode, e.GetType().Name);
+            }
+        });
+    }
+
+    /// <summary>Applies every pending count of the office to OfficeStats; returns how many inspections it counted now.</summary>
+    public async Task<int> FlushNowAsync(string officeCode, CancellationToken cancellationToken = default)
+    {
+        var pending = await inspections.Table.ListAsync<InspectionStatsDelta>(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {officeCode} and RowKey ge {InspectionStatsDelta.Prefix} and RowKey lt {InspectionStatsDelta.End}"), cancellationToken);
+        var counted = 0;
+        foreach (var period in pending.GroupBy(d => d.Period, StringComparer.Ordinal))
+            foreach (var chunk in period.Chunk(MaxPerTransaction))
+                counted += await ApplyAsync(period.Key, officeCode, [.. chunk], cancellationToken);
+        foreach (var chunk in pending.Chunk(100)) await DeleteAsync(officeCode, chunk, cancellationToken);
+        return counted;
+    }
+
+    /// <summary>The daily safety net: flushes every office with pending counts (a flush lost to a crash or an outage).</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var offices = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var row in inspections.Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter(
+                           $"RowKey ge {InspectionStatsDelta.Prefix} and RowKey lt {InspectionStatsDelta.End}"), select: ["PartitionKey"], cancellationToken: cancellationToken))
+            offices.Add(row.PartitionKey);
+        var counted = 0;
+        foreach (var office in offices) counted += await FlushNowAsync(office, cancellationToken);
+        return counted;
+    }
+
+    private async Task<int> ApplyAsync(string period, string officeCode, List<InspectionStatsDelta> deltas, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 30 && deltas.Count > 0; attempt++)
+        {
+            var current = await stats.Table.GetOrNullAsync<OfficeStatsEntity>(period, officeCode, cancellationToken);
+            var row = current ?? new OfficeStatsEntity { PartitionKey = period, RowKey = officeCode };
+            row.Province = deltas[0].Province;
+            row.CountyCode = deltas[0].CountyCode;
+            foreach (var d in deltas) d.ApplyTo(row);
+            var actions = deltas.Select(d => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(period, $"~{officeCode}~{d.InspectionId}")))
+                .Append(current is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, row)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, current.ETag))
+                .ToList();
+            try
+            {
+                await stats.Table.SubmitTransactionAsync(actions, cancellationToken);
+                return deltas.Count;
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is { } i && i < deltas.Count)
+            {
+                deltas.RemoveAt(i); // counted before (its marker exists): leave it out
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+            {
+                // Another writer changed (or created) the counter row first: read again and retry.
+                await Task.Delay(Random.Shared.Next(1, 10 + attempt * 5), cancellationToken);
+            }
+        }
+        if (deltas.Count == 0) return 0;
+        throw new RequestFailedException(503, "Office statistics are too contended; the next flush retries.");
+    }
+
+    private async Task DeleteAsync(string officeCode, IReadOnlyList<InspectionStatsDelta> rows, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await inspections.Table.SubmitTransactionAsync(
+                rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(officeCode, r.RowKey), ETag.All)), cancellationToken);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 404)
+        {
+            // A concurrent flush deleted some: delete the rest one by one.
+            foreach (var r in rows)
+                try { await inspections.Table.DeleteEntityAsync(officeCode, r.RowKey, ETag.All, cancellationToken); }
+                catch (RequestFailedException d) when (d.Status == 404) { }
+        }
+    }
+}
