@@ -28,7 +28,7 @@ public static class ServiceRegistration
         services.AddSingleton<IValidateOptions<PishkhanSettings>, PishkhanSettingsValidation>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PishkhanSettings>>().Value);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new Store(sp.GetRequiredService<PishkhanSettings>().Storage));
+        services.AddStorageClients();
         services.AddSingleton<CodeDirectory>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<HttpGateway>();
