@@ -88,6 +88,7 @@ var tables = [
   'ComplaintContacts'
   'ComplaintDedupe'
   'ComplaintAccessLog'
+  'ComplaintSweep'
   'Inspections'
   'InspectionsByCounty'
   'InspectionTemplates'

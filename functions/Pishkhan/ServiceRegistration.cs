@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Pishkhan.Agencies;
 using Pishkhan.Auth;
 using Pishkhan.Contracts;
@@ -18,10 +19,16 @@ public static class ServiceRegistration
     /// <summary>Everything the core needs, for both hosts. Storage clients are singletons (the SDK's advice).</summary>
     public static IServiceCollection AddPishkhan(this IServiceCollection services, IConfiguration configuration)
     {
-        // Read when first resolved, so configuration added after this call (tests, hosts) still counts.
-        services.AddSingleton(_ => PishkhanSettings.From(configuration));
+        // The options pattern: bound from the host's configuration when first resolved (so configuration added after
+        // this call, by tests and hosts, still counts) and checked at start-up, so a bad setting stops the host naming
+        // its key. Handlers take PishkhanSettings itself.
+        services.Configure<PishkhanSettings>(configuration.GetSection("Pishkhan"));
+        services.PostConfigure<PishkhanSettings>(settings => settings.ReadOtherKeys(configuration));
+        services.AddOptions<PishkhanSettings>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PishkhanSettings>, PishkhanSettingsValidation>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<PishkhanSettings>>().Value);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new Store(sp.GetRequiredService<PishkhanSettings>().Storage));
+        services.AddStorageClients();
         services.AddSingleton<CodeDirectory>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<HttpGateway>();

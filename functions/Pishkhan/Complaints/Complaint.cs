@@ -78,8 +78,8 @@ public sealed record ComplaintEvent(string Type, DateTimeOffset At, int Stage, i
 /// Complaints table: PK = officeCode, RK = "{inverted filing ticks}-{trackingCode}" (newest first within an
 /// office). One row per complaint with its whole state; no personal data (contacts are in
 /// ComplaintContacts). Office-level queries (open count, upheld in the last 90 days, the office's list) are
-/// one partition; province and county lists and the overdue sweep filter on Province/CountyCode/IsOpen/DueDate
-/// across partitions (README "Complaints" has the figures). Dates are Tehran calendar dates "yyyy-MM-dd"
+/// one partition; province and county lists filter the province's offices' partitions; the hourly sweep reads
+/// its own index (<see cref="ComplaintSweepEntity"/>), never a filter of this table. Dates are Tehran calendar dates "yyyy-MM-dd"
 /// (Gregorian, so they compare as strings in filters).
 /// </summary>
 public sealed class ComplaintEntity : ITableEntity
@@ -167,6 +167,46 @@ public sealed class ComplaintEntity : ITableEntity
 
     public static string RowKeyFor(DateTimeOffset filedAt, string trackingCode) =>
         (DateTimeOffset.MaxValue.UtcTicks - filedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + trackingCode;
+}
+
+/// <summary>
+/// ComplaintSweep table: what the hourly sweep reads, so it never filters the Complaints table. One partition
+/// (<see cref="Partition"/>), two kinds of row, each pointing at its complaint (OfficeCode, ComplaintKey):
+/// "due|{DueDate}|{trackingCode}" for an open stage not yet flagged overdue, and
+/// "pending|{UpdatedAt ticks:D19}|{trackingCode}" for a change whose effects may not have run. A row is written
+/// (upserted, one batch) before the complaint change it describes, so a complaint never needs the sweep without
+/// a row saying so; a row can outlive its reason (a decision, an extension, a finished effect), and the sweep
+/// then reads the complaint, finds nothing to do and deletes the row under its ETag. Rows sort by date/time, so
+/// the sweep reads only what is due: PartitionKey eq 'sweep' and RowKey in ["due|", "due|{today}").
+/// </summary>
+public sealed class ComplaintSweepEntity : ITableEntity
+{
+    public const string Partition = "sweep";
+    public const string DuePrefix = "due|";
+    public const string PendingPrefix = "pending|";
+
+    public string PartitionKey { get; set; } = Partition;
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string OfficeCode { get; set; } = "";
+    public string ComplaintKey { get; set; } = "";
+
+    public static string DueKey(string dueDate, string trackingCode) => DuePrefix + dueDate + "|" + trackingCode;
+
+    public static string PendingKey(DateTimeOffset updatedAt, string trackingCode) => PendingPrefix + Ticks(updatedAt) + "|" + trackingCode;
+
+    public static string Ticks(DateTimeOffset at) => at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
+
+    /// <summary>The rows a complaint in this state needs: pending effects, and an open stage that may fall due.</summary>
+    public static List<ComplaintSweepEntity> For(ComplaintEntity e)
+    {
+        var rows = new List<ComplaintSweepEntity>(2);
+        if (e.EffectsPending) rows.Add(new() { RowKey = PendingKey(e.UpdatedAt, e.TrackingCode), OfficeCode = e.OfficeCode, ComplaintKey = e.RowKey });
+        if (e.IsOpen && !e.Overdue && e.DueDate is { } due) rows.Add(new() { RowKey = DueKey(due, e.TrackingCode), OfficeCode = e.OfficeCode, ComplaintKey = e.RowKey });
+        return rows;
+    }
 }
 
 /// <summary>ComplaintCodes table: PK = trackingCode, RK = "". Where a complaint lives (one point read per public call).</summary>

@@ -70,6 +70,7 @@ public sealed class ComplaintEffects(ComplaintStore complaints, OfficeStatsStore
         }
         await RecountOpenAsync(e.OfficeCode, e.Province, cancellationToken);
         await MarkDoneAsync(e, e.Version, cancellationToken);
+        await complaints.EffectsDoneAsync(e, cancellationToken);
     }
 
     /// <summary>

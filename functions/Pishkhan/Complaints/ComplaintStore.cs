@@ -27,6 +27,7 @@ public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayS
     public TableClient Contacts { get; } = store.Table(Tables.ComplaintContacts);
     public TableClient Dedupe { get; } = store.Table(Tables.ComplaintDedupe);
     public TableClient AccessLog { get; } = store.Table(Tables.ComplaintAccessLog);
+    private readonly TableClient _sweep = store.Table(Tables.ComplaintSweep);
 
     /// <summary>
     /// The duplicate key: who (the normalised contact, or the client address for an anonymous complaint),
@@ -117,6 +118,7 @@ public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayS
             var calendar = await holidays.GetCalendarAsync(c.Province, cancellationToken);
             var complaint = ComplaintRules.Open(c, code, TrackingCode.HashSecret(secret), now, policy, calendar);
             complaint.RowKey = locator.ComplaintKey;
+            await IndexAsync(complaint, cancellationToken);
             if (await Complaints.TryAddAsync(complaint, cancellationToken)) return new FilingResult(complaint, secret, false);
             // Two identical filings finished the same half-done one at once: the other won.
             var winner = await FindAsync(code, cancellationToken);
@@ -137,12 +139,86 @@ public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayS
 
     /// <summary>Applies a transition under the complaint's ETag, re-reading and re-checking on a concurrent change.</summary>
     public async Task<ComplaintEntity> UpdateAsync(ComplaintEntity complaint, Action<ComplaintEntity> transition, CancellationToken cancellationToken) =>
-        (await Complaints.UpdateWithRetryAsync<ComplaintEntity>(complaint.PartitionKey, complaint.RowKey, current =>
+        (await ChangeAsync(complaint.PartitionKey, complaint.RowKey, current =>
         {
             if (current is null) throw Problem.NotFound("complaint");
             transition(current);
             return current;
         }, cancellationToken))!;
+
+    /// <summary>
+    /// Read → <paramref name="change"/> → the sweep's rows for the new state → ETag replace, again from the read
+    /// when another writer won. <paramref name="change"/> answers null for "nothing to do"; so does this.
+    /// </summary>
+    public async Task<ComplaintEntity?> ChangeAsync(string officeCode, string complaintKey, Func<ComplaintEntity?, ComplaintEntity?> change,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var current = await Complaints.GetOrNullAsync<ComplaintEntity>(officeCode, complaintKey, cancellationToken);
+            var next = change(current);
+            if (next is null) return null;
+            await IndexAsync(next, cancellationToken);
+            if (await Complaints.TryReplaceAsync(next, cancellationToken)) return next;
+            await Task.Delay(Random.Shared.Next(1, 5 + attempt * 5), cancellationToken);
+        }
+        throw Problem.ChangedConcurrently("complaint");
+    }
+
+    public Task<ComplaintEntity?> GetAsync(string officeCode, string complaintKey, CancellationToken cancellationToken) =>
+        Complaints.GetOrNullAsync<ComplaintEntity>(officeCode, complaintKey, cancellationToken);
+
+    /// <summary>
+    /// Writes the sweep's rows for the state <paramref name="e"/> is about to be stored in (one partition, one
+    /// batch). Before the complaint, so a crash between the two leaves a row too many, never one too few.
+    /// </summary>
+    public async Task IndexAsync(ComplaintEntity e, CancellationToken cancellationToken)
+    {
+        var rows = ComplaintSweepEntity.For(e);
+        if (rows.Count == 1) await _sweep.UpsertEntityAsync(rows[0], TableUpdateMode.Replace, cancellationToken);
+        else if (rows.Count > 1) await _sweep.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), cancellationToken);
+    }
+
+    /// <summary>Due rows of stages due before <paramref name="today"/> (yyyy-MM-dd): a RowKey range of one partition.</summary>
+    public Task<List<ComplaintSweepEntity>> DueBeforeAsync(string today, CancellationToken cancellationToken) =>
+        SweepRangeAsync(ComplaintSweepEntity.DuePrefix, ComplaintSweepEntity.DuePrefix + today, cancellationToken);
+
+    /// <summary>Pending-effects rows of changes made before <paramref name="before"/>: a RowKey range of one partition.</summary>
+    public Task<List<ComplaintSweepEntity>> PendingBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        SweepRangeAsync(ComplaintSweepEntity.PendingPrefix, ComplaintSweepEntity.PendingPrefix + ComplaintSweepEntity.Ticks(before), cancellationToken);
+
+    private Task<List<ComplaintSweepEntity>> SweepRangeAsync(string from, string to, CancellationToken cancellationToken) =>
+        _sweep.ListAsync<ComplaintSweepEntity>(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {ComplaintSweepEntity.Partition} and RowKey ge {from} and RowKey lt {to}"), cancellationToken);
+
+    /// <summary>Deletes a sweep row it read, unless it was written again since (its ETag): then it has a new reason to be there.</summary>
+    public async Task RemoveAsync(ComplaintSweepEntity row, CancellationToken cancellationToken)
+    {
+        try { await _sweep.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken); }
+        catch (Azure.RequestFailedException e) when (e.Status is 404 or 412) { }
+    }
+
+    /// <summary>The effects of <paramref name="e"/>'s change have run: its pending row goes (404 if the sweep took it first).</summary>
+    public async Task EffectsDoneAsync(ComplaintEntity e, CancellationToken cancellationToken)
+    {
+        try { await _sweep.DeleteEntityAsync(ComplaintSweepEntity.Partition, ComplaintSweepEntity.PendingKey(e.UpdatedAt, e.TrackingCode), cancellationToken: cancellationToken); }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404) { }
+    }
+
+    // A row of the sweep table (not in the "sweep" partition) saying the complaints of before the table were indexed.
+    private const string BackfillPartition = "~backfill";
+
+    /// <summary>
+    /// Complaints written before the sweep table existed: the first sweep writes their rows (a one-off filter of
+    /// the Complaints table for open or pending ones), then records that it did. Repeating it is harmless (upserts).
+    /// </summary>
+    public async Task BackfillSweepOnceAsync(CancellationToken cancellationToken)
+    {
+        if (await _sweep.GetOrNullAsync<TableEntity>(BackfillPartition, "done", cancellationToken) is not null) return;
+        foreach (var e in await Complaints.ListAsync<ComplaintEntity>(TableClient.CreateQueryFilter($"IsOpen eq {true} or EffectsPending eq {true}"), cancellationToken))
+            await IndexAsync(e, cancellationToken);
+        await _sweep.TryAddAsync(new TableEntity(BackfillPartition, "done"), cancellationToken);
+    }
 
     /// <summary>Reads the complainant's contact; the access is logged first, so no read goes unrecorded.</summary>
     public async Task<ComplaintContactEntity?> ReadContactAsync(string trackingCode, string keyId, string role, string purpose, CancellationToken cancellationToken)

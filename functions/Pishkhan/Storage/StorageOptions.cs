@@ -42,6 +42,7 @@ public static class Tables
     public const string ComplaintContacts = "ComplaintContacts";
     public const string ComplaintDedupe = "ComplaintDedupe";
     public const string ComplaintAccessLog = "ComplaintAccessLog";
+    public const string ComplaintSweep = "ComplaintSweep";
     public const string Inspections = "Inspections";
     public const string InspectionsByCounty = "InspectionsByCounty";
     public const string InspectionTemplates = "InspectionTemplates";
@@ -57,7 +58,7 @@ public static class Tables
 
     public static readonly List<string> All =
         [ApiKeys, Directory, Counties, Offices, Agencies, Contracts, Members, RankingPolicies, Holidays, OfficeStats, Outbox, InspectionRequests, Targets, Meetings, Rankings,
-         Complaints, ComplaintCodes, ComplaintContacts, ComplaintDedupe, ComplaintAccessLog,
+         Complaints, ComplaintCodes, ComplaintContacts, ComplaintDedupe, ComplaintAccessLog, ComplaintSweep,
          Inspections, InspectionsByCounty, InspectionTemplates, InspectionPolicies, InspectionFollowUps, Reinspections, Sanctions, SanctionTimers,
          OutboxFailures, Digests, SmsOptOuts, RatingCodes,
          Requests, RequestKeys, RequestOffices];

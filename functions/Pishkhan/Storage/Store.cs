@@ -1,8 +1,5 @@
 using Azure;
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Azure.Data.Tables;
-using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Pishkhan.Bindings;
@@ -10,54 +7,15 @@ using Pishkhan.Bindings;
 namespace Pishkhan.Storage;
 
 /// <summary>
-/// The Azure SDK clients, created once. Retries are short on purpose: an HTTP caller must get a 503
-/// within seconds when storage is down, not after the SDK's default minute of back-off.
+/// The app's storage: the Table, Queue and Blob service clients (registered by <see cref="StorageClients"/>) and the
+/// names of its tables, queues and containers (with the Pishkhan__StorageNamePrefix).
 /// </summary>
-public sealed class Store
+public sealed class Store(TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs, PishkhanSettings settings)
 {
-    public StorageNames Names { get; }
-    public TableServiceClient Tables { get; }
-    public QueueServiceClient Queues { get; }
-    public BlobServiceClient Blobs { get; }
-
-    /// <param name="tablePolicy">An extra step in the Table client's pipeline (per retry): tests let another writer in there.</param>
-    public Store(StorageSettings settings, HttpPipelinePolicy? tablePolicy = null)
-    {
-        Names = new StorageNames(settings.NamePrefix);
-        var tableOptions = new TableClientOptions();
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        var blobOptions = new BlobClientOptions();
-        foreach (ClientOptions o in new ClientOptions[] { tableOptions, queueOptions, blobOptions })
-        {
-            o.Retry.MaxRetries = 2;
-            o.Retry.Delay = TimeSpan.FromMilliseconds(200);
-            o.Retry.MaxDelay = TimeSpan.FromSeconds(1);
-            o.Retry.NetworkTimeout = TimeSpan.FromSeconds(settings.NetworkTimeoutSeconds);
-        }
-        tableOptions.AddPolicy(new StorageCalls(StorageService.Table), HttpPipelinePosition.PerRetry);
-        if (tablePolicy is not null) tableOptions.AddPolicy(tablePolicy, HttpPipelinePosition.PerRetry);
-        queueOptions.AddPolicy(new StorageCalls(StorageService.Queue), HttpPipelinePosition.PerRetry);
-        blobOptions.AddPolicy(new StorageCalls(StorageService.Blob), HttpPipelinePosition.PerRetry);
-
-        if (settings.ConnectionString is { Length: > 0 } cs)
-        {
-            var conn = cs == "UseDevelopmentStorage=true" ? DevelopmentStorage : cs;
-            Tables = new TableServiceClient(conn, tableOptions);
-            Queues = new QueueServiceClient(conn, queueOptions);
-            Blobs = new BlobServiceClient(conn, blobOptions);
-        }
-        else
-        {
-            // Identity-based connection (AzureWebJobsStorage__accountName / __credential=managedidentity / __clientId).
-            TokenCredential credential = settings.ClientId is { Length: > 0 } id
-                ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(id))
-                : new DefaultAzureCredential();
-            var account = settings.AccountName ?? throw new InvalidOperationException("Set AzureWebJobsStorage or AzureWebJobsStorage__accountName.");
-            Tables = new TableServiceClient(new Uri($"https://{account}.table.core.windows.net"), credential, tableOptions);
-            Queues = new QueueServiceClient(new Uri($"https://{account}.queue.core.windows.net"), credential, queueOptions);
-            Blobs = new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net"), credential, blobOptions);
-        }
-    }
+    public StorageNames Names { get; } = new(settings.Storage.NamePrefix);
+    public TableServiceClient Tables { get; } = tables;
+    public QueueServiceClient Queues { get; } = queues;
+    public BlobServiceClient Blobs { get; } = blobs;
 
     // Azurite's well-known development account; spelled out because the Tables SDK resolves
     // "UseDevelopmentStorage=true" to the default ports only.

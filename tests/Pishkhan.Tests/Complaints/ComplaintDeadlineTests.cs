@@ -2,6 +2,7 @@ using System.Net;
 using Azure.Data.Tables;
 using Pishkhan.Complaints;
 using Pishkhan.Storage;
+using Pishkhan.Tests.Infrastructure;
 using static Pishkhan.Tests.Complaints.ComplaintCalendar;
 using static Pishkhan.Tests.Complaints.ComplaintsHost;
 
@@ -106,6 +107,51 @@ public sealed class ComplaintDeadlineTests
         var row = Assert.Single(await h.RowsAsync<ComplaintEntity>(Tables.Complaints, TableClient.CreateQueryFilter($"PartitionKey eq {"lr-o2"}")));
         Assert.False(row.EffectsPending);
         Assert.Equal(row.Version, row.EffectsDoneVersion);
+    }
+
+    [Fact]
+    public async Task TheTimerReadsOnlyTheDueRowsOfItsIndexNeverAFilterOfTheComplaintsTable()
+    {
+        // Every query the timer sends names a PartitionKey (the effects it runs count an office's open complaints in
+        // that office's partition); the due and pending complaints are found through ComplaintSweep.
+        var recorder = new TableQueryRecorder();
+        await using var h = await (await StartAsync(configure: recorder.Register)).SeedAsync();
+        var store = h.Host.Services.GetRequiredService<ComplaintStore>();
+        var sweep = h.Host.Services.GetRequiredService<ComplaintDeadlineSweep>();
+        await sweep.RunAsync(default); // the first run indexes the complaints of before the index (none here)
+        var (open, _, _) = await h.FileAsync("lr-o1");          // stage 1 due Mon 2026-12-07
+        var (escalated, secret, _) = await h.FileAsync("lr-o1");
+        await h.DecideAsync(escalated, "dismissed", h.InspectorC1);
+        await h.EscalateAsync(escalated, secret);              // stage 2 due Sat 2026-12-19; its stage-1 row is stale
+        var (closed, _, _) = await h.FileAsync("lr-o1");
+        await h.DecideAsync(closed, "dismissed", h.InspectorC1); // closed: its due row is stale
+        // Filing without running the effects is what a crash right after the insert leaves behind.
+        var interrupted = await store.FileAsync(Sample("lr-o2", contact: new ComplaintContact(null, "09121234567", null, null)) with { Province = Province },
+            "interrupted-filing", default);
+
+        h.Clock.Advance(TimeSpan.FromMinutes(3));
+        var repairing = await recorder.RecordAsync(() => sweep.RunAsync(default));
+        Assert.Equal(1, (await h.StatsAsync("1405-09", "lr-o2"))!.ComplaintsReceived);
+        Assert.Single(await h.OutboxAsync($"complaint-received:{interrupted.Complaint.TrackingCode}"));
+
+        MoveTo(h, Tehran(2026, 12, 10, 10));
+        var flagging = await recorder.RecordAsync(() => sweep.RunAsync(default));
+        Assert.True((await h.StatusAsync(open))["overdue"]!.GetValue<bool>());
+        Assert.True((await h.StatusAsync(interrupted.Complaint.TrackingCode))["overdue"]!.GetValue<bool>());
+        Assert.False((await h.StatusAsync(escalated))["overdue"]!.GetValue<bool>());
+        Assert.False((await h.StatusAsync(closed))["overdue"]!.GetValue<bool>());
+
+        var sweepTable = h.Host.Store.Names.Table(Tables.ComplaintSweep);
+        foreach (var queries in new[] { repairing, flagging })
+        {
+            Assert.Contains(queries, q => q.Table == sweepTable);
+            Assert.All(queries, q => Assert.True(q.Filter.Contains("PartitionKey eq", StringComparison.Ordinal), $"{q.Table}: a scan ({q.Filter})"));
+        }
+        // Every row that came due has been served and deleted; the escalated complaint's stage 2 still has its row.
+        var now = h.Clock.GetUtcNow();
+        Assert.Empty(await store.DueBeforeAsync("2026-12-10", default));
+        Assert.Empty(await store.PendingBeforeAsync(now, default));
+        Assert.Equal([escalated], (await store.DueBeforeAsync("2027-01-01", default)).Select(r => r.RowKey.Split('|')[^1]));
     }
 
     [Fact]

@@ -34,7 +34,8 @@ public sealed class ComplaintsHost : IAsyncDisposable
 
     private ComplaintsHost(TestHost host, FakeTimeProvider clock) => (Host, Clock) = (host, clock);
 
-    public static async Task<ComplaintsHost> StartAsync(DateTimeOffset? start = null, Dictionary<string, string?>? settings = null, Azurite? azurite = null)
+    public static async Task<ComplaintsHost> StartAsync(DateTimeOffset? start = null, Dictionary<string, string?>? settings = null, Azurite? azurite = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var clock = new FakeTimeProvider(start ?? DefaultStart);
         var all = new Dictionary<string, string?>
@@ -44,7 +45,11 @@ public sealed class ComplaintsHost : IAsyncDisposable
         };
         foreach (var (k, v) in settings ?? []) all[k] = v;
         var host = await TestHost.StartAsync(azurite, queues: [], timers: [],
-            configure: b => b.Services.AddSingleton<TimeProvider>(clock), settings: all);
+            configure: b =>
+            {
+                b.Services.AddSingleton<TimeProvider>(clock);
+                configure?.Invoke(b);
+            }, settings: all);
         return new ComplaintsHost(host, clock);
     }
 

@@ -11,7 +11,8 @@ namespace Pishkhan.Tests.Infra;
 /// callers pass <c>y.GetSection("X")</c> to <c>Type.Method(...)</c>; keys are string literals or <c>nameof(X)</c>;</item>
 /// <item>Environment.GetEnvironmentVariable("X");</item>
 /// <item>options bound with AddOptions&lt;T&gt;().BindConfiguration("X") or Configure&lt;T&gt;(x.GetSection("X")):
-/// every settable property of T (found by name in the given types) is a key.</item>
+/// every property of T with a public setter (found by name in the given types) is a key, named by its
+/// [ConfigurationKeyName] if it has one.</item>
 /// </list>
 /// A read the scanner cannot name (a key in a variable, a section parameter no caller names) is reported as
 /// unresolved, so it fails the test instead of slipping through.
@@ -81,8 +82,10 @@ public static partial class ConfigurationReads
             var t = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
             var scalar = t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) || t == typeof(TimeSpan) || t == typeof(Uri)
                 || t == typeof(DateTimeOffset) || t == typeof(DateTime) || t == typeof(Guid);
-            if (scalar || depth > 3) yield return Name(section + ":" + p.Name);
-            else foreach (var k in OptionKeys(t, section + ":" + p.Name, depth + 1)) yield return k;
+            // The binder reads a property from its [ConfigurationKeyName] when it has one (a path such as "Outbox:PickupDirectory").
+            var key = p.GetCustomAttribute<Microsoft.Extensions.Configuration.ConfigurationKeyNameAttribute>()?.Name ?? p.Name;
+            if (scalar || depth > 3) yield return Name(section + ":" + key);
+            else foreach (var k in OptionKeys(t, section + ":" + key, depth + 1)) yield return k;
         }
     }
 

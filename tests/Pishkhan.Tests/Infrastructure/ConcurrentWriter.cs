@@ -33,7 +33,7 @@ public sealed class ConcurrentWriter : HttpPipelinePolicy
 
     /// <summary>The host's Store with this writer in its Table pipeline (register it in a test host's configure).</summary>
     public void Register(WebApplicationBuilder builder) =>
-        builder.Services.AddSingleton(sp => new Store(sp.GetRequiredService<PishkhanSettings>().Storage, this));
+        builder.Services.AddTablePipelinePolicy(this);
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {

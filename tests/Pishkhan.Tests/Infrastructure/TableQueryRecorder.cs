@@ -14,7 +14,7 @@ public sealed class TableQueryRecorder : HttpPipelinePolicy
     private volatile bool _on;
 
     public void Register(WebApplicationBuilder builder) =>
-        builder.Services.AddSingleton(sp => new Store(sp.GetRequiredService<PishkhanSettings>().Storage, this));
+        builder.Services.AddTablePipelinePolicy(this);
 
     /// <summary>Runs <paramref name="work"/> and answers the queries it sent, as (table, filter).</summary>
     public async Task<List<(string Table, string Filter)>> RecordAsync(Func<Task> work)
