@@ -11,6 +11,12 @@ namespace Pishkhan.Local;
 public sealed class QueueListenerOptions
 {
     public int BatchSize { get; set; } = 32;
+    /// <summary>
+    /// The next batch is fetched as soon as no more than this many messages are still being handled (the
+    /// Functions host's newBatchThreshold, whose default on one instance is BatchSize / 2): a slow message does not
+    /// hold back the rest, and up to BatchSize + this many run at once. Null: BatchSize / 2.
+    /// </summary>
+    public int? NewBatchThreshold { get; set; }
     public int MaxDequeueCount { get; set; } = 5;
     /// <summary>Delay before a failed message becomes visible again.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -31,7 +37,8 @@ public sealed record QueueListenerBindings(IReadOnlyList<QueueBinding> Bindings)
 
 /// <summary>
 /// Polls every bound queue with the Functions queue-trigger semantics: messages are base64 (the
-/// client decodes), up to BatchSize are handled at once, a failure makes the message visible again
+/// client decodes), up to BatchSize are fetched at once and the next batch as soon as no more than
+/// NewBatchThreshold are still running, a failure makes the message visible again
 /// after VisibilityTimeout, and a message already dequeued MaxDequeueCount times moves to
 /// "&lt;queue&gt;-poison" instead of running again. Polling backs off exponentially to
 /// MaxPollingInterval while queues are empty.
@@ -57,10 +64,18 @@ public sealed class QueueListener(Store store, QueueListenerBindings bindings, I
         var queue = store.Queue(binding.Queue);
         var poison = store.Queue(binding.Queue + "-poison");
         var delay = _options.MinPollingInterval;
+        var threshold = _options.NewBatchThreshold ?? _options.BatchSize / 2;
+        var inFlight = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                inFlight.RemoveAll(t => t.IsCompleted);
+                if (inFlight.Count > threshold)
+                {
+                    await Task.WhenAny(inFlight);
+                    continue;
+                }
                 QueueMessage[] messages = (await queue.ReceiveMessagesAsync(_options.BatchSize, _options.LeaseTime, stoppingToken)).Value;
                 if (messages.Length == 0)
                 {
@@ -69,7 +84,7 @@ public sealed class QueueListener(Store store, QueueListenerBindings bindings, I
                     continue;
                 }
                 delay = _options.MinPollingInterval;
-                await Task.WhenAll(messages.Select(m => HandleAsync(binding, queue, poison, m, stoppingToken)));
+                inFlight.AddRange(messages.Select(m => HandleAsync(binding, queue, poison, m, stoppingToken)));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -82,6 +97,8 @@ public sealed class QueueListener(Store store, QueueListenerBindings bindings, I
                 await Task.Delay(_options.MaxPollingInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
+        // Stopping: let the messages in hand finish or observe the cancellation (an unfinished one reappears later).
+        await Task.WhenAll(inFlight).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     internal async Task HandleAsync(QueueBinding binding, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)

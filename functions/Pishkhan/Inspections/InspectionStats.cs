@@ -81,7 +81,7 @@ public sealed class InspectionStatsDelta : ITableEntity
 /// 3. then the delta rows are deleted. A crash between 2 and 3 leaves rows whose markers exist: the next
 ///    flush counts nothing and deletes them. Two flushes at once: the markers and the ETag let one count.
 /// </summary>
-public sealed class InspectionStats(InspectionStore inspections, OfficeStatsStore stats, ILogger<InspectionStats> logger)
+public sealed class InspectionStats(InspectionStore inspections, OfficeStatsStore stats, Offices.OfficeStore officeStore, ILogger<InspectionStats> logger)
 {
     /// <summary>How long after processing the office's counts are flushed (a burst of an office's inspections shares a flush).</summary>
     public static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(1);
@@ -123,15 +123,20 @@ public sealed class InspectionStats(InspectionStore inspections, OfficeStatsStor
         return counted;
     }
 
-    /// <summary>The daily safety net: flushes every office with pending counts (a flush lost to a crash or an outage).</summary>
+    /// <summary>
+    /// The daily safety net: flushes every office with pending counts (a flush lost to a crash or an outage). It
+    /// reads each province's offices, then each office's own "~stats." range: every query names its partition
+    /// (a RowKey filter across partitions would scan the whole Inspections table), O(offices) small queries a day.
+    /// </summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
     {
-        var offices = new SortedSet<string>(StringComparer.Ordinal);
-        await foreach (var row in inspections.Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter(
-                           $"RowKey ge {InspectionStatsDelta.Prefix} and RowKey lt {InspectionStatsDelta.End}"), select: ["PartitionKey"], cancellationToken: cancellationToken))
-            offices.Add(row.PartitionKey);
         var counted = 0;
-        foreach (var office in offices) counted += await FlushNowAsync(office, cancellationToken);
+        foreach (var province in Provinces.Names.Keys)
+        {
+            var offices = await officeStore.ListAsync(province, null, cancellationToken);
+            await Parallel.ForEachAsync(offices, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+                async (office, ct) => Interlocked.Add(ref counted, await FlushNowAsync(office.OfficeCode, ct)));
+        }
         return counted;
     }
 
