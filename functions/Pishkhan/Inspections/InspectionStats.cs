@@ -140,38 +140,9 @@ public sealed class InspectionStats(InspectionStore inspections, OfficeStatsStor
         return counted;
     }
 
-    private async Task<int> ApplyAsync(string period, string officeCode, List<InspectionStatsDelta> deltas, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < 30 && deltas.Count > 0; attempt++)
-        {
-            var current = await stats.Table.GetOrNullAsync<OfficeStatsEntity>(period, officeCode, cancellationToken);
-            var row = current ?? new OfficeStatsEntity { PartitionKey = period, RowKey = officeCode };
-            row.Province = deltas[0].Province;
-            row.CountyCode = deltas[0].CountyCode;
-            foreach (var d in deltas) d.ApplyTo(row);
-            var actions = deltas.Select(d => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(period, $"~{officeCode}~{d.InspectionId}")))
-                .Append(current is null
-                    ? new TableTransactionAction(TableTransactionActionType.Add, row)
-                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, current.ETag))
-                .ToList();
-            try
-            {
-                await stats.Table.SubmitTransactionAsync(actions, cancellationToken);
-                return deltas.Count;
-            }
-            catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is { } i && i < deltas.Count)
-            {
-                deltas.RemoveAt(i); // counted before (its marker exists): leave it out
-            }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
-            {
-                // Another writer changed (or created) the counter row first: read again and retry.
-                await Task.Delay(Random.Shared.Next(1, 10 + attempt * 5), cancellationToken);
-            }
-        }
-        if (deltas.Count == 0) return 0;
-        throw new RequestFailedException(503, "Office statistics are too contended; the next flush retries.");
-    }
+    private Task<int> ApplyAsync(string period, string officeCode, List<InspectionStatsDelta> deltas, CancellationToken cancellationToken) =>
+        stats.ApplyEachOnceAsync(period, officeCode, deltas[0].Province, deltas[0].CountyCode,
+            [.. deltas.Select(d => (d.InspectionId, (Action<OfficeStatsEntity>)d.ApplyTo))], cancellationToken);
 
     private async Task DeleteAsync(string officeCode, IReadOnlyList<InspectionStatsDelta> rows, CancellationToken cancellationToken)
     {

@@ -130,31 +130,38 @@ public sealed class OfficeStatsStore(Store store)
     /// per <paramref name="eventId"/>. Returns false when the event was already counted.
     /// </summary>
     public async Task<bool> ApplyOnceAsync(string period, string officeCode, string province, string countyCode, string eventId,
-        Action<OfficeStatsEntity> change, CancellationToken cancellationToken = default)
+        Action<OfficeStatsEntity> change, CancellationToken cancellationToken = default) =>
+        await ApplyEachOnceAsync(period, officeCode, province, countyCode, [(eventId, change)], cancellationToken) == 1;
+
+    /// <summary>
+    /// Applies several events' changes (at most 99) to the office's counters in one transaction, each exactly once:
+    /// one marker "~{office}~{eventId}" per event beside the counter row, written under its ETag. An event whose
+    /// marker exists was counted before and is left out. Returns how many were counted now.
+    /// </summary>
+    public async Task<int> ApplyEachOnceAsync(string period, string officeCode, string province, string countyCode,
+        IReadOnlyList<(string EventId, Action<OfficeStatsEntity> Change)> events, CancellationToken cancellationToken = default)
     {
-        var marker = new TableEntity(period, $"~{officeCode}~{eventId}");
-        for (var attempt = 0; attempt < 30; attempt++)
+        var pending = events.ToList();
+        for (var attempt = 0; attempt < 30 && pending.Count > 0; attempt++)
         {
             var current = await Table.GetOrNullAsync<OfficeStatsEntity>(period, officeCode, cancellationToken);
             var stats = current ?? new OfficeStatsEntity { PartitionKey = period, RowKey = officeCode };
             stats.Province = province;
             stats.CountyCode = countyCode;
-            change(stats);
-            var actions = new List<TableTransactionAction>
-            {
-                new(TableTransactionActionType.Add, marker),
-                current is null
-                    ? new(TableTransactionActionType.Add, stats)
-                    : new(TableTransactionActionType.UpdateReplace, stats, current.ETag),
-            };
+            foreach (var e in pending) e.Change(stats);
+            var actions = pending.Select(e => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(period, $"~{officeCode}~{e.EventId}")))
+                .Append(current is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, stats)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, stats, current.ETag))
+                .ToList();
             try
             {
                 await Table.SubmitTransactionAsync(actions, cancellationToken);
-                return true;
+                return pending.Count;
             }
-            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0 && e.Status == 409)
+            catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is { } i && i < pending.Count)
             {
-                return false; // the marker exists: this event was counted before
+                pending.RemoveAt(i); // its marker exists: this event was counted before
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
             {
@@ -162,6 +169,7 @@ public sealed class OfficeStatsStore(Store store)
                 await Task.Delay(Random.Shared.Next(1, 10 + attempt * 5), cancellationToken);
             }
         }
+        if (pending.Count == 0) return 0;
         throw new RequestFailedException(503, "Office statistics are too contended; retry.");
     }
 
