@@ -75,7 +75,7 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
         // previous period's rows are the whole history the sparklines need: no read of older periods.
         var previousPeriod = period.Previous().ToString();
         var previous = await rankings.ListPreviousAsync(province, previousPeriod, cancellationToken);
-        var previousRanks = previous.Where(r => r is { Status: "ranked", ProvinceRank: not null })
+        var previousRanks = previous.Where(r => r is { Ranked: true, ProvinceRank: not null })
             .ToDictionary(r => r.OfficeCode, r => (province, r.ProvinceRank!.Value), StringComparer.Ordinal);
         var history = previous.Where(r => r.RecentScores.Count > 0).ToDictionary(r => r.OfficeCode, r => r.RecentScores, StringComparer.Ordinal);
         var ranking = RankingCalculator.Compute(period.ToString(), input, previous.Count == 0 ? null : previousPeriod, previousRanks, policy, history);

@@ -74,7 +74,7 @@ public sealed class RankingStore(Store store)
     }
 
     /// <summary>What the next period's ranking needs of a published row: its rank (movement) and recent scores (sparkline).</summary>
-    public sealed record PreviousRow(string OfficeCode, string Status, int? ProvinceRank, IReadOnlyList<double> RecentScores);
+    public sealed record PreviousRow(string OfficeCode, bool Ranked, int? ProvinceRank, IReadOnlyList<double> RecentScores);
 
     /// <summary>
     /// The rows of a published ranking as the next period needs them: three small columns instead of each row's
@@ -89,8 +89,8 @@ public sealed class RankingStore(Store store)
             rows.Add(row);
         if (rows.Any(r => r.RecentScores is null))
             return [.. (await Table.ListAsync<RankingRowEntity>(filter, cancellationToken)).Select(r => r.Row)
-                .Select(r => new PreviousRow(r.OfficeCode, JsonNamingPolicy.CamelCase.ConvertName(r.Status.ToString()), r.ProvinceRank, r.RecentScores))];
-        return [.. rows.Select(r => new PreviousRow(r.RowKey, r.Status, r.ProvinceRank,
+                .Select(r => new PreviousRow(r.OfficeCode, r.Status == RankingStatus.Ranked, r.ProvinceRank, r.RecentScores))];
+        return [.. rows.Select(r => new PreviousRow(r.RowKey, r.Status == JsonNamingPolicy.CamelCase.ConvertName(nameof(RankingStatus.Ranked)), r.ProvinceRank,
             r.RecentScores!.Length == 0 ? [] : [.. r.RecentScores.Split(';').Select(s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture))]))];
     }
 
