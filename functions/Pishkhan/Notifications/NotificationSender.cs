@@ -206,14 +206,13 @@ public sealed class MailUnavailableException(string message, TimeSpan? retryAfte
 }
 
 /// <summary>
-/// Where the public web pages are: Pishkhan:PublicSiteUrl, else the published reports' base URL, else
-/// the storage account's $web container (Azurite locally). Complaint tracking is {Url}/track.html#code=…,
-/// rating {Url}/rate.html#token=… (the token in the fragment, never in a server log).
+/// Where the public web pages are, as the messages link to them: <see cref="Pishkhan.PublicSite.SiteLocation.SiteUrl"/>,
+/// the same address the site is published to. Complaint tracking is {Url}/track.html#code=…, rating
+/// {Url}/rate.html#token=… (the token in the fragment, never in a server log).
 /// </summary>
 public sealed record PublicSite(string Url)
 {
-    public static PublicSite From(PishkhanSettings settings, Storage.Store store) =>
-        new((settings.PublicSiteUrl ?? settings.PublicReportBaseUrl ?? store.Blobs.Uri.ToString().TrimEnd('/') + "/$web").TrimEnd('/'));
+    public static PublicSite From(PishkhanSettings settings, Storage.Store store) => new(new Pishkhan.PublicSite.SiteLocation(store, settings).SiteUrl);
 }
 
 /// <summary>Turns an outbox row into a mail: its kind's template, or the digest snapshot for digests.</summary>

@@ -15,7 +15,9 @@ namespace Pishkhan.PublicSite;
 /// Where the public site and the published reports are read. Both live in the static website container
 /// <c>$web</c>: the site's pages at its root (under the storage-name prefix in tests), reports under
 /// <c>rankings/</c>. <c>Pishkhan__PublicSiteUrl</c> names the site's public address (in Azure the static
-/// website endpoint); without it, the <c>$web</c> container's blob URL, which Azurite serves locally.
+/// website endpoint); without it, the reports' base URL (<c>Pishkhan__PublicReportBaseUrl</c>, the same
+/// container's public address), else the <c>$web</c> container's blob URL, which Azurite serves locally.
+/// The messages' links are built from <see cref="SiteUrl"/> too, so they open the pages that were published.
 /// </summary>
 public sealed class SiteLocation(Store store, PishkhanSettings settings)
 {
@@ -26,7 +28,9 @@ public sealed class SiteLocation(Store store, PishkhanSettings settings)
     private string Prefix => store.Names.NamePrefix.Length == 0 ? "" : store.Names.NamePrefix.ToLowerInvariant() + "/";
 
     /// <summary>The site's base URL, no trailing slash: pages are {SiteUrl}/track.html and so on.</summary>
-    public string SiteUrl => settings.PublicSiteUrl ?? WebContainerUrl + (Prefix.Length == 0 ? "" : "/" + Prefix.TrimEnd('/'));
+    public string SiteUrl => settings.PublicSiteUrl ?? WebRootUrl + (Prefix.Length == 0 ? "" : "/" + Prefix.TrimEnd('/'));
+
+    private string WebRootUrl => settings.PublicReportBaseUrl?.TrimEnd('/') ?? WebContainerUrl;
 
     /// <summary>The one origin a browser may call the API from (CORS): scheme, host and port of <see cref="SiteUrl"/>.</summary>
     public string Origin => new Uri(SiteUrl).GetLeftPart(UriPartial.Authority);
@@ -38,7 +42,7 @@ public sealed class SiteLocation(Store store, PishkhanSettings settings)
     public static readonly string[] CorsHeaders = ["Content-Type", "X-Api-Key", "Idempotency-Key"];
 
     /// <summary>A blob path inside $web (reports' paths already carry the prefix) as a public URL.</summary>
-    public string ReportUrl(string blobPath) => $"{settings.PublicReportBaseUrl?.TrimEnd('/') ?? WebContainerUrl}/{blobPath.TrimStart('/')}";
+    public string ReportUrl(string blobPath) => $"{WebRootUrl}/{blobPath.TrimStart('/')}";
 
     /// <summary>The blob name of a site file.</summary>
     public string BlobName(string file) => Prefix + file;

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Pishkhan.Tests.Infrastructure;
@@ -231,6 +232,30 @@ public sealed class PublicSiteBrowserTests(PublicSiteFixture site, ITestOutputHe
         await p.ClickAsync("#submit");
         await p.WaitForFunctionAsync("() => document.getElementById('message').textContent.length > 0");
         Assert.Equal("این پیوند امتیازدهی معتبر نیست. پیوند را از پیامک یا ایمیل خود دوباره و کامل باز کنید.", await p.Locator("#message").TextContentAsync());
+        await p.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TheRatingSmsInThePickupFolderLinksToTheRatePageWhichRatesOnceAndRefusesASecondUse()
+    {
+        var sms = await site.CompletedRequestSmsAsync("pss");
+        var link = Regex.Match(sms, @"\S+/rate\.html#token=\S+").Value;
+        Assert.True(link.StartsWith(site.SiteUrl + "/rate.html#token=", StringComparison.Ordinal), $"{link} is not on {site.SiteUrl}");
+        // (Its length in parts is SmsTextTests' business: this test site's address is longer than a real one.)
+
+        var p = await site.NewPageAsync(390);
+        await p.GotoAsync(link);
+        await p.CheckAsync("input[name='score'][value='5']");
+        await p.ClickAsync("#submit");
+        await p.WaitForFunctionAsync("() => document.getElementById('message').textContent.length > 0");
+        Assert.Equal("سپاس‌گزاریم. امتیاز ۵ از ۵ ثبت شد و در رتبه‌بندی این ماه به حساب می‌آید.", await p.Locator("#message").TextContentAsync());
+        await p.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PublicSiteFixture.Shots, "rate-from-sms-390.png") });
+
+        await p.ReloadAsync();
+        await p.CheckAsync("input[name='score'][value='2']");
+        await p.ClickAsync("#submit");
+        await p.WaitForFunctionAsync("() => document.getElementById('message').textContent.length > 0");
+        Assert.Equal("با این پیوند پیش‌تر امتیاز داده شده است. هر پیوند فقط یک بار امتیاز می‌دهد.", await p.Locator("#message").TextContentAsync());
         await p.Context.CloseAsync();
     }
 

@@ -34,9 +34,12 @@ public sealed class PublicSiteFixture : IAsyncLifetime
     public string ReportUrl { get; private set; } = "";
     public string TrackingCode { get; private set; } = "";
 
+    /// <summary>The SMS pickup folder: with no Kavenegar key, each SMS the host sends is a file here.</summary>
+    public string SmsFolder { get; } = Directory.CreateTempSubdirectory("pishkhan-site-sms-").FullName;
+
     public async Task InitializeAsync()
     {
-        Host = await TestHost.StartAsync(settings: new() { ["Pishkhan:Complaints:FilingsPerClient"] = "1000", ["Pishkhan:RequestStatsFlushSeconds"] = "3600" });
+        Host = await TestHost.StartAsync(settings: new() { ["Pishkhan:Complaints:FilingsPerClient"] = "1000", ["Pishkhan:RequestStatsFlushSeconds"] = "3600", ["Pishkhan:Sms:PickupDirectory"] = SmsFolder });
         await Host.PutOkAsync($"/api/counties/{County}", new { name = "خرم‌آباد", province = Province });
         await Host.PutOkAsync($"/api/counties/{OtherCounty}", new { name = "دورود", province = Province });
         var stats = Host.Services.GetRequiredService<OfficeStatsStore>();
@@ -116,10 +119,29 @@ public sealed class PublicSiteFixture : IAsyncLifetime
         return outbox.Single().Data["ratingToken"];
     }
 
+    /// <summary>
+    /// A request completed for a citizen with a mobile number and no email, and the text of the rating SMS it
+    /// produced in the pickup folder (the citizen's side of the loop: the link in that text is what they open).
+    /// </summary>
+    public async Task<string> CompletedRequestSmsAsync(string tag)
+    {
+        var kit = await RequestsKit.SeedAsync(Host, "ilam", tag);
+        var id = (await kit.CreateAsync(kit.Body(citizen: new { mobile = "09351112233" })))["id"]!.GetValue<string>();
+        await kit.EventOkAsync(id, "accepted", kit.OfficeKeyFor(id));
+        await kit.EventOkAsync(id, "completed", kit.OfficeKeyFor(id));
+        OutboxEntity? row = null;
+        await Pishkhan.Tests.Notifications.Poll.UntilAsync(async () => (row = (await Host.Table(Tables.Outbox).QueryAsync<OutboxEntity>(
+            TableClient.CreateQueryFilter($"Cause eq {"request-completed:" + id}")).ToListAsync()).SingleOrDefault()) is not null
+            && File.Exists(Path.Combine(SmsFolder, row.Id + ".txt")), "the completion's SMS in the pickup folder");
+        Assert.Equal(OutboxChannel.Sms, row!.Channel);
+        return await File.ReadAllTextAsync(Path.Combine(SmsFolder, row.Id + ".txt"));
+    }
+
     public async Task DisposeAsync()
     {
         await Browser.DisposeAsync();
         Playwright.Dispose();
         await Host.DisposeAsync();
+        Directory.Delete(SmsFolder, recursive: true);
     }
 }
