@@ -8,20 +8,21 @@ using Pishkhan.PublicSite;
 // --demo seeds an empty store with the demo (./run.sh passes it unless --no-demo), in a private host with
 // its own clock, before this host listens (LocalProgram, Demo/DemoRunner).
 var (app, demo) = await LocalProgram.StartAsync(args);
-var siteUrl = await PublishSiteAsync(app);
+var siteUrl = await PublishSiteAsync(app, announce: demo is null);
 if (demo is not null)
     await DemoRunner.PrintAsync(demo, app.Urls.First(), siteUrl,
         Path.GetFullPath(app.Configuration["Pishkhan:Outbox:PickupDirectory"] ?? Path.Combine(".local", "outbox")));
 await app.WaitForShutdownAsync();
 
 // The public site, with config.js pointing at the address this host listens on, once storage (and so $web) is there.
-static async Task<string?> PublishSiteAsync(WebApplication app)
+// Its address is printed here, or in the demo's summary when there is one.
+static async Task<string?> PublishSiteAsync(WebApplication app, bool announce)
 {
     try
     {
         await app.Services.GetServices<IHostedService>().OfType<StorageInitializer>().Single().Ready.WaitAsync(TimeSpan.FromMinutes(1));
         var site = await app.Services.GetRequiredService<SitePublisher>().PublishAsync(app.Urls.First() + "/api");
-        Console.WriteLine($"  site           {site.SiteUrl}/index.html");
+        if (announce) Console.WriteLine($"  site           {site.SiteUrl}/index.html");
         return site.SiteUrl;
     }
     catch (Exception e) when (e is TimeoutException or Azure.RequestFailedException)

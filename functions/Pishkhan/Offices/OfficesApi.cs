@@ -85,6 +85,9 @@ public sealed class OfficeStore(Store store, CodeDirectory directory)
         ThursdayHours = e.ThursdayHours, AfterHours = e.AfterHours, Status = e.Status,
     };
 
+    /// <summary>Every office of every province: the whole table in pages of 1,000 (for a job over all provinces).</summary>
+    public Task<List<OfficeEntity>> ListAllAsync(CancellationToken cancellationToken) => Table.ListAsync<OfficeEntity>(null, cancellationToken);
+
     /// <summary>All offices of a province, optionally one county's (a filter within the partition).</summary>
     public Task<List<OfficeEntity>> ListAsync(string province, string? countyCode, CancellationToken cancellationToken) =>
         Table.ListAsync<OfficeEntity>(countyCode is null

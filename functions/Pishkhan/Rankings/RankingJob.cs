@@ -43,27 +43,54 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
     }
 
     /// <summary>
-    /// Ranks several provinces of one period. The period's stats are read once (one partition, O(offices));
-    /// provinces are then ranked, stored and published independently, eight at a time.
+    /// Ranks several provinces of one period. The period's stats and the offices are read once (pages of the
+    /// whole tables, O(offices), not a query per province); provinces are then ranked, stored and published
+    /// independently, eight at a time.
     /// </summary>
     public async Task RunAsync(JalaliPeriod period, IReadOnlyCollection<string> provinces, CancellationToken cancellationToken = default)
     {
-        var all = await stats.ListAsync(period.ToString(), provinces.Count == 1 ? provinces.First() : null, cancellationToken);
-        var byProvince = all.GroupBy(s => s.Province).ToDictionary(g => g.Key, g => g.ToList());
+        if (provinces.Count == 1)
+        {
+            await RunAsync(provinces.First(), period, cancellationToken);
+            return;
+        }
+        var statsTask = stats.ListAsync(period.ToString(), null, cancellationToken);
+        var officesTask = offices.ListAllAsync(cancellationToken);
+        await Task.WhenAll(statsTask, officesTask);
+        var statsByProvince = statsTask.Result.GroupBy(s => s.Province).ToDictionary(g => g.Key, g => g.ToList());
+        var officesByProvince = officesTask.Result.GroupBy(o => o.Province).ToDictionary(g => g.Key, g => g.ToList());
         await Parallel.ForEachAsync(provinces.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (province, ct) => await RankProvinceAsync(province, period, byProvince.GetValueOrDefault(province) ?? [], ct));
+            async (province, ct) => await RankProvinceAsync(province, period, statsByProvince.GetValueOrDefault(province) ?? [],
+                officesByProvince.GetValueOrDefault(province) ?? [], ct));
     }
 
-    public async Task<Ranking> RunAsync(string province, JalaliPeriod period, CancellationToken cancellationToken = default) =>
-        await RankProvinceAsync(province, period, await stats.ListAsync(period.ToString(), province, cancellationToken), cancellationToken);
+    public async Task<Ranking> RunAsync(string province, JalaliPeriod period, CancellationToken cancellationToken = default)
+    {
+        var statsTask = stats.ListAsync(period.ToString(), province, cancellationToken);
+        var officesTask = offices.ListAsync(province, null, cancellationToken);
+        await Task.WhenAll(statsTask, officesTask);
+        return await RankProvinceAsync(province, period, statsTask.Result, officesTask.Result, cancellationToken);
+    }
 
-    private async Task<Ranking> RankProvinceAsync(string province, JalaliPeriod period, List<OfficeStatsEntity> provinceStats, CancellationToken cancellationToken)
+    /// <summary>
+    /// One province: its policy, counties, members, "latest" pointer and the previous period's carry-over are read
+    /// once each (in parallel) and handed to what needs them; the rest is the rows' batches and the six blobs.
+    /// </summary>
+    private async Task<Ranking> RankProvinceAsync(string province, JalaliPeriod period, List<OfficeStatsEntity> provinceStats, List<OfficeEntity> officeList,
+        CancellationToken cancellationToken)
     {
         using var activity = Telemetry.PishkhanTelemetry.Ranking.StartActivity("ranking.province");
         activity?.SetTag("pishkhan.province", province);
         activity?.SetTag("pishkhan.period", period.ToString());
-        var policy = await policies.CurrentAsync(province, cancellationToken);
-        var officeList = await offices.ListAsync(province, null, cancellationToken);
+        var previousPeriod = period.Previous().ToString();
+        var policyTask = policies.CurrentAsync(province, cancellationToken);
+        var previousTask = rankings.ListPreviousAsync(province, previousPeriod, cancellationToken);
+        var countiesTask = counties.ListAsync(province, cancellationToken);
+        var membersTask = store.Table(Tables.Members).ListAsync<MemberEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {province}"), cancellationToken);
+        var latestTask = rankings.GetLatestAsync(province, cancellationToken);
+        await Task.WhenAll(policyTask, previousTask, countiesTask, membersTask, latestTask);
+        var (policy, previous, countyList, members, latest) = (policyTask.Result, previousTask.Result, countiesTask.Result, membersTask.Result, latestTask.Result);
+
         var statsRows = provinceStats.ToDictionary(s => s.OfficeCode, StringComparer.Ordinal);
         // Every office that had activity, plus every active office without any (listed as insufficient data).
         var input = officeList
@@ -73,8 +100,6 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
 
         // Movement needs the previous period's ranks; each published row carries its last six scores, so the
         // previous period's rows are the whole history the sparklines need: no read of older periods.
-        var previousPeriod = period.Previous().ToString();
-        var previous = await rankings.ListPreviousAsync(province, previousPeriod, cancellationToken);
         var previousRanks = previous.Where(r => r is { Ranked: true, ProvinceRank: not null })
             .ToDictionary(r => r.OfficeCode, r => (province, r.ProvinceRank!.Value), StringComparer.Ordinal);
         var history = previous.Where(r => r.RecentScores.Count > 0).ToDictionary(r => r.OfficeCode, r => r.RecentScores, StringComparer.Ordinal);
@@ -88,10 +113,11 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
             Ranked = ranking.Rows.Count(r => r.Status == RankingStatus.Ranked),
             InsufficientData = ranking.Rows.Count(r => r.Status != RankingStatus.Ranked),
         };
-        await PublishAsync(ranking, province, period, now, cancellationToken);
+        var olderThanLatest = latest is not null && string.CompareOrdinal(latest.Period, period.ToString()) > 0;
+        await PublishAsync(ranking, province, period, now, countyList, members, olderThanLatest, cancellationToken);
         await rankings.SaveAsync(ranking, province, run, cancellationToken);
-        await rankings.SetLatestAsync(province, run, cancellationToken);
-        await NotifyMembersAsync(ranking, province, period, cancellationToken);
+        await rankings.SetLatestAsync(province, run, latest, cancellationToken);
+        await NotifyMembersAsync(ranking, province, period, members, cancellationToken);
         logger.LogInformation("Ranked {Province} {Period}: {Ranked} ranked, {Insufficient} insufficient data", province, period.ToString(), run.Ranked, run.InsufficientData);
         activity?.SetTag("pishkhan.ranking.ranked", run.Ranked);
         activity?.SetTag("pishkhan.ranking.insufficient_data", run.InsufficientData);
@@ -107,17 +133,19 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
 
     private string BlobPath(string path) => store.Names.NamePrefix.Length == 0 ? path : $"{store.Names.NamePrefix.ToLowerInvariant()}/{path}";
 
-    private async Task PublishAsync(Ranking ranking, string province, JalaliPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The report, JSON and CSV under the period's folder and, unless a later period is already published, under latest/.</summary>
+    private async Task PublishAsync(Ranking ranking, string province, JalaliPeriod period, DateTimeOffset now, List<CountyEntity> countyList,
+        List<MemberEntity> members, bool olderThanLatest, CancellationToken cancellationToken)
     {
-        var countyNames = (await counties.ListAsync(province, cancellationToken)).ToDictionary(c => c.CountyCode, c => c.Name);
-        var planning = await PlanningAsync(province, period, countyNames, cancellationToken);
+        var countyNames = countyList.ToDictionary(c => c.CountyCode, c => c.Name);
+        var planning = await PlanningAsync(province, period, countyList, countyNames, members, cancellationToken);
         var html = RankingReport.Render(ranking, Provinces.Names[province], countyNames, now, planning);
         var json = JsonSerializer.SerializeToUtf8Bytes(ranking, Json.Stored);
         var csv = RankingCsv.Write(ranking);
         var container = store.Blobs.GetBlobContainerClient(WebContainer);
         foreach (var folder in new[] { $"rankings/{period}/{province}", $"rankings/latest/{province}" })
         {
-            if (folder.Contains("latest") && await IsOlderThanLatestAsync(province, period, cancellationToken)) continue;
+            if (folder.Contains("latest") && olderThanLatest) continue;
             await Upload(container, BlobPath($"{folder}/index.html"), Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8", cancellationToken);
             await Upload(container, BlobPath($"{folder}/ranking.json"), json, "application/json; charset=utf-8", cancellationToken);
             await Upload(container, BlobPath($"{folder}/ranking.csv"), csv, "text/csv; charset=utf-8", cancellationToken);
@@ -125,14 +153,13 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
     }
 
     /// <summary>The period's targets behind plan (province first, then counties) and the decisions open now, with their owners' names.</summary>
-    private async Task<ReportPlanning> PlanningAsync(string province, JalaliPeriod period, IReadOnlyDictionary<string, string> countyNames,
-        CancellationToken cancellationToken)
+    private async Task<ReportPlanning> PlanningAsync(string province, JalaliPeriod period, List<CountyEntity> countyList,
+        IReadOnlyDictionary<string, string> countyNames, List<MemberEntity> members, CancellationToken cancellationToken)
     {
-        var behindTask = targetReports.BehindPlanAsync(province, period, cancellationToken);
+        var behindTask = targetReports.BehindPlanAsync(province, period, countyList, cancellationToken);
         var decisionsTask = meetings.OpenDecisionsAsync(province, cancellationToken);
-        var membersTask = store.Table(Tables.Members).ListAsync<MemberEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {province}"), cancellationToken);
-        await Task.WhenAll(behindTask, decisionsTask, membersTask);
-        var owners = membersTask.Result.ToDictionary(m => m.MemberId, m => m.Name, StringComparer.Ordinal);
+        await Task.WhenAll(behindTask, decisionsTask);
+        var owners = members.ToDictionary(m => m.MemberId, m => m.Name, StringComparer.Ordinal);
         return new ReportPlanning(
             [.. behindTask.Result.Select(t => new ReportTarget(
                 t.County is null ? "استان " + Provinces.Names[province] : "شهرستان " + countyNames.GetValueOrDefault(t.County, t.County),
@@ -141,9 +168,6 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
             [.. decisionsTask.Result.Select(d => new ReportDecision(d.Title(120), owners.GetValueOrDefault(d.OwnerMemberId, d.OwnerMemberId),
                 Meetings.MeetingDates.Parse(d.DueDate), d.DaysOverdue))]);
     }
-
-    private async Task<bool> IsOlderThanLatestAsync(string province, JalaliPeriod period, CancellationToken cancellationToken) =>
-        await rankings.GetLatestAsync(province, cancellationToken) is { } latest && string.CompareOrdinal(latest.Period, period.ToString()) > 0;
 
     /// <summary>
     /// Stored gzip-compressed with Content-Encoding: gzip (browsers and HTTP clients decompress; Persian HTML
@@ -158,9 +182,8 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
             new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType, ContentEncoding = "gzip", CacheControl = "public, max-age=300" } }, cancellationToken);
     }
 
-    private async Task NotifyMembersAsync(Ranking ranking, string province, JalaliPeriod period, CancellationToken cancellationToken)
+    private async Task NotifyMembersAsync(Ranking ranking, string province, JalaliPeriod period, List<MemberEntity> members, CancellationToken cancellationToken)
     {
-        var members = await store.Table(Tables.Members).ListAsync<MemberEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {province}"), cancellationToken);
         var movers = ranking.Rows.Where(r => r.Movement is > 0).OrderByDescending(r => r.Movement).ThenBy(r => r.ProvinceRank).Take(3)
             .Select(r => $"{r.OfficeName} (+{r.Movement})");
         var link = $"{settings.PublicReportBaseUrl?.TrimEnd('/') ?? store.Blobs.Uri + WebContainer}/{BlobPath($"rankings/{period}/{province}/index.html")}";

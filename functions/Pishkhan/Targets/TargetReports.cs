@@ -71,9 +71,14 @@ public sealed class TargetReports(TargetStore targets, OfficeStatsStore stats, O
     /// Every target of the province and its counties for <paramref name="period"/> that is behind plan
     /// (red), province first, then counties by code; what the digest's agenda and the ranking report show.
     /// </summary>
-    public async Task<IReadOnlyList<TargetStatus>> BehindPlanAsync(string province, JalaliPeriod period, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TargetStatus>> BehindPlanAsync(string province, JalaliPeriod period, CancellationToken cancellationToken) =>
+        await BehindPlanAsync(province, period, await counties.ListAsync(province, cancellationToken), cancellationToken);
+
+    /// <inheritdoc cref="BehindPlanAsync(string, JalaliPeriod, CancellationToken)"/>
+    /// <param name="countyList">The province's counties, when the caller has read them already.</param>
+    public async Task<IReadOnlyList<TargetStatus>> BehindPlanAsync(string province, JalaliPeriod period, IReadOnlyList<CountyEntity> countyList,
+        CancellationToken cancellationToken)
     {
-        var countyList = await counties.ListAsync(province, cancellationToken);
         var scopes = new List<PlanScope> { new(province, province, null) };
         scopes.AddRange(countyList.OrderBy(c => c.CountyCode, StringComparer.Ordinal).Select(c => new PlanScope(c.CountyCode, province, c.CountyCode)));
         var planned = await Task.WhenAll(scopes.Select(s => targets.ListAsync(s.Code, period, period, cancellationToken)));

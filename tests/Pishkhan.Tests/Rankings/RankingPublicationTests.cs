@@ -155,7 +155,7 @@ public sealed class RankingPublicationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheNextPeriodTakesMovementAndScoresFromThePreviousRowsWithOrWithoutTheirScoresColumn()
+    public async Task TheNextPeriodTakesMovementAndScoresFromThePreviousRunsCarryOverOrFromOlderRunsRows()
     {
         var first = await RankAsync();
         const string next = "1405-08";
@@ -179,8 +179,19 @@ public sealed class RankingPublicationTests : IAsyncLifetime
         });
         Assert.Contains(ranked.Rows, r => r.Movement is not (null or 0));
 
-        // Rows published before the RecentScores column existed: the same ranking from their JSON.
+        // The previous run row carries every row's rank and scores; a run stored before the carry-over columns
+        // existed gives the same ranking from its rows' columns.
         var table = _host.Services.GetRequiredService<RankingStore>().Table;
+        var run = (await table.GetEntityAsync<RankingRunEntity>(RankingStore.PartitionFor(Province, Period), RankingRunEntity.Key)).Value;
+        Assert.Equal(first.Rows.Select(r => (r.OfficeCode, r.Status == RankingStatus.Ranked ? r.ProvinceRank : null)),
+            RankingCarryOver.Load(run)!.Select(r => (r.OfficeCode, r.ProvinceRank)));
+        run.CarryOver0 = null;
+        await table.UpdateEntityAsync(run, run.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+        var fromRows = await job.RunAsync(Province, Pishkhan.Calendar.JalaliPeriod.Parse(next));
+        Assert.Equal(ranked.Rows.Select(r => (r.OfficeCode, r.Movement)), fromRows.Rows.Select(r => (r.OfficeCode, r.Movement)));
+        Assert.Equal(ranked.Rows.SelectMany(r => r.RecentScores), fromRows.Rows.SelectMany(r => r.RecentScores));
+
+        // Rows published before the RecentScores column existed: the same ranking from their JSON.
         foreach (var row in await table.ListAsync<RankingRowEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter(
                      $"PartitionKey eq {RankingStore.PartitionFor(Province, Period)} and RowKey gt {RankingRunEntity.Key}")))
         {
