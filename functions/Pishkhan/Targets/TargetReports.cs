@@ -79,10 +79,13 @@ public sealed class TargetReports(TargetStore targets, OfficeStatsStore stats, O
     public async Task<IReadOnlyList<TargetStatus>> BehindPlanAsync(string province, JalaliPeriod period, IReadOnlyList<CountyEntity> countyList,
         CancellationToken cancellationToken)
     {
-        var scopes = new List<PlanScope> { new(province, province, null) };
-        scopes.AddRange(countyList.OrderBy(c => c.CountyCode, StringComparer.Ordinal).Select(c => new PlanScope(c.CountyCode, province, c.CountyCode)));
-        var planned = await Task.WhenAll(scopes.Select(s => targets.ListAsync(s.Code, period, period, cancellationToken)));
-        var withTargets = scopes.Zip(planned).Where(x => x.Second.Count > 0).ToList();
+        // The province's own targets and its counties' markers in one query; then only the counties that have targets.
+        var (provinceTargets, plannedCounties) = await targets.ProvincePlansAsync(province, period, cancellationToken);
+        var countyScopes = countyList.Where(c => plannedCounties.Contains(c.CountyCode)).OrderBy(c => c.CountyCode, StringComparer.Ordinal)
+            .Select(c => new PlanScope(c.CountyCode, province, c.CountyCode)).ToList();
+        var countyTargets = await Task.WhenAll(countyScopes.Select(s => targets.ListAsync(s.Code, period, period, cancellationToken)));
+        var withTargets = new[] { (new PlanScope(province, province, null), provinceTargets) }.Concat(countyScopes.Zip(countyTargets))
+            .Where(x => x.Item2.Count > 0).ToList();
         if (withTargets.Count == 0) return [];
 
         var now = clock.GetUtcNow();

@@ -71,15 +71,68 @@ public sealed class ReferenceSnapshotEntity : ITableEntity
     public static string Key(JalaliPeriod period) => SnapshotPrefix + period;
 }
 
+/// <summary>
+/// The Targets table. Besides target and snapshot rows, a province's partition holds a marker
+/// "~plans|{period}|{county}" for each of its counties with targets in that period, so the province's
+/// plans of a period (what the ranking report and the digest show) are one query of its partition plus one per
+/// county that has targets, not one per county.
+/// </summary>
 public sealed class TargetStore(Store store)
 {
     public TableClient Table { get; } = store.Table(Tables.Targets);
 
+    private const string PlansPrefix = "~plans|";
+    private const string BackfillPartition = "~backfill";
+    private volatile bool _plansBackfilled;
+
+    private static string PlansKey(string period, string county) => $"{PlansPrefix}{period}|{county}";
+
+    /// <summary>Upserts a target; a county's target writes its province's marker first (a crash between leaves a marker, never a target without one).</summary>
     public async Task<TargetEntity> SaveAsync(TargetEntity entity, CancellationToken cancellationToken)
     {
+        if (entity.County is { } county)
+            await Table.UpsertEntityAsync(new TableEntity(entity.Province, PlansKey(entity.Period, county)), TableUpdateMode.Replace, cancellationToken);
         var response = await Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         entity.ETag = response.Headers.ETag ?? default;
         return entity;
+    }
+
+    /// <summary>
+    /// The province's own targets of <paramref name="period"/> and the codes of its counties that have targets in
+    /// it: one query of the province's partition (two RowKey ranges).
+    /// </summary>
+    public async Task<(List<TargetEntity> ProvinceTargets, HashSet<string> PlannedCounties)> ProvincePlansAsync(string province, JalaliPeriod period,
+        CancellationToken cancellationToken)
+    {
+        await BackfillPlansOnceAsync(cancellationToken);
+        var (targets, markers) = (period + "|", PlansKey(period.ToString(), ""));
+        var rows = await Table.ListAsync<TargetEntity>(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {province} and ((RowKey ge {targets} and RowKey lt {targets + "~"}) or (RowKey ge {markers} and RowKey lt {markers + "~"}))"),
+            cancellationToken);
+        var planned = rows.Where(r => r.RowKey.StartsWith(markers, StringComparison.Ordinal)).Select(r => r.RowKey[markers.Length..]).ToHashSet(StringComparer.Ordinal);
+        return ([.. rows.Where(r => !r.RowKey.StartsWith(PlansPrefix, StringComparison.Ordinal))], planned);
+    }
+
+    /// <summary>
+    /// Targets saved before the markers existed get theirs: one read of every target row, once per storage account
+    /// (then a "done" row), and once per process a point read of that row.
+    /// </summary>
+    private async Task BackfillPlansOnceAsync(CancellationToken cancellationToken)
+    {
+        if (_plansBackfilled) return;
+        if (await Table.GetOrNullAsync<TableEntity>(BackfillPartition, "plans", cancellationToken) is null)
+        {
+            var countyTargets = new List<TargetEntity>();
+            await foreach (var t in Table.QueryAsync<TargetEntity>(TableClient.CreateQueryFilter($"PartitionKey lt {"~"} and RowKey lt {"~"}"),
+                               select: ["PartitionKey", "RowKey", "Province", "County"], cancellationToken: cancellationToken))
+                if (t.County is { Length: > 0 }) countyTargets.Add(t);
+            foreach (var province in countyTargets.GroupBy(t => t.Province))
+                foreach (var chunk in province.Select(t => PlansKey(t.Period, t.County!)).Distinct(StringComparer.Ordinal).Chunk(100))
+                    await Table.SubmitTransactionAsync(chunk.Select(key => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                        new TableEntity(province.Key, key))), cancellationToken);
+            await Table.TryAddAsync(new TableEntity(BackfillPartition, "plans"), cancellationToken);
+        }
+        _plansBackfilled = true;
     }
 
     /// <summary>A scope's targets of the periods <paramref name="from"/>..<paramref name="to"/> (one range query).</summary>

@@ -153,6 +153,42 @@ public sealed class TargetsApiTests(TargetsFixture fixture) : IClassFixture<Targ
     }
 
     [Fact]
+    public async Task BehindPlanReadsOnlyTheCountiesThatHaveTargetsInThePeriodNotEveryCounty()
+    {
+        await PlanAban();
+        var reports = Host.Services.GetRequiredService<TargetReports>();
+        async Task<long> CallsAsync()
+        {
+            var tally = Pishkhan.Storage.StorageCalls.Begin();
+            await reports.BehindPlanAsync("lorestan", new JalaliPeriod(1405, 8), default);
+            return tally.Table;
+        }
+        await CallsAsync(); // the one-off check of the markers' backfill
+        var before = await CallsAsync();
+        for (var i = 1; i <= 5; i++) await Host.PutOkAsync($"/api/counties/tg-empty-{i}", new { name = $"شهرستان {i}", province = "lorestan" });
+        Assert.Equal(before, await CallsAsync());
+        Assert.Equal(4, (await reports.BehindPlanAsync("lorestan", new JalaliPeriod(1405, 8), default)).Count);
+    }
+
+    [Fact]
+    public async Task ACountyTargetSavedBeforeThePlanMarkersExistedIsFoundAfterTheOneOffBackfill()
+    {
+        var store = Host.Services.GetRequiredService<Pishkhan.Storage.Store>();
+        var table = Host.Services.GetRequiredService<TargetStore>().Table;
+        await table.UpsertEntityAsync(new TargetEntity
+        {
+            PartitionKey = "tg-c1", RowKey = TargetEntity.Key(new JalaliPeriod(1404, 11), TargetIndicator.SlaCompliance),
+            Province = "lorestan", County = "tg-c1", Planned = 0.9, UpdatedBy = "older-version",
+        });
+        await table.DeleteEntityAsync("~backfill", "plans"); // as in a store the markers' version has never run on
+
+        var (_, planned) = await new TargetStore(store).ProvincePlansAsync("lorestan", new JalaliPeriod(1404, 11), default);
+
+        Assert.Equal(["tg-c1"], planned);
+        Assert.NotNull(await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("~backfill", "plans"));
+    }
+
+    [Fact]
     public async Task PutStoresThePlanWithItsNoteAndReplacesIt()
     {
         await Plan("tg-c1", "1405-05", "activeOffices", 2);
