@@ -103,7 +103,9 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
         var previousRanks = previous.Where(r => r is { Ranked: true, ProvinceRank: not null })
             .ToDictionary(r => r.OfficeCode, r => (province, r.ProvinceRank!.Value), StringComparer.Ordinal);
         var history = previous.Where(r => r.RecentScores.Count > 0).ToDictionary(r => r.OfficeCode, r => r.RecentScores, StringComparer.Ordinal);
-        var ranking = RankingCalculator.Compute(period.ToString(), input, previous.Count == 0 ? null : previousPeriod, previousRanks, policy, history);
+        Ranking ranking;
+        using (Telemetry.PishkhanTelemetry.Ranking.StartActivity("ranking.compute"))
+            ranking = RankingCalculator.Compute(period.ToString(), input, previous.Count == 0 ? null : previousPeriod, previousRanks, policy, history);
 
         var now = clock.GetUtcNow();
         var reportPath = BlobPath($"rankings/{period}/{province}/index.html");
@@ -114,8 +116,10 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
             InsufficientData = ranking.Rows.Count(r => r.Status != RankingStatus.Ranked),
         };
         var olderThanLatest = latest is not null && string.CompareOrdinal(latest.Period, period.ToString()) > 0;
-        await PublishAsync(ranking, province, period, now, countyList, members, olderThanLatest, cancellationToken);
-        await rankings.SaveAsync(ranking, province, run, cancellationToken);
+        using (Telemetry.PishkhanTelemetry.Ranking.StartActivity("ranking.publish"))
+            await PublishAsync(ranking, province, period, now, countyList, members, olderThanLatest, cancellationToken);
+        using (Telemetry.PishkhanTelemetry.Ranking.StartActivity("ranking.save"))
+            await rankings.SaveAsync(ranking, province, run, cancellationToken);
         await rankings.SetLatestAsync(province, run, latest, cancellationToken);
         await NotifyMembersAsync(ranking, province, period, members, cancellationToken);
         logger.LogInformation("Ranked {Province} {Period}: {Ranked} ranked, {Insufficient} insufficient data", province, period.ToString(), run.Ranked, run.InsufficientData);
