@@ -153,16 +153,10 @@ public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayS
     public async Task<ComplaintEntity?> ChangeAsync(string officeCode, string complaintKey, Func<ComplaintEntity?, ComplaintEntity?> change,
         CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 20; attempt++)
-        {
-            var current = await Complaints.GetOrNullAsync<ComplaintEntity>(officeCode, complaintKey, cancellationToken);
-            var next = change(current);
-            if (next is null) return null;
-            await IndexAsync(next, cancellationToken);
-            if (await Complaints.TryReplaceAsync(next, cancellationToken)) return next;
-            await Task.Delay(Random.Shared.Next(1, 5 + attempt * 5), cancellationToken);
-        }
-        throw Problem.ChangedConcurrently("complaint");
+        ComplaintEntity? changed = null;
+        await Complaints.UpdateWithRetryAsync<ComplaintEntity>(officeCode, complaintKey, current => changed = change(current), cancellationToken,
+            beforeWrite: next => IndexAsync(next, cancellationToken), what: "complaint");
+        return changed;
     }
 
     public Task<ComplaintEntity?> GetAsync(string officeCode, string complaintKey, CancellationToken cancellationToken) =>
@@ -205,20 +199,16 @@ public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayS
         catch (Azure.RequestFailedException ex) when (ex.Status == 404) { }
     }
 
-    // A row of the sweep table (not in the "sweep" partition) saying the complaints of before the table were indexed.
-    private const string BackfillPartition = "~backfill";
-
     /// <summary>
     /// Complaints written before the sweep table existed: the first sweep writes their rows (a one-off filter of
     /// the Complaints table for open or pending ones), then records that it did. Repeating it is harmless (upserts).
     /// </summary>
-    public async Task BackfillSweepOnceAsync(CancellationToken cancellationToken)
-    {
-        if (await _sweep.GetOrNullAsync<TableEntity>(BackfillPartition, "done", cancellationToken) is not null) return;
-        foreach (var e in await Complaints.ListAsync<ComplaintEntity>(TableClient.CreateQueryFilter($"IsOpen eq {true} or EffectsPending eq {true}"), cancellationToken))
-            await IndexAsync(e, cancellationToken);
-        await _sweep.TryAddAsync(new TableEntity(BackfillPartition, "done"), cancellationToken);
-    }
+    public Task BackfillSweepOnceAsync(CancellationToken cancellationToken) =>
+        Once.RunAsync(_sweep, "done", async () =>
+        {
+            foreach (var e in await Complaints.ListAsync<ComplaintEntity>(TableClient.CreateQueryFilter($"IsOpen eq {true} or EffectsPending eq {true}"), cancellationToken))
+                await IndexAsync(e, cancellationToken);
+        }, cancellationToken);
 
     /// <summary>Reads the complainant's contact; the access is logged first, so no read goes unrecorded.</summary>
     public async Task<ComplaintContactEntity?> ReadContactAsync(string trackingCode, string keyId, string role, string purpose, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Pishkhan.Digests;
 using Pishkhan.Http;
 using Pishkhan.Notifications.Templates;
+using Pishkhan.PublicSite;
 using Pishkhan.Telemetry;
 
 namespace Pishkhan.Notifications;
@@ -205,20 +206,12 @@ public sealed class MailUnavailableException(string message, TimeSpan? retryAfte
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }
 
-/// <summary>
-/// Where the public web pages are, as the messages link to them: <see cref="Pishkhan.PublicSite.SiteLocation.SiteUrl"/>,
-/// the same address the site is published to. Complaint tracking is {Url}/track.html#code=…, rating
-/// {Url}/rate.html#token=… (the token in the fragment, never in a server log).
-/// </summary>
-public sealed record PublicSite(string Url)
-{
-    public static PublicSite From(PishkhanSettings settings, Storage.Store store) => new(new Pishkhan.PublicSite.SiteLocation(store, settings).SiteUrl);
-}
-
 /// <summary>Turns an outbox row into a mail: its kind's template, or the digest snapshot for digests.</summary>
-public sealed class MailComposer(PishkhanSettings settings, DigestStore digests, UnsubscribeLinks unsubscribe, PublicSite site)
+/// <remarks>Links to the public site's pages (track.html#code=…, rate.html#token=…: the token in the fragment, never in a
+/// server log) start at <see cref="SiteLocation.SiteUrl"/>, the address the site is published to.</remarks>
+public sealed class MailComposer(PishkhanSettings settings, DigestStore digests, UnsubscribeLinks unsubscribe, SiteLocation site)
 {
-    public TemplateContext Context { get; } = new(settings.PublicBaseUrl, site.Url);
+    public TemplateContext Context { get; } = new(settings.PublicBaseUrl, site.SiteUrl);
 
     public async Task<MailMessage> ComposeAsync(OutboxEntity entity, CancellationToken cancellationToken)
     {
@@ -242,7 +235,7 @@ public sealed class MailComposer(PishkhanSettings settings, DigestStore digests,
 }
 
 /// <summary>Turns an SMS row into its text (<see cref="SmsTexts"/>); a rating invitation gets its short code recorded first.</summary>
-public sealed class SmsComposer(PublicSite site, RatingCodes ratingCodes)
+public sealed class SmsComposer(SiteLocation site, RatingCodes ratingCodes)
 {
     public async Task<SmsMessage> ComposeAsync(OutboxEntity entity, CancellationToken cancellationToken)
     {
@@ -250,6 +243,6 @@ public sealed class SmsComposer(PublicSite site, RatingCodes ratingCodes)
         string? code = null;
         if (entity.Kind == NotificationKinds.RequestCompleted && data.TryGetValue("ratingToken", out var token) && token.Length > 0)
             code = await ratingCodes.IssueAsync(token, cancellationToken);
-        return new SmsMessage(entity.Id, entity.Kind, entity.ToMobile!, SmsTexts.Render(entity.Kind, data, site.Url, code));
+        return new SmsMessage(entity.Id, entity.Kind, entity.ToMobile!, SmsTexts.Render(entity.Kind, data, site.SiteUrl, code));
     }
 }

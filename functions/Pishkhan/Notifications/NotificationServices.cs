@@ -35,7 +35,6 @@ public static class NotificationServices
             // As for mail: a Key Vault reference that did not resolve means Kavenegar was meant; texts wait rather than go to a local folder.
             return settings.ApiKeyUnresolved ? new UnresolvedSmsKeyTransport() : sp.GetRequiredService<SmsPickupDirectory>();
         });
-        services.AddSingleton(sp => PublicSite.From(sp.GetRequiredService<PishkhanSettings>(), sp.GetRequiredService<Storage.Store>()));
         services.AddSingleton<SmsOptOuts>();
         services.AddSingleton<RatingCodes>();
         services.AddSingleton<SmsComposer>();

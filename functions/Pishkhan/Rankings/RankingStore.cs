@@ -191,17 +191,11 @@ public sealed class RankingStore(Store store)
     /// the job read it at its start: the first write is tried on it; if another writer came in between, the
     /// pointer is read again.
     /// </summary>
-    public async Task SetLatestAsync(string province, RankingRunEntity run, RankingRunEntity? read, CancellationToken cancellationToken = default)
-    {
-        if (LatestAfter(province, read, run) is not { } next) return;
-        if (read is null ? await Table.TryAddAsync(next, cancellationToken) : await Table.TryReplaceAsync(next, cancellationToken)) return;
-        await Table.UpdateWithRetryAsync<RankingRunEntity>(PartitionFor(province, "latest"), RankingRunEntity.Key, current => LatestAfter(province, current, run), cancellationToken);
-    }
-
-    private static RankingRunEntity? LatestAfter(string province, RankingRunEntity? current, RankingRunEntity run) =>
-        current is not null && string.CompareOrdinal(current.Period, run.Period) > 0 ? null : new RankingRunEntity
-        {
-            PartitionKey = PartitionFor(province, "latest"), ETag = current?.ETag ?? default, Period = run.Period, PolicyVersion = run.PolicyVersion,
-            Ranked = run.Ranked, InsufficientData = run.InsufficientData, ComputedAt = run.ComputedAt, PublishedAt = run.PublishedAt, ReportPath = run.ReportPath,
-        };
+    public Task SetLatestAsync(string province, RankingRunEntity run, RankingRunEntity? read, CancellationToken cancellationToken = default) =>
+        Table.UpdateWithRetryAsync<RankingRunEntity>(PartitionFor(province, "latest"), RankingRunEntity.Key, current =>
+            current is not null && string.CompareOrdinal(current.Period, run.Period) > 0 ? null : new RankingRunEntity
+            {
+                PartitionKey = PartitionFor(province, "latest"), ETag = current?.ETag ?? default, Period = run.Period, PolicyVersion = run.PolicyVersion,
+                Ranked = run.Ranked, InsufficientData = run.InsufficientData, ComputedAt = run.ComputedAt, PublishedAt = run.PublishedAt, ReportPath = run.ReportPath,
+            }, cancellationToken, firstRead: new(read));
 }

@@ -18,8 +18,6 @@ public sealed class SlaSweep(Store store, RequestBook requestBook, RequestOutbox
 {
     private const int Parallelism = 8;
     // A row in the index's own table (not a province) saying the offices of before the index were indexed.
-    private const string BackfillPartition = "~backfill";
-
     public async Task Run(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -52,15 +50,13 @@ public sealed class SlaSweep(Store store, RequestBook requestBook, RequestOutbox
     /// Requests written before the RequestOffices index existed: the first run puts every office in it (a
     /// one-off read of Offices), then records that it did. Repeating it is harmless (inserts find their rows).
     /// </summary>
-    private async Task BackfillOnceAsync(CancellationToken cancellationToken)
-    {
-        var index = store.Table(Tables.RequestOffices);
-        if (await index.GetOrNullAsync<TableEntity>(BackfillPartition, "done", cancellationToken) is not null) return;
-        var all = new List<TableEntity>();
-        await foreach (var o in store.Table(Tables.Offices).QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-            all.Add(o);
-        foreach (var province in all.GroupBy(o => o.PartitionKey))
-            await requestBook.IndexOfficesAsync(province.Key, province.Select(o => o.RowKey), cancellationToken);
-        await index.TryAddAsync(new TableEntity(BackfillPartition, "done"), cancellationToken);
-    }
+    private Task BackfillOnceAsync(CancellationToken cancellationToken) =>
+        Once.RunAsync(store.Table(Tables.RequestOffices), "done", async () =>
+        {
+            var all = new List<TableEntity>();
+            await foreach (var o in store.Table(Tables.Offices).QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+                all.Add(o);
+            foreach (var province in all.GroupBy(o => o.PartitionKey))
+                await requestBook.IndexOfficesAsync(province.Key, province.Select(o => o.RowKey), cancellationToken);
+        }, cancellationToken);
 }

@@ -57,7 +57,6 @@ public static class StorageClients
     public static IServiceCollection AddTablePipelinePolicy(this IServiceCollection services, HttpPipelinePolicy policy) =>
         services.Configure<TableClientOptions>(ClientName, o => o.AddPolicy(policy, HttpPipelinePosition.PerRetry));
 
-
     private static string? Connection(IServiceProvider sp) =>
         sp.GetRequiredService<PishkhanSettings>().Storage.ConnectionString is { Length: > 0 } cs
             ? cs == "UseDevelopmentStorage=true" ? Store.DevelopmentStorage : cs

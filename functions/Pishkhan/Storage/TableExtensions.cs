@@ -4,6 +4,26 @@ using Pishkhan.Problems;
 
 namespace Pishkhan.Storage;
 
+/// <summary>A row as already read (null: it did not exist), for <see cref="TableExtensions.UpdateWithRetryAsync"/>.</summary>
+public readonly record struct KnownRow<T>(T? Row) where T : class;
+
+/// <summary>
+/// A one-off job per storage account (a backfill for an index that came after its data): done once, then a marker row
+/// says so. Run twice concurrently, the job repeats harmlessly (it must be idempotent, as upserts are).
+/// </summary>
+public static class Once
+{
+    public static async Task RunAsync(TableClient table, string marker, Func<Task> job, CancellationToken cancellationToken)
+    {
+        if (await table.GetOrNullAsync<TableEntity>(Partition, marker, cancellationToken) is not null) return;
+        await job();
+        await table.TryAddAsync(new TableEntity(Partition, marker), cancellationToken);
+    }
+
+    /// <summary>The marker rows' partition, in the job's own table ('~' sorts after the tables' data partitions).</summary>
+    public const string Partition = "~backfill";
+}
+
 public static class TableExtensions
 {
     /// <summary>Point read that maps 404 to null.</summary>
@@ -52,22 +72,28 @@ public static class TableExtensions
     /// leave the entity as it is (nothing to do). When other writers win every attempt: a 409 problem
     /// ("changed concurrently; retry"), which an HTTP caller gets as problem details and a queue message as a retry.
     /// </summary>
+    /// <param name="firstRead">The row as the caller read it shortly before (with its ETag; <c>new(null)</c>: it was absent):
+    /// the first attempt decides on it instead of reading again. If it changed since, the write fails on its ETag and the next attempt reads.</param>
+    /// <param name="beforeWrite">Runs on each entity about to be written, before the write (an index row that must never lag the entity).</param>
+    /// <param name="what">What the 409 says changed ("The {what} changed concurrently; retry.").</param>
     public static async Task<T?> UpdateWithRetryAsync<T>(this TableClient table, string partitionKey, string rowKey,
-        Func<T?, T?> change, CancellationToken cancellationToken = default, int attempts = 20)
+        Func<T?, T?> change, CancellationToken cancellationToken = default, int attempts = 20, KnownRow<T>? firstRead = null,
+        Func<T, Task>? beforeWrite = null, string what = "resource")
         where T : class, ITableEntity
     {
         for (var attempt = 0; attempt < attempts; attempt++)
         {
-            var current = await table.GetOrNullAsync<T>(partitionKey, rowKey, cancellationToken);
+            var current = attempt == 0 && firstRead is { } known ? known.Row : await table.GetOrNullAsync<T>(partitionKey, rowKey, cancellationToken);
             var next = change(current);
             if (next is null) return current;
+            if (beforeWrite is not null) await beforeWrite(next);
             var written = current is null
                 ? await table.TryAddAsync(next, cancellationToken)
                 : await table.TryReplaceAsync(next, cancellationToken);
             if (written) return next;
             await Task.Delay(Random.Shared.Next(1, 5 + attempt * 5), cancellationToken);
         }
-        throw Problem.ChangedConcurrently("resource");
+        throw Problem.ChangedConcurrently(what);
     }
 
     /// <summary>One page of a query: at most <paramref name="pageSize"/> items and the token for the next page.</summary>

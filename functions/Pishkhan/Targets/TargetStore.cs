@@ -82,7 +82,6 @@ public sealed class TargetStore(Store store)
     public TableClient Table { get; } = store.Table(Tables.Targets);
 
     private const string PlansPrefix = "~plans|";
-    private const string BackfillPartition = "~backfill";
     private volatile bool _plansBackfilled;
 
     private static string PlansKey(string period, string county) => $"{PlansPrefix}{period}|{county}";
@@ -120,7 +119,7 @@ public sealed class TargetStore(Store store)
     private async Task BackfillPlansOnceAsync(CancellationToken cancellationToken)
     {
         if (_plansBackfilled) return;
-        if (await Table.GetOrNullAsync<TableEntity>(BackfillPartition, "plans", cancellationToken) is null)
+        await Once.RunAsync(Table, "plans", async () =>
         {
             var countyTargets = new List<TargetEntity>();
             await foreach (var t in Table.QueryAsync<TargetEntity>(TableClient.CreateQueryFilter($"PartitionKey lt {"~"} and RowKey lt {"~"}"),
@@ -130,8 +129,7 @@ public sealed class TargetStore(Store store)
                 foreach (var chunk in province.Select(t => PlansKey(t.Period, t.County!)).Distinct(StringComparer.Ordinal).Chunk(100))
                     await Table.SubmitTransactionAsync(chunk.Select(key => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
                         new TableEntity(province.Key, key))), cancellationToken);
-            await Table.TryAddAsync(new TableEntity(BackfillPartition, "plans"), cancellationToken);
-        }
+        }, cancellationToken);
         _plansBackfilled = true;
     }
 

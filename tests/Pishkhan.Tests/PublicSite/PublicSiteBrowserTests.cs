@@ -198,6 +198,16 @@ public sealed class PublicSiteBrowserTests(PublicSiteFixture site, ITestOutputHe
         await p.Context.CloseAsync();
     }
 
+    /// <summary>Chooses a score (and a comment), sends it, and returns the page's answer.</summary>
+    private static async Task<string?> RateAsync(IPage p, int score, string? comment = null)
+    {
+        await p.CheckAsync($"input[name='score'][value='{score}']");
+        if (comment is not null) await p.FillAsync("#comment", comment);
+        await p.ClickAsync("#submit");
+        await p.WaitForFunctionAsync("() => document.getElementById('message').textContent.length > 0");
+        return await p.Locator("#message").TextContentAsync();
+    }
+
     [Fact]
     public async Task TheRatingLinkRatesOnceAndASecondUseIsRefusedInPersianWithTheTokenNeverInAServerAddress()
     {
@@ -207,18 +217,11 @@ public sealed class PublicSiteBrowserTests(PublicSiteFixture site, ITestOutputHe
         var bodies = new List<string>();
         p.Request += (_, r) => { addresses.Add(r.Url); if (r.PostData is { } d) bodies.Add(d); };
         await p.GotoAsync($"{site.SiteUrl}/rate.html#token={Uri.EscapeDataString(token)}");
-        await p.CheckAsync("input[name='score'][value='4']");
-        await p.FillAsync("#comment", "کارمند دفتر با حوصله راهنمایی کرد.");
-        await p.ClickAsync("#submit");
-        await p.WaitForFunctionAsync("() => document.getElementById('message').textContent.length > 0");
-        Assert.Equal("سپاس‌گزاریم. امتیاز ۴ از ۵ ثبت شد و در رتبه‌بندی این ماه به حساب می‌آید.", await p.Locator("#message").TextContentAsync());
+        Assert.Equal("سپاس‌گزاریم. امتیاز ۴ از ۵ ثبت شد و در رتبه‌بندی این ماه به حساب می‌آید.", await RateAsync(p, 4, "کارمند دفتر با حوصله راهنمایی کرد."));
         await p.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PublicSiteFixture.Shots, "rate-done-390.png") });
 
         await p.ReloadAsync();
-        await p.CheckAsync("input[name='score'][value='1']");
-        await p.ClickAsync("#submit");
-        await p.WaitForFunctionAsync("() => document.getElementById('message').textContent.length > 0");
-        Assert.Equal("با این پیوند پیش‌تر امتیاز داده شده است. هر پیوند فقط یک بار امتیاز می‌دهد.", await p.Locator("#message").TextContentAsync());
+        Assert.Equal("با این پیوند پیش‌تر امتیاز داده شده است. هر پیوند فقط یک بار امتیاز می‌دهد.", await RateAsync(p, 1));
         await p.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PublicSiteFixture.Shots, "rate-used-390.png") });
 
         // The fragment never leaves the browser: no requested address carries the token; only the POST body does.
@@ -228,10 +231,7 @@ public sealed class PublicSiteBrowserTests(PublicSiteFixture site, ITestOutputHe
 
         await p.GotoAsync($"{site.SiteUrl}/rate.html#token=psr_x_0000000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
         await p.ReloadAsync();
-        await p.CheckAsync("input[name='score'][value='5']");
-        await p.ClickAsync("#submit");
-        await p.WaitForFunctionAsync("() => document.getElementById('message').textContent.length > 0");
-        Assert.Equal("این پیوند امتیازدهی معتبر نیست. پیوند را از پیامک یا ایمیل خود دوباره و کامل باز کنید.", await p.Locator("#message").TextContentAsync());
+        Assert.Equal("این پیوند امتیازدهی معتبر نیست. پیوند را از پیامک یا ایمیل خود دوباره و کامل باز کنید.", await RateAsync(p, 5));
         await p.Context.CloseAsync();
     }
 
@@ -245,17 +245,11 @@ public sealed class PublicSiteBrowserTests(PublicSiteFixture site, ITestOutputHe
 
         var p = await site.NewPageAsync(390);
         await p.GotoAsync(link);
-        await p.CheckAsync("input[name='score'][value='5']");
-        await p.ClickAsync("#submit");
-        await p.WaitForFunctionAsync("() => document.getElementById('message').textContent.length > 0");
-        Assert.Equal("سپاس‌گزاریم. امتیاز ۵ از ۵ ثبت شد و در رتبه‌بندی این ماه به حساب می‌آید.", await p.Locator("#message").TextContentAsync());
+        Assert.Equal("سپاس‌گزاریم. امتیاز ۵ از ۵ ثبت شد و در رتبه‌بندی این ماه به حساب می‌آید.", await RateAsync(p, 5));
         await p.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PublicSiteFixture.Shots, "rate-from-sms-390.png") });
 
         await p.ReloadAsync();
-        await p.CheckAsync("input[name='score'][value='2']");
-        await p.ClickAsync("#submit");
-        await p.WaitForFunctionAsync("() => document.getElementById('message').textContent.length > 0");
-        Assert.Equal("با این پیوند پیش‌تر امتیاز داده شده است. هر پیوند فقط یک بار امتیاز می‌دهد.", await p.Locator("#message").TextContentAsync());
+        Assert.Equal("با این پیوند پیش‌تر امتیاز داده شده است. هر پیوند فقط یک بار امتیاز می‌دهد.", await RateAsync(p, 2));
         await p.Context.CloseAsync();
     }
 

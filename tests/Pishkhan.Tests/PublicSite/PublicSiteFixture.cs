@@ -106,18 +106,7 @@ public sealed class PublicSiteFixture : IAsyncLifetime
     }
 
     /// <summary>A request the office completed, and the one-time rating token the citizen's message carries.</summary>
-    public async Task<string> CompletedRequestTokenAsync(string tag)
-    {
-        var kit = await RequestsKit.SeedAsync(Host, "ilam", tag);
-        var id = (await kit.CreateAsync(kit.Body(citizen: new { mobile = "09121234567" })))["id"]!.GetValue<string>();
-        await kit.EventOkAsync(id, "accepted", kit.OfficeKeyFor(id));
-        await kit.EventOkAsync(id, "completed", kit.OfficeKeyFor(id));
-        // The completion's message is written after its answer (RequestOutbox.DispatchInBackground).
-        List<OutboxEntity> outbox = [];
-        await Pishkhan.Tests.Notifications.Poll.UntilAsync(async () => (outbox = await Host.Table(Tables.Outbox).QueryAsync<OutboxEntity>(
-            TableClient.CreateQueryFilter($"Cause eq {"request-completed:" + id}")).ToListAsync()).Count > 0, "the completion's message");
-        return outbox.Single().Data["ratingToken"];
-    }
+    public async Task<string> CompletedRequestTokenAsync(string tag) => (await CompletedRequestMessageAsync(tag)).Data["ratingToken"];
 
     /// <summary>
     /// A request completed for a citizen with a mobile number and no email, and the text of the rating SMS it
@@ -125,16 +114,24 @@ public sealed class PublicSiteFixture : IAsyncLifetime
     /// </summary>
     public async Task<string> CompletedRequestSmsAsync(string tag)
     {
+        var row = await CompletedRequestMessageAsync(tag, sent: r => File.Exists(Path.Combine(SmsFolder, r.Id + ".txt")));
+        Assert.Equal(OutboxChannel.Sms, row.Channel);
+        return await File.ReadAllTextAsync(Path.Combine(SmsFolder, row.Id + ".txt"));
+    }
+
+    /// <summary>Posts, accepts and completes a request (the citizen gave a mobile only) and waits for the completion's message row (and <paramref name="sent"/>).</summary>
+    private async Task<OutboxEntity> CompletedRequestMessageAsync(string tag, Func<OutboxEntity, bool>? sent = null)
+    {
         var kit = await RequestsKit.SeedAsync(Host, "ilam", tag);
-        var id = (await kit.CreateAsync(kit.Body(citizen: new { mobile = "09351112233" })))["id"]!.GetValue<string>();
+        var id = (await kit.CreateAsync(kit.Body(citizen: new { mobile = "09121234567" })))["id"]!.GetValue<string>();
         await kit.EventOkAsync(id, "accepted", kit.OfficeKeyFor(id));
         await kit.EventOkAsync(id, "completed", kit.OfficeKeyFor(id));
+        // The completion's message is written after its answer (RequestOutbox.DispatchInBackground).
         OutboxEntity? row = null;
         await Pishkhan.Tests.Notifications.Poll.UntilAsync(async () => (row = (await Host.Table(Tables.Outbox).QueryAsync<OutboxEntity>(
             TableClient.CreateQueryFilter($"Cause eq {"request-completed:" + id}")).ToListAsync()).SingleOrDefault()) is not null
-            && File.Exists(Path.Combine(SmsFolder, row.Id + ".txt")), "the completion's SMS in the pickup folder");
-        Assert.Equal(OutboxChannel.Sms, row!.Channel);
-        return await File.ReadAllTextAsync(Path.Combine(SmsFolder, row.Id + ".txt"));
+            && (sent is null || sent(row)), "the completion's message");
+        return row!;
     }
 
     public async Task DisposeAsync()
