@@ -61,16 +61,18 @@ public sealed class ClientRateLimiterTests : IDisposable
     [Fact]
     public void TheWindowSlides()
     {
-        var window = TimeSpan.FromSeconds(2);
+        // A 4 s window, calls at 0 and 2.5 s: the first leaves the window about 4 s in, the second about 6.5 s in.
+        // The bounds keep those apart with room for the limiter's replenishment timer running late on a loaded
+        // machine (1.3 s late was seen with a 2 s window, which had no room).
+        var window = TimeSpan.FromSeconds(4);
         var watch = Stopwatch.StartNew();
         _limiter.Demand(From("203.0.113.7"), "file", 2, window);
-        Thread.Sleep(1200);
+        Thread.Sleep(2500);
         _limiter.Demand(From("203.0.113.7"), "file", 2, window);
         Assert.Throws<ApiProblem>(() => _limiter.Demand(From("203.0.113.7"), "file", 2, window));
-        // The first call leaves the window about 2 s after it was made; the second is still in it then.
         UntilAllowed("203.0.113.7", "file", 2, window);
-        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1.7), TimeSpan.FromSeconds(3.5));
-        if (watch.Elapsed < TimeSpan.FromSeconds(3))
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(3.3), TimeSpan.FromSeconds(5.8));
+        if (watch.Elapsed < TimeSpan.FromSeconds(6))
             Assert.Throws<ApiProblem>(() => _limiter.Demand(From("203.0.113.7"), "file", 2, window));
     }
 
