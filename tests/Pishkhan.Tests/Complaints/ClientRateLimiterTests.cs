@@ -61,9 +61,9 @@ public sealed class ClientRateLimiterTests : IDisposable
     [Fact]
     public void TheWindowSlides()
     {
-        // A 4 s window, calls at 0 and 2.5 s: the first leaves the window about 4 s in, the second about 6.5 s in.
-        // The bounds keep those apart with room for the limiter's replenishment timer running late on a loaded
-        // machine (1.3 s late was seen with a 2 s window, which had no room).
+        // A 4 s window of ten 400 ms segments, calls at 0 and 2.5 s: the first leaves the window 3.6–4.0 s in, plus up to
+        // 100 ms a segment of replenishment-timer drift (about 5 s at worst); the second not before 6.1 s. The bounds
+        // keep those apart (3.55 s was seen against the old 2 s window's 3.5 s bound).
         var window = TimeSpan.FromSeconds(4);
         var watch = Stopwatch.StartNew();
         _limiter.Demand(From("203.0.113.7"), "file", 2, window);
@@ -79,19 +79,20 @@ public sealed class ClientRateLimiterTests : IDisposable
     [Fact]
     public void RefusedCallsDoNotExtendTheBlock()
     {
-        // A 2 s window, refused calls for 1.5 s of it: counted from the one call let through, the client is let in
-        // again about 2 s after it; had the refused calls extended the block, not before 3.5 s. The 1 s between is
-        // room for the limiter's replenishment timer running late on a loaded machine.
-        var window = TimeSpan.FromSeconds(2);
+        // A 4 s window of ten 400 ms segments, refused calls for 3.4 s of it. Counted from the one call let through, its
+        // permit comes back when its segment leaves the window: 3.6–4.0 s in, plus up to 100 ms a segment that the
+        // limiter's replenishment timer drifts (about 5 s at worst, 3.05 s was seen with a 2 s window). Had the
+        // refused calls extended the block, not before 3.4 + 3.6 = 7 s. The bound sits between, a second from each.
+        var window = TimeSpan.FromSeconds(4);
         _limiter.Demand(From("203.0.113.7"), "file", 1, window);
         var sinceAllowed = Stopwatch.StartNew();
-        while (sinceAllowed.Elapsed < TimeSpan.FromMilliseconds(1500))
+        while (sinceAllowed.Elapsed < TimeSpan.FromMilliseconds(3400))
         {
             Assert.Throws<ApiProblem>(() => _limiter.Demand(From("203.0.113.7"), "file", 1, window));
             Thread.Sleep(10);
         }
         UntilAllowed("203.0.113.7", "file", 1, window);
-        Assert.InRange(sinceAllowed.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(3.0));
+        Assert.InRange(sinceAllowed.Elapsed, TimeSpan.FromSeconds(3.4), TimeSpan.FromSeconds(6.0));
     }
 
     [Fact]
