@@ -118,17 +118,38 @@ public sealed class OutboxEntity : ITableEntity
 /// claims the row with that ETag without reading it first: the claim succeeds only if the row is still exactly
 /// the one in the message (pending, never claimed), so the message's copy is the row. Any other message —
 /// a re-queue, the digest's safety net, a lease wait, a message from before this format, a row too large for
-/// a message — has the id only and the sender reads the row. Old senders reject the new fields (strict JSON),
-/// so during a rolling deployment such a message is retried until a new sender takes it.
+/// a message — has the id only and the sender reads the row. Rows queued by concurrent producers share a message:
+/// <see cref="More"/> lists the others, each in the same form (see <see cref="Outbox"/>, "Grouped messages"). Old
+/// senders reject the new fields (strict JSON), so during a rolling deployment such a message is retried until a
+/// new sender takes it.
 /// </summary>
 public sealed record NotificationMessage(
     string Id,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ETag = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OutboxEntity? Row = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OutboxEntity? Row = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<NotificationMessage>? More = null)
+{
+    /// <summary>Every row the message names, in order: this one, then <see cref="More"/>'s.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<NotificationMessage> Rows => More is not { Count: > 0 } more ? [this] : [this with { More = null }, .. more];
+}
 
+/// <summary>
+/// Grouped messages: each queue message costs Azure a put and a delete (and Azurite, whose messages of every queue
+/// share one collection, an index rebuild on each), so rows queued while another message is on its way to the
+/// queue wait for it and then go together in the next message, up to <see cref="MaxRowsPerMessage"/> rows and
+/// <see cref="MaxMessageBytes"/> in all. A row alone goes at once: grouping adds no wait, it only fills the time
+/// a put takes anyway. Only messages that carry their row are grouped; delayed and id-only messages go alone.
+/// </summary>
 public sealed class Outbox(Store store, TimeProvider clock)
 {
     public TableClient Table { get; } = store.Table(Tables.Outbox);
+
+    /// <summary>
+    /// The rows of one message are sent one after another by one delivery, so this also bounds how long a delivery
+    /// holds its message (rows × a send) and keeps the provider's concurrency that of the queue's batch.
+    /// </summary>
+    public const int MaxRowsPerMessage = 8;
 
     /// <summary>The id of an email row; the same formula as before SMS, so events replayed after an upgrade find their rows.</summary>
     public static string IdFor(string cause, string? toEmail, string? toMobile) =>
@@ -198,12 +219,10 @@ public sealed class Outbox(Store store, TimeProvider clock)
         if (await Table.TryAddAsync(entity, cancellationToken))
         {
             var message = new NotificationMessage(entity.Id);
-            if (delay <= TimeSpan.Zero)
-            {
-                var withRow = message with { ETag = entity.ETag.ToString(), Row = entity };
-                if (JsonSerializer.SerializeToUtf8Bytes(withRow, Json.Stored).Length <= MaxMessageBytes) message = withRow;
-            }
-            await SendAsync(message, delay, cancellationToken);
+            var withRow = message with { ETag = entity.ETag.ToString(), Row = entity };
+            var bytes = delay <= TimeSpan.Zero ? JsonSerializer.SerializeToUtf8Bytes(withRow, Json.Stored).Length : int.MaxValue;
+            if (bytes <= MaxMessageBytes) await SendGroupedAsync(withRow, bytes, cancellationToken);
+            else await SendAsync(message, delay, cancellationToken);
             return (entity.Id, entity);
         }
         var existing = await Table.GetOrNullAsync<OutboxEntity>(entity.Id, "", cancellationToken);
@@ -238,6 +257,64 @@ public sealed class Outbox(Store store, TimeProvider clock)
     private Task SendAsync(NotificationMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
         store.Queue(QueueNames.Notifications).SendMessageAsync(BinaryData.FromObjectAsJson(message, Json.Stored),
             visibilityTimeout: delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken);
+
+    private readonly Lock _gate = new();
+    private readonly Queue<GroupedRow> _waiting = new();
+    private bool _sending;
+
+    private sealed record GroupedRow(NotificationMessage Message, int Bytes, TaskCompletionSource Queued)
+    {
+        /// <summary>The producer's tally: the put its row waited for counts in it, as a group commit's batch does.</summary>
+        public StorageCalls.Tally? Calls { get; } = StorageCalls.Active;
+    }
+
+    /// <summary>Completes when the message holding this row is on the queue (see "Grouped messages" above).</summary>
+    private Task SendGroupedAsync(NotificationMessage message, int bytes, CancellationToken cancellationToken)
+    {
+        var row = new GroupedRow(message, bytes, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        lock (_gate)
+        {
+            _waiting.Enqueue(row);
+            if (_sending) return row.Queued.Task.WaitAsync(cancellationToken);
+            _sending = true;
+        }
+        _ = StorageCalls.RunDetached(SendWaitingAsync);
+        return row.Queued.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Sends the waiting rows, a message at a time, until none is left. Never throws: each row's task gets the outcome.</summary>
+    private async Task SendWaitingAsync()
+    {
+        while (true)
+        {
+            var group = new List<GroupedRow>();
+            lock (_gate)
+            {
+                var bytes = 0;
+                while (group.Count < MaxRowsPerMessage && _waiting.TryPeek(out var next) && (group.Count == 0 || bytes + next.Bytes <= MaxMessageBytes))
+                {
+                    group.Add(_waiting.Dequeue());
+                    bytes += next.Bytes;
+                }
+                if (group.Count == 0)
+                {
+                    _sending = false;
+                    return;
+                }
+            }
+            try
+            {
+                StorageCalls.CountFor(group.Select(r => r.Calls));
+                // Not any one caller's token: the message carries the others' rows too.
+                await SendAsync(group[0].Message with { More = group.Count == 1 ? null : [.. group.Skip(1).Select(r => r.Message)] }, TimeSpan.Zero, CancellationToken.None);
+                foreach (var row in group) row.Queued.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                foreach (var row in group) row.Queued.TrySetException(e);
+            }
+        }
+    }
 
     public Task<OutboxEntity?> GetAsync(string id, CancellationToken cancellationToken = default) =>
         Table.GetOrNullAsync<OutboxEntity>(id, "", cancellationToken);

@@ -147,13 +147,15 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
         var json = JsonSerializer.SerializeToUtf8Bytes(ranking, Json.Stored);
         var csv = RankingCsv.Write(ranking);
         var container = store.Blobs.GetBlobContainerClient(WebContainer);
-        foreach (var folder in new[] { $"rankings/{period}/{province}", $"rankings/latest/{province}" })
-        {
-            if (folder.Contains("latest") && olderThanLatest) continue;
-            await Upload(container, BlobPath($"{folder}/index.html"), Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8", cancellationToken);
-            await Upload(container, BlobPath($"{folder}/ranking.json"), json, "application/json; charset=utf-8", cancellationToken);
-            await Upload(container, BlobPath($"{folder}/ranking.csv"), csv, "text/csv; charset=utf-8", cancellationToken);
-        }
+        // Each file is compressed once and written to both folders; the uploads are independent, so they go together.
+        (string Name, byte[] Gzipped, string ContentType)[] files =
+        [
+            ("index.html", Gzip(Encoding.UTF8.GetBytes(html)), "text/html; charset=utf-8"),
+            ("ranking.json", Gzip(json), "application/json; charset=utf-8"),
+            ("ranking.csv", Gzip(csv), "text/csv; charset=utf-8"),
+        ];
+        string[] folders = olderThanLatest ? [$"rankings/{period}/{province}"] : [$"rankings/{period}/{province}", $"rankings/latest/{province}"];
+        await Task.WhenAll(folders.SelectMany(folder => files.Select(f => Upload(container, BlobPath($"{folder}/{f.Name}"), f.Gzipped, f.ContentType, cancellationToken))));
     }
 
     /// <summary>The period's targets behind plan (province first, then counties) and the decisions open now, with their owners' names.</summary>
@@ -177,14 +179,17 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
     /// Stored gzip-compressed with Content-Encoding: gzip (browsers and HTTP clients decompress; Persian HTML
     /// and JSON shrink about eightfold), which also keeps publication cheap for a province of hundreds of offices.
     /// </summary>
-    private static Task Upload(Azure.Storage.Blobs.BlobContainerClient container, string path, byte[] content, string contentType, CancellationToken cancellationToken)
+    private static byte[] Gzip(byte[] content)
     {
         using var compressed = new MemoryStream();
         using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
             gzip.Write(content);
-        return container.GetBlobClient(path).UploadAsync(new BinaryData(compressed.ToArray()),
-            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType, ContentEncoding = "gzip", CacheControl = "public, max-age=300" } }, cancellationToken);
+        return compressed.ToArray();
     }
+
+    private static Task Upload(Azure.Storage.Blobs.BlobContainerClient container, string path, byte[] gzipped, string contentType, CancellationToken cancellationToken) =>
+        container.GetBlobClient(path).UploadAsync(new BinaryData(gzipped),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType, ContentEncoding = "gzip", CacheControl = "public, max-age=300" } }, cancellationToken);
 
     private async Task NotifyMembersAsync(Ranking ranking, string province, JalaliPeriod period, List<MemberEntity> members, CancellationToken cancellationToken)
     {

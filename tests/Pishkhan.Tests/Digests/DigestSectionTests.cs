@@ -131,7 +131,8 @@ public sealed class DigestSectionTests(HostFixture fixture) : IClassFixture<Host
     {
         await Host.SeedProvinceAsync("ardabil", "ad");
         await Host.PutOkAsync("/api/members/ad-sec", new { name = "دبیر", email = "ad-sec@example.ir", role = "secretary", province = "ardabil" });
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        // Due dates are Tehran calendar days (from 20:30 UTC Tehran is already on the next day).
+        var today = global::Pishkhan.Calendar.Tehran.Today(TimeProvider.System);
         string D(int days) => today.AddDays(days).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var meeting = await Host.SendAsync(HttpMethod.Post, "/api/meetings", new
         {

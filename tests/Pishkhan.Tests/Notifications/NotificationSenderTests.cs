@@ -64,6 +64,29 @@ public sealed class NotificationSenderTests(HostFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task AGroupedMessageSendsEveryRowAndItsRedeliverySendsOnlyTheRowTheProviderDidNotTake()
+    {
+        var outbox = NewOutbox();
+        var ids = new[] { await AddRowAsync(outbox), await AddRowAsync(outbox), await AddRowAsync(outbox) };
+        var message = new NotificationMessage(ids[0], More: [new NotificationMessage(ids[1]), new NotificationMessage(ids[2])]);
+        // The rows go one after another: the second is refused for now, the first and third are taken.
+        TransportAnswers(new SendOutcome.Accepted("sg-1"), new SendOutcome.Unavailable(503, "busy", null), new SendOutcome.Accepted("sg-3"));
+        var sender = NewSender(outbox);
+
+        await Assert.ThrowsAsync<MailUnavailableException>(() => sender.SendAsync(message));
+        Assert.Equal([OutboxStatus.Sent, OutboxStatus.Pending, OutboxStatus.Sent], await Task.WhenAll(ids.Select(async id => (await outbox.GetAsync(id))!.Status)));
+
+        // The queue delivers the message again: only the refused row is sent.
+        TransportAnswers(new SendOutcome.Accepted("sg-2"));
+        await sender.SendAsync(message);
+
+        Assert.Equal(["sg-1", "sg-2", "sg-3"], await Task.WhenAll(ids.Select(async id => (await outbox.GetAsync(id))!.ProviderMessageId ?? "")));
+        foreach (var id in ids)
+            _transport.Verify(t => t.SendAsync(It.Is<MailMessage>(m => m.Recipients.Single().NotificationId == id), It.IsAny<CancellationToken>()),
+                id == ids[1] ? Times.Exactly(2) : Times.Once());
+    }
+
+    [Fact]
     public async Task SkipsASentRowOnRedelivery()
     {
         var outbox = NewOutbox();
@@ -191,9 +214,17 @@ public sealed class NotificationSenderTests(HostFixture fixture) : IClassFixture
     {
         await NewSender(NewOutbox()).SendAsync("0123456789abcdef0123456789abcdef");
         _transport.VerifyNoOtherCalls();
-        Assert.Throws<FormatException>(() => NotificationSender.ParseId(BinaryData.FromString("{\"id\":\"x' or PartitionKey ne '\"}")));
-        Assert.Throws<FormatException>(() => NotificationSender.ParseId(BinaryData.FromString("not json")));
-        Assert.Equal("0123456789abcdef0123456789abcdef", NotificationSender.ParseId(BinaryData.FromString("{\"id\":\"0123456789abcdef0123456789abcdef\"}")));
+        Assert.Throws<FormatException>(() => NotificationSender.ParseIds(BinaryData.FromString("{\"id\":\"x' or PartitionKey ne '\"}")));
+        Assert.Throws<FormatException>(() => NotificationSender.ParseIds(BinaryData.FromString("not json")));
+        Assert.Equal(["0123456789abcdef0123456789abcdef"], NotificationSender.ParseIds(BinaryData.FromString("{\"id\":\"0123456789abcdef0123456789abcdef\"}")));
+        // A grouped message: every id is checked, and a group nests no further.
+        const string good = "0123456789abcdef0123456789abcdef", other = "fedcba9876543210fedcba9876543210";
+        Assert.Equal([good, other], NotificationSender.ParseIds(BinaryData.FromString($"{{\"id\":\"{good}\",\"more\":[{{\"id\":\"{other}\"}}]}}")));
+        Assert.Throws<FormatException>(() => NotificationSender.ParseIds(BinaryData.FromString($"{{\"id\":\"{good}\",\"more\":[{{\"id\":\"x' or 1\"}}]}}")));
+        Assert.Throws<FormatException>(() => NotificationSender.ParseIds(BinaryData.FromString(
+            $"{{\"id\":\"{good}\",\"more\":[{{\"id\":\"{other}\",\"more\":[{{\"id\":\"{good}\"}}]}}]}}")));
+        Assert.Throws<FormatException>(() => NotificationSender.ParseIds(BinaryData.FromString(
+            $"{{\"id\":\"{good}\",\"more\":[{string.Join(",", Enumerable.Repeat($"{{\"id\":\"{other}\"}}", Outbox.MaxRowsPerMessage))}]}}")));
     }
 
     [Fact]

@@ -116,6 +116,39 @@ public sealed class NotificationCallCountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RowsQueuedAtOnceShareMessagesAndEachRowIsSentOnceWithItsOwnClaimAndRecord()
+    {
+        await WarmAsync();
+        const int rows = 40;
+        var ids = Enumerable.Range(0, rows).Select(_ => "group:" + Guid.NewGuid().ToString("N")).ToDictionary(c => Outbox.IdFor(c, "group@example.ir", null), c => c);
+
+        // Forty producers at once (as forty HTTP calls of one instance): rows that arrive while a message is on its way wait for the next.
+        var enqueues = await Task.WhenAll(ids.Values.Select(cause => CountAsync(() => Outbox.EnqueueAsync(Request(cause, "group@example.ir")))));
+        var messages = new List<QueueMessage>();
+        while ((await Queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value is { Length: > 0 } batch) messages.AddRange(batch);
+
+        // Every row is in exactly one message, no message holds more than its limit, and they did share.
+        Assert.Equal(ids.Keys.Order(), messages.SelectMany(m => NotificationSender.ParseIds(m.Body)).Order());
+        Assert.All(messages, m => Assert.InRange(NotificationSender.Parse(m.Body).Rows.Count, 1, Outbox.MaxRowsPerMessage));
+        Assert.True(messages.Count < rows, $"{messages.Count} messages for {rows} rows queued at once");
+        // Each producer waited for its insert and for the one put that carried its row.
+        Assert.All(enqueues, c => Assert.Equal(new Calls(1, 1, 0), c));
+
+        var handled = new List<(Calls Handler, Calls Delete)>();
+        foreach (var m in messages) handled.Add(await HandleAsync(m));
+        // Per row the claim and the record, as for a message of its own; one delete per message.
+        Assert.Equal(rows * EmailHandlerTable, handled.Sum(h => h.Handler.Table));
+        Assert.Equal((0L, 0L), (handled.Sum(h => h.Handler.Queue), handled.Sum(h => h.Handler.Blob)));
+        Assert.All(handled, h => Assert.Equal(new Calls(0, 1, 0), h.Delete));
+        foreach (var id in ids.Keys)
+        {
+            var row = (await Outbox.GetAsync(id))!;
+            Assert.Equal((OutboxStatus.Sent, 1), (row.Status, row.Attempts));
+            Assert.True(File.Exists(Path.Combine(_mail, id + ".eml")));
+        }
+    }
+
+    [Fact]
     public async Task AMessageHandledTwiceSendsOnceAndItsRedeliveryReadsTheRowOnce()
     {
         await WarmAsync();

@@ -74,10 +74,11 @@ public sealed class PoisonMessagesSection(Store store, Outbox outbox) : IDigestS
         var n = 0;
         foreach (var m in peeked)
         {
-            string id;
-            try { id = NotificationSender.ParseId(m.Body); }
+            List<string> ids;
+            try { ids = [.. NotificationSender.ParseIds(m.Body)]; }
             catch (FormatException) { continue; }
-            if ((await outbox.GetAsync(id, cancellationToken))?.Province == province) n++;
+            foreach (var id in ids)
+                if ((await outbox.GetAsync(id, cancellationToken))?.Province == province) n++;
         }
         return n;
     }
