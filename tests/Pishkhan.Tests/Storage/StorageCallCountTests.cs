@@ -88,7 +88,11 @@ public sealed class StorageCallCountTests(HostFixture fixture) : IClassFixture<H
         var processed = await Inspections.InspectionTestKit.EventuallyAsync(() =>
             Task.FromResult(capture.Stopped.FirstOrDefault(a => a.DisplayName == "ProcessInspection")));
 
-        Assert.Equal(new Calls(InspectionTable, InspectionQueue, 0), Of(processed));
+        // The two notification rows are queued at once by independent effects: they share one message when the second
+        // row is ready while the first one's put is on its way (Outbox, "Grouped messages"), else each has its own.
+        var calls = Of(processed);
+        Assert.Equal(new Calls(InspectionTable, 0, 0), calls with { Queue = 0 });
+        Assert.InRange(calls.Queue, InspectionQueueGrouped, InspectionQueue);
     }
 
     // The pinned figures (measured 2026-12-02; see README "Benchmarks" for the aims).
@@ -97,8 +101,9 @@ public sealed class StorageCallCountTests(HostFixture fixture) : IClassFixture<H
     // pending-effects row deleted once the effects ran), so the hourly sweep reads only what is due (Complaints README).
     private const long FileTable = 15, FileQueue = 0, FollowTable = 2;
     // Inspection with one minor violation (a warning proposed, a follow-up, two notifications): the inspection and its
-    // history in one query, sanction, follow-up, two outbox rows, "processed" + counts in one transaction; two queue sends.
-    private const long InspectionTable = 6, InspectionQueue = 2;
+    // history in one query, sanction, follow-up, two outbox rows, "processed" + counts in one transaction; two queue
+    // sends, or one when the two rows share a message.
+    private const long InspectionTable = 6, InspectionQueue = 2, InspectionQueueGrouped = 1;
 }
 
 /// <summary>Runs alone: the activities it reads are process-wide, and another class's queue work would mix in.</summary>
