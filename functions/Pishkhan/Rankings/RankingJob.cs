@@ -193,17 +193,18 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
 
     private async Task NotifyMembersAsync(Ranking ranking, string province, JalaliPeriod period, List<MemberEntity> members, CancellationToken cancellationToken)
     {
-        var movers = ranking.Rows.Where(r => r.Movement is > 0).OrderByDescending(r => r.Movement).ThenBy(r => r.ProvinceRank).Take(3)
-            .Select(r => $"{r.OfficeName} (+{r.Movement})");
+        var movers = string.Join("\n", ranking.Rows.Where(r => r.Movement is > 0).OrderByDescending(r => r.Movement).ThenBy(r => r.ProvinceRank).Take(3)
+            .Select(r => $"{r.OfficeName} (+{r.Movement})"));
+        var ranked = ranking.Rows.Count(r => r.Status == RankingStatus.Ranked).ToString(CultureInfo.InvariantCulture);
         var link = $"{settings.PublicReportBaseUrl?.TrimEnd('/') ?? store.Blobs.Uri + WebContainer}/{BlobPath($"rankings/{period}/{province}/index.html")}";
-        foreach (var member in members.Where(m => m.Digest))
-            await outbox.EnqueueAsync(new NotificationRequest($"ranking-published:{province}:{period}", NotificationKinds.RankingPublished, province,
+        // Queued together, so the members' rows share queue messages (Outbox, "Grouped messages").
+        await Task.WhenAll(members.Where(m => m.Digest).Select(member =>
+            outbox.EnqueueAsync(new NotificationRequest($"ranking-published:{province}:{period}", NotificationKinds.RankingPublished, province,
                 member.Email, null, member.Name, new Dictionary<string, string>
                 {
                     ["period"] = period.ToString(), ["periodName"] = period.PersianName, ["province"] = Provinces.Names[province],
-                    ["link"] = link, ["topMovers"] = string.Join("\n", movers),
-                    ["ranked"] = ranking.Rows.Count(r => r.Status == RankingStatus.Ranked).ToString(CultureInfo.InvariantCulture),
-                }), cancellationToken);
+                    ["link"] = link, ["topMovers"] = movers, ["ranked"] = ranked,
+                }), cancellationToken)));
     }
 }
 
