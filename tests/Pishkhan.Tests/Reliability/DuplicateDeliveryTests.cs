@@ -126,7 +126,8 @@ public sealed class DuplicateDeliveryTests
             await (await dispatch.Task).Queue(b.Function)(message, ct);
         })).ToList();
         CountingTransport? transport = null;
-        var pickup = ReliabilitySettings.NewPickupDirectory();
+        using var scratch = new PickupScratch();
+        var pickup = scratch.Path;
         await using var host = await TestHost.StartAsync(queues: queues, timers: [], configure: b =>
             {
                 b.Services.AddSingleton<TimeProvider>(clock);
@@ -255,7 +256,6 @@ public sealed class DuplicateDeliveryTests
         Assert.Equal(4, sms.Count);
         Assert.All(sms, o => Assert.Equal(OutboxStatus.Sent, o.Status));
         Assert.Equal(sms.Select(o => o.Id + ".txt").Order(), Directory.GetFiles(Path.Combine(pickup, "sms"), "*.txt").Select(Path.GetFileName).Order());
-        Directory.Delete(pickup, recursive: true);
         Assert.Single(outbox, o => o.Kind == NotificationKinds.RankingPublished && o.ToEmail == $"chair.{Tag}@example.ir");
         foreach (var code in complaints) Assert.Single(outbox, o => o.Kind == NotificationKinds.ComplaintReceived && o.Cause.Contains(code) && !o.IsSms);
 

@@ -21,3 +21,15 @@ public static class ReliabilitySettings
 
     public static string NewPickupDirectory() => Directory.CreateTempSubdirectory("pishkhan-reliability-mail-").FullName;
 }
+
+/// <summary>
+/// A pickup directory deleted on dispose. Declare it before the host: the host is then disposed first, so no
+/// sender is still writing a file into it while it is deleted ("Directory not empty" failed a test that deleted it
+/// with the host running).
+/// </summary>
+public sealed class PickupScratch : IDisposable
+{
+    public string Path { get; } = ReliabilitySettings.NewPickupDirectory();
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}

@@ -33,8 +33,8 @@ public sealed class StorageOutageTests
     public async Task RequestsPostedThroughAnOutageAre503ThenPresentExactlyOnceAndQueuesResume()
     {
         await using var azurite = await Azurite.StartNewAsync(inMemory: false);
-        var pickup = ReliabilitySettings.NewPickupDirectory();
-        await using var host = await TestHost.StartAsync(azurite, timers: [], settings: ReliabilitySettings.For(pickup));
+        using var pickup = new PickupScratch();
+        await using var host = await TestHost.StartAsync(azurite, timers: [], settings: ReliabilitySettings.For(pickup.Path));
         await host.SeedProvinceAsync(Province, Tag);
         var agency = await host.IssueKeyAsync("agency", $"{Tag}-post");
         var inspector = await host.IssueKeyAsync("inspector", $"{Tag}-c1");
@@ -129,6 +129,5 @@ public sealed class StorageOutageTests
             slowestAnswerMs = Math.Round(slowest.TotalMilliseconds), slowest503Ms = Math.Round(all.Where(a => a.Status == 503).Select(a => a.Latency.TotalMilliseconds).DefaultIfEmpty().Max()),
             queueResumed = true,
         });
-        Directory.Delete(pickup, recursive: true);
     }
 }
