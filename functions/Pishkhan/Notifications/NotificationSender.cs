@@ -94,7 +94,8 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 first ??= e;
-                logger.LogWarning("Notification {NotificationId} of a grouped message failed ({Error}); the rest of the message goes on", row.Id, e.Message);
+                // The type, not the message: a provider's error text may echo the recipient.
+                logger.LogWarning("Notification {NotificationId} of a grouped message failed ({Error}); the rest of the message goes on", row.Id, e.GetType().Name);
             }
         }
         if (first is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
