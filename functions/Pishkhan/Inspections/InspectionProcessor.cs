@@ -74,8 +74,9 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
         // The stored proposal is the record: after a race it is the first delivery's.
         var sanction = await sanctionTask;
         outcome = outcome with { SanctionId = sanction?.Id, SanctionStep = sanction?.StepValue };
-        await MarkProcessedAsync(inspection, outcome, InspectionStatsDelta.For(inspection, score), cancellationToken);
-        stats.ScheduleFlush(inspection.OfficeCode);
+        var counts = InspectionStatsDelta.For(inspection, score);
+        await MarkProcessedAsync(inspection, outcome, counts, cancellationToken);
+        stats.ScheduleFlush(inspection.OfficeCode, counts);
         logger.LogInformation("Inspection {InspectionId} scored {Score} with {Violations} violations", inspection.Id, outcome.Score, outcome.Violations.Count);
     }
 

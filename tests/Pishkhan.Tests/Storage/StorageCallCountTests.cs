@@ -93,6 +93,12 @@ public sealed class StorageCallCountTests(HostFixture fixture) : IClassFixture<H
         var calls = Of(processed);
         Assert.Equal(new Calls(InspectionTable, 0, 0), calls with { Queue = 0 });
         Assert.InRange(calls.Queue, InspectionQueueGrouped, InspectionQueue);
+
+        // Its counts reach OfficeStats a second later, in a flush of the office that knows the row processing wrote:
+        // the counter read, the counter + marker transaction and the row's delete, no query.
+        var flush = await Inspections.InspectionTestKit.EventuallyAsync(() => Task.FromResult(capture.Stopped.FirstOrDefault(a =>
+            a.DisplayName == Pishkhan.Inspections.InspectionStats.FlushOperation && (string?)a.GetTagItem("pishkhan.office") == $"{tag}-o2")));
+        Assert.Equal(new Calls(InspectionFlushTable, 0, 0), Of(flush));
     }
 
     // The pinned figures (measured 2026-12-02; see README "Benchmarks" for the aims).
@@ -104,6 +110,8 @@ public sealed class StorageCallCountTests(HostFixture fixture) : IClassFixture<H
     // history in one query, sanction, follow-up, two outbox rows, "processed" + counts in one transaction; two queue
     // sends, or one when the two rows share a message.
     private const long InspectionTable = 6, InspectionQueue = 2, InspectionQueueGrouped = 1;
+    // Its counts' flush (off the processing path): 3, was 4 while the flush queried the office's rows first.
+    private const long InspectionFlushTable = 3;
 }
 
 /// <summary>Runs alone: the activities it reads are process-wide, and another class's queue work would mix in.</summary>
