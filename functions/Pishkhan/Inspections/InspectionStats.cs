@@ -73,8 +73,8 @@ public sealed class InspectionStatsDelta : ITableEntity
 /// processing path, exactly once:
 /// 1. processing writes the delta row in the transaction that marks the inspection processed;
 /// 2. a flush of the office (<see cref="FlushDelay"/> after processing; again whenever a delivery finds the
-///    inspection already processed; and by the daily sweep of the DrawReinspections timer) reads the office's
-///    delta rows and adds them to the (period, office) counter row in one OfficeStats transaction per period
+///    inspection already processed; and by the daily sweep of the DrawReinspections timer) takes the office's
+///    delta rows (those processing just wrote, or, after a redelivery and in the sweep, a query's) and adds them to the (period, office) counter row in one OfficeStats transaction per period
 ///    (≤ 99 at a time) together with one marker per inspection ("~{office}~{inspection id}", the same marker
 ///    ApplyOnceAsync wrote before deltas existed), under the counter's ETag; a marker that exists (409) means
 ///    that inspection was counted before: it is left out and the rest retried;
