@@ -91,6 +91,8 @@ public sealed class InspectionStats(InspectionStore inspections, OfficeStatsStor
 
     /// <summary>Offices with a flush scheduled; the value says whether it must query the office's rows (see <see cref="ScheduleFlush"/>).</summary>
     private readonly ConcurrentDictionary<string, bool> _scheduled = new(StringComparer.Ordinal);
+    /// <summary>Offices whose last flush failed: their next flush queries, so it finds the rows that one had taken.</summary>
+    private readonly ConcurrentDictionary<string, byte> _failed = new(StringComparer.Ordinal);
     /// <summary>Counts rows this instance wrote and has not flushed yet, per office.</summary>
     private readonly ConcurrentDictionary<string, ConcurrentQueue<InspectionStatsDelta>> _written = new(StringComparer.Ordinal);
 
@@ -98,9 +100,9 @@ public sealed class InspectionStats(InspectionStore inspections, OfficeStatsStor
     /// Flushes the office's pending counts shortly, outside the calling operation's storage tally (one flush per office
     /// at a time). Processing passes the row it has just written: a flush that knows all its rows applies and deletes
     /// them without reading them first (3 calls instead of 4, the usual case: one inspection per office at a time).
-    /// Without a row (a redelivery found the inspection processed: an earlier flush may have been lost) the flush
-    /// queries the office's rows. Rows another instance left behind are found by that query, by the office's next
-    /// redelivery, or by the daily sweep.
+    /// Without a row (a redelivery found the inspection processed: an earlier flush may have been lost), and after a
+    /// flush of the office failed, the flush queries the office's rows. Rows another instance left behind are found
+    /// by such a query or by the daily sweep.
     /// </summary>
     public void ScheduleFlush(string officeCode, InspectionStatsDelta? written = null)
     {
@@ -115,6 +117,7 @@ public sealed class InspectionStats(InspectionStore inspections, OfficeStatsStor
             // Wall-clock delay on purpose (not TimeProvider): this batches writes, it is not business time.
             await Task.Delay(FlushDelay);
             _scheduled.TryRemove(officeCode, out var mustQuery);
+            mustQuery |= _failed.TryRemove(officeCode, out _);
             // Taken after the removal: a row queued later schedules a flush of its own.
             // By row key: two deliveries of one inspection that met both pass its row (an entity goes once in a transaction).
             var known = new Dictionary<string, InspectionStatsDelta>(StringComparer.Ordinal);
@@ -132,7 +135,8 @@ public sealed class InspectionStats(InspectionStore inspections, OfficeStatsStor
             }
             catch (Exception e)
             {
-                logger.LogWarning("Flushing inspection statistics of office {OfficeCode} failed ({Reason}); a redelivery, the office's next inspection or the daily sweep retries",
+                _failed.TryAdd(officeCode, 0);
+                logger.LogWarning("Flushing inspection statistics of office {OfficeCode} failed ({Reason}); the office's next flush, a redelivery or the daily sweep retries",
                     officeCode, e.GetType().Name);
             }
         });
