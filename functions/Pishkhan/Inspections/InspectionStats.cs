@@ -89,10 +89,12 @@ public sealed class InspectionStats(InspectionStore inspections, OfficeStatsStor
     public const string FlushOperation = "InspectionCountsFlush";
     private const int MaxPerTransaction = 99; // + the counter row = 100, the entity-group limit
 
-    /// <summary>Offices with a flush scheduled; the value says whether it must query the office's rows (see <see cref="ScheduleFlush"/>).</summary>
-    private readonly ConcurrentDictionary<string, bool> _scheduled = new(StringComparer.Ordinal);
-    /// <summary>Offices whose last flush failed: their next flush queries, so it finds the rows that one had taken.</summary>
-    private readonly ConcurrentDictionary<string, byte> _failed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _scheduled = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Offices whose next flush must query their rows: a redelivery asked for it (an earlier flush may have been
+    /// lost), or the last flush failed (the rows it had taken are still stored).
+    /// </summary>
+    private readonly ConcurrentDictionary<string, byte> _mustQuery = new(StringComparer.Ordinal);
     /// <summary>Counts rows this instance wrote and has not flushed yet, per office.</summary>
     private readonly ConcurrentDictionary<string, ConcurrentQueue<InspectionStatsDelta>> _written = new(StringComparer.Ordinal);
 
@@ -107,35 +109,32 @@ public sealed class InspectionStats(InspectionStore inspections, OfficeStatsStor
     public void ScheduleFlush(string officeCode, InspectionStatsDelta? written = null)
     {
         if (written is not null) _written.GetOrAdd(officeCode, _ => new()).Enqueue(written);
-        var query = written is null;
-        // The factory that ran last is the one that took effect (AddOrUpdate retries when it races a removal).
-        var first = false;
-        _scheduled.AddOrUpdate(officeCode, _ => { first = true; return query; }, (_, queryBefore) => { first = false; return queryBefore || query; });
-        if (!first) return;
+        else _mustQuery.TryAdd(officeCode, 0);
+        if (!_scheduled.TryAdd(officeCode, 0)) return;
         _ = StorageCalls.RunDetached(async () =>
         {
             // Wall-clock delay on purpose (not TimeProvider): this batches writes, it is not business time.
             await Task.Delay(FlushDelay);
-            _scheduled.TryRemove(officeCode, out var mustQuery);
-            mustQuery |= _failed.TryRemove(officeCode, out _);
-            // Taken after the removal: a row queued later schedules a flush of its own.
+            // Taken after the removal: a row or request that comes later schedules a flush of its own.
+            _scheduled.TryRemove(officeCode, out _);
+            var query = _mustQuery.TryRemove(officeCode, out _);
             // By row key: two deliveries of one inspection that met both pass its row (an entity goes once in a transaction).
             var known = new Dictionary<string, InspectionStatsDelta>(StringComparer.Ordinal);
             if (_written.TryGetValue(officeCode, out var queue))
                 while (queue.TryDequeue(out var row)) known.TryAdd(row.RowKey, row);
-            // Its own operation: the flush's round trips are recorded on this activity (pishkhan.storage.calls.*).
-            using var activity = Telemetry.PishkhanTelemetry.Queues.StartActivity(FlushOperation);
-            activity?.SetTag("pishkhan.office", officeCode);
-            var calls = StorageCalls.Begin();
             try
             {
-                if (mustQuery) await FlushNowAsync(officeCode);
-                else if (known.Count > 0) await FlushRowsAsync(officeCode, [.. known.Values], CancellationToken.None);
-                Telemetry.PishkhanTelemetry.RecordStorageCalls(activity, FlushOperation, calls);
+                // Its own operation: the flush's round trips are recorded on its activity (pishkhan.storage.calls.*).
+                await Telemetry.PishkhanTelemetry.TrackTimerAsync(FlushOperation, async () =>
+                {
+                    System.Diagnostics.Activity.Current?.SetTag("pishkhan.office", officeCode);
+                    if (query) await FlushNowAsync(officeCode);
+                    else if (known.Count > 0) await FlushRowsAsync(officeCode, [.. known.Values], CancellationToken.None);
+                });
             }
             catch (Exception e)
             {
-                _failed.TryAdd(officeCode, 0);
+                _mustQuery.TryAdd(officeCode, 0);
                 logger.LogWarning("Flushing inspection statistics of office {OfficeCode} failed ({Reason}); the office's next flush, a redelivery or the daily sweep retries",
                     officeCode, e.GetType().Name);
             }

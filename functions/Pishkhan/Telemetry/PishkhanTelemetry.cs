@@ -119,7 +119,7 @@ public static class PishkhanTelemetry
         }
     }
 
-    /// <summary>A timer run inside an activity (both hosts).</summary>
+    /// <summary>A timer run (or a delayed background run, such as an office's inspection counts flush) inside an activity (both hosts).</summary>
     public static async Task TrackTimerAsync(string function, Func<Task> handler)
     {
         using var activity = Queues.StartActivity(function, ActivityKind.Internal);
