@@ -120,9 +120,12 @@ public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayS
             complaint.RowKey = locator.ComplaintKey;
             await IndexAsync(complaint, cancellationToken);
             if (await Complaints.TryAddAsync(complaint, cancellationToken)) return new FilingResult(complaint, secret, false);
-            // Two identical filings finished the same half-done one at once: the other won.
+            // A 409: either the client's retry met this call's own insert (stored, but its answer lost to the
+            // network timeout), which the secret's hash tells apart, or two identical filings finished the
+            // same half-done one at once and the other won. (A lost answer on the claim or the locator needs
+            // nothing: the next round, or the locator check above, finishes this call's own half-done filing.)
             var winner = await FindAsync(code, cancellationToken);
-            if (winner is not null) return new FilingResult(winner, null, true);
+            if (winner is not null) return winner.SecretHash == complaint.SecretHash ? new FilingResult(winner, secret, false) : new FilingResult(winner, null, true);
         }
         throw Problem.Conflict("The complaint could not be filed because of concurrent identical filings; try again.");
     }
