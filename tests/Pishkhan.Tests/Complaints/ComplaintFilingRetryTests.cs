@@ -1,0 +1,35 @@
+using System.Net;
+using Pishkhan.Storage;
+using Pishkhan.Tests.Infrastructure;
+using static Pishkhan.Tests.Complaints.ComplaintsHost;
+
+namespace Pishkhan.Tests.Complaints;
+
+/// <summary>
+/// A filing whose insert was stored but whose answer was lost (the storage client's network timeout) is
+/// retried by the client, which then meets its own row with a 409. The citizen must still get a new
+/// complaint and its secret, not "duplicate" without one; and there is still exactly one complaint.
+/// </summary>
+public sealed class ComplaintFilingRetryTests
+{
+    [Theory]
+    [InlineData(Tables.ComplaintDedupe)]
+    [InlineData(Tables.ComplaintCodes)]
+    [InlineData(Tables.Complaints)]
+    public async Task AFilingWhoseInsertAnswerIsLostIsStillFiledOnceWithItsSecret(string table)
+    {
+        var lost = new LostInsertAnswer();
+        await using var h = await (await StartAsync(configure: lost.Register)).SeedAsync();
+        lost.Arm(table);
+
+        var (code, secret, body) = await h.FileAsync("lr-o1");
+
+        Assert.Equal(1, lost.Lost);
+        Assert.False(body["duplicate"]!.GetValue<bool>());
+        var list = await h.OkAsync(HttpMethod.Get, "/api/complaints?officeCode=lr-o1", null, h.AdminA);
+        Assert.Equal([code], list["items"]!.AsArray().Select(i => i!["trackingCode"]!.GetValue<string>()));
+        // The secret is the one stored with the complaint: the complainant can act with it.
+        var withdrawn = await h.Host.SendAsync(HttpMethod.Post, $"/api/complaints/{code}/withdrawal", new { secret, reason = "مشکل حل شد" }, key: null);
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+    }
+}
