@@ -144,6 +144,10 @@ public sealed partial class InspectionsApi(TimeProvider clock, OfficeStore offic
             {
                 entity.RowKey = InspectionIds.Stamp(entity.VisitedAt, InspectionIds.RandomSuffix());
                 if (await store.Table.TryAddAsync(entity, ct)) return entity;
+                // A 409 on a fresh random id is, all but always, the client's retry meeting this call's own
+                // insert (stored, its answer lost to the network timeout): the same caller and body at that id.
+                var held = await store.Table.GetOrNullAsync<InspectionEntity>(entity.PartitionKey, entity.RowKey, ct);
+                if (held is not null && held.PostedBy == entity.PostedBy && held.BodyHash == entity.BodyHash) return held;
                 if (attempt == 3) throw new InvalidOperationException("Could not allocate an inspection id.");
             }
         }

@@ -46,6 +46,25 @@ public sealed class InspectionDeliveryTests
     }
 
     [Fact]
+    public async Task APostWithoutIdempotencyKeyWhoseInsertAnswerIsLostStoresOneInspection()
+    {
+        // The insert is stored, its answer lost; the storage client's retry meets the row it wrote (409).
+        var lost = new LostInsertAnswer();
+        await using var host = await TestHost.StartAsync(queues: [], configure: lost.Register);
+        await host.SeedProvinceAsync("zanjan", "zn");
+        lost.Arm(Tables.Inspections);
+
+        var id = await PostAsync(host, Body("zn-o1", visitedAt: DateTimeOffset.UtcNow.AddHours(-1)));
+
+        Assert.Equal(1, lost.Lost);
+        var stored = Assert.Single(await host.Table(Tables.Inspections).ListAsync<InspectionEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {"zn-o1"}")));
+        Assert.Equal(id, stored.Id);
+        var message = Assert.Single((await host.Store.Queue(QueueNames.Inspections).ReceiveMessagesAsync(32)).Value);
+        Assert.Equal(id, message.Body.ToObjectFromJson<InspectionMessage>(Pishkhan.Http.Json.Options)!.Id);
+    }
+
+    [Fact]
     public async Task DuplicateQueueMessagesThroughTheListenerAreProcessedOnce()
     {
         await using var host = await TestHost.StartAsync();
