@@ -103,8 +103,17 @@ public sealed partial class MeetingsApi(CountyStore countyStore, Store storage, 
         {
             await meetingStore.Table.SubmitTransactionAsync(actions, ct);
         }
-        catch (TableTransactionFailedException e) when (marker is not null && e.FailedTransactionActionIndex == 0 && e.Status == 409)
+        catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0 && e.Status == 409)
         {
+            if (marker is null)
+            {
+                // No key, and the new random id is taken by the same caller's same meeting: the storage client's
+                // retry met this call's own transaction (stored, its answer lost to the network timeout).
+                var held = await meetingStore.FindAsync(province, meeting.MeetingId, ct);
+                if (held is null || (held.CreatedBy, held.Title, held.Date, held.ParticipantsJson) != (meeting.CreatedBy, meeting.Title, meeting.Date, meeting.ParticipantsJson))
+                    throw;
+                return TypedResults.Created($"/api/meetings/{held.MeetingId}", meetingStore.View(held, decisionRows));
+            }
             // A retry: the same key and body get the first response; the same key with another body is an error.
             var first = await meetingStore.Table.GetOrNullAsync<MeetingIdempotencyEntity>(marker.PartitionKey, marker.RowKey, ct);
             if (first is null || first.RequestHash != marker.RequestHash)

@@ -20,6 +20,9 @@ public sealed class LostInsertAnswer : HttpPipelinePolicy
     /// <summary>Loses the answer to the next insert into the table whose name ends with <paramref name="table"/> (the test host prefixes names).</summary>
     public void Arm(string table) => (_table, Lost) = (table, 0);
 
+    /// <summary>Loses the answer to the next entity-group transaction (POST /$batch), of any table.</summary>
+    public void ArmTransaction() => Arm("$batch");
+
     public void Register(WebApplicationBuilder builder) => builder.Services.AddTablePipelinePolicy(this);
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
@@ -31,7 +34,7 @@ public sealed class LostInsertAnswer : HttpPipelinePolicy
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
         ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
-    // An insert is POST /{account}/{prefix}{table}; the prefix is the test host's.
+    // An insert is POST /{account}/{prefix}{table} (the prefix is the test host's); a transaction POST /{account}/$batch.
     private bool Matches(HttpMessage message)
     {
         if (_table is null || message.Request.Method != RequestMethod.Post || message.Response.Status >= 300) return false;

@@ -198,6 +198,28 @@ public sealed class MeetingsApiTests(MeetingsFixture fixture) : IClassFixture<Me
     }
 
     [Fact]
+    public async Task AMeetingWithoutIdempotencyKeyWhoseTransactionAnswerIsLostIsStoredOnceAndCreated()
+    {
+        // The transaction is stored, its answer lost; the storage client's retry meets the rows it wrote (409).
+        var lost = new LostInsertAnswer();
+        await using var host = await TestHost.StartAsync(queues: [], timers: [], configure: lost.Register);
+        await MeetingsFixture.SeedAsync(host);
+        lost.ArmTransaction();
+
+        var response = await host.SendAsync(HttpMethod.Post, "/api/meetings", new
+        {
+            date = "1405-09-10", scope = "kerman", participants = new[] { "mt-chair" }, decisions = new[] { Decision("یک", "1405-09-20") },
+        });
+
+        Assert.Equal(1, lost.Lost);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await host.ReadJsonAsync(response))["id"]!.GetValue<string>();
+        var meetings = await host.ReadJsonAsync(await host.SendAsync(HttpMethod.Get, "/api/meetings?scope=kerman"));
+        Assert.Equal([id], meetings["items"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()));
+        Assert.Single((await host.ReadJsonAsync(await host.SendAsync(HttpMethod.Get, $"/api/meetings/{id}")))["decisions"]!.AsArray());
+    }
+
+    [Fact]
     public async Task MeetingsAreScopedToTheProvinceAndCounty()
     {
         var fars = await Host.IssueKeyAsync("admin", "fars");
