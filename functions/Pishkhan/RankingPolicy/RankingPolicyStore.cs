@@ -58,6 +58,10 @@ public sealed class RankingPolicyStore(Store store, TimeProvider clock)
                 Json = JsonSerializer.Serialize(next, Http.Json.Stored), CreatedBy = createdBy, CreatedAt = clock.GetUtcNow(),
             };
             if (await _table.TryAddAsync(entity, cancellationToken)) return next;
+            // The version is taken: by another writer (go round with the next number), or by this call's own
+            // insert, stored but its answer lost to the network timeout and met by the client's retry.
+            var held = await _table.GetOrNullAsync<RankingPolicyEntity>(entity.PartitionKey, entity.RowKey, cancellationToken);
+            if (held is not null && held.CreatedBy == createdBy && held.Json == entity.Json) return next;
         }
         throw Problem.Conflict("The policy changed concurrently; retry.");
     }
