@@ -116,7 +116,7 @@ public sealed class DigestJob(Store store, Outbox outbox, DigestBuilder builder,
                 if (entity is null) continue;
                 if (entity.Status == OutboxStatus.Sent) already++;
                 else if (entity.Status is OutboxStatus.Failed or OutboxStatus.Skipped) failed++;
-                else if (Outbox.IsClaimable(entity, clock.GetUtcNow()) && await outbox.TryClaimAsync(entity, NotificationSender.Lease, cancellationToken))
+                else if (Outbox.IsClaimable(entity, clock.GetUtcNow()) && (await outbox.TryClaimAsync(entity, NotificationSender.Lease, cancellationToken)).Claimed)
                     claimed.Add((member, entity));
                 else waiting++; // another sender holds it
             }

@@ -111,7 +111,8 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
         var id = message.Id;
         using var activity = PishkhanTelemetry.Email.StartActivity("notification.send");
         activity?.SetTag("pishkhan.notification.id", id);
-        var entity = await outbox.TryClaimQueuedAsync(message, Lease, cancellationToken) ?? await ClaimAsync(id, cancellationToken);
+        var queued = await outbox.TryClaimQueuedAsync(message, Lease, cancellationToken);
+        var entity = queued is { Claimed: true } ? queued.Row : await ClaimAsync(id, queued, cancellationToken);
         if (entity is null) return;
         activity?.SetTag("pishkhan.notification.kind", entity.Kind);
         activity?.SetTag("pishkhan.notification.channel", entity.IsSms ? "sms" : "email");
@@ -202,13 +203,14 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
 
     /// <summary>
     /// Reads the row and claims it; null when there is nothing (more) to do for this delivery. The path of a message
-    /// without its row, and of one whose row changed since it was queued (its claim above lost to the ETag).
+    /// without its row, and of one whose row changed since it was queued (its claim above lost to the ETag, which
+    /// read the row as it is now: <paramref name="lost"/>).
     /// </summary>
-    private async Task<OutboxEntity?> ClaimAsync(string id, CancellationToken cancellationToken)
+    private async Task<OutboxEntity?> ClaimAsync(string id, ClaimResult? lost, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 10; attempt++)
         {
-            var entity = await outbox.GetAsync(id, cancellationToken);
+            var entity = lost is null ? await outbox.GetAsync(id, cancellationToken) : lost.Row;
             if (entity is null)
             {
                 logger.LogWarning("Notification {NotificationId} is not in the outbox; message dropped", id);
@@ -231,7 +233,8 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
             }
             if (entity.Status == OutboxStatus.Sending)
                 logger.LogWarning("Notification {NotificationId}: lease of attempt {Attempt} expired; sending again (it may have been sent)", id, entity.Attempts);
-            if (await outbox.TryClaimAsync(entity, Lease, cancellationToken)) return entity;
+            lost = await outbox.TryClaimAsync(entity, Lease, cancellationToken);
+            if (lost.Claimed) return lost.Row;
         }
         throw new InvalidOperationException("Notification claim kept conflicting.");
     }

@@ -141,6 +141,9 @@ public sealed record NotificationMessage(
 /// <see cref="MaxMessageBytes"/> in all. A row alone goes at once: grouping adds no wait, it only fills the time
 /// a put takes anyway. Only messages that carry their row are grouped; delayed and id-only messages go alone.
 /// </summary>
+/// <summary>What a claim found: <see cref="Claimed"/> with the claimed row, or not, with the row as read after the 412 (null if gone).</summary>
+public sealed record ClaimResult(bool Claimed, OutboxEntity? Row);
+
 public sealed class Outbox(Store store, TimeProvider clock)
 {
     public TableClient Table { get; } = store.Table(Tables.Outbox);
@@ -239,15 +242,15 @@ public sealed class Outbox(Store store, TimeProvider clock)
     /// <summary>
     /// Claims the row its message carries, without reading it (see <see cref="NotificationMessage"/>): the claim is
     /// written with the insert's ETag, so it succeeds only while the row is exactly as inserted. Null when the
-    /// message carries no row, or the row has changed since (claimed by another delivery, sent, released): the
-    /// caller then reads it.
+    /// message carries no row (the caller then reads it); not claimed when the row has changed since (claimed by
+    /// another delivery, sent, released), with the row as it is now.
     /// </summary>
-    public async Task<OutboxEntity?> TryClaimQueuedAsync(NotificationMessage message, TimeSpan lease, CancellationToken cancellationToken = default)
+    public async Task<ClaimResult?> TryClaimQueuedAsync(NotificationMessage message, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         if (message is not { ETag: { Length: > 0 } etag, Row: { } row } || row.PartitionKey != message.Id || row.RowKey.Length != 0
             || row.Status != OutboxStatus.Pending || row.Attempts != 0) return null;
         row.ETag = new ETag(etag);
-        return await TryClaimAsync(row, lease, cancellationToken) ? row : null;
+        return await TryClaimAsync(row, lease, cancellationToken);
     }
 
     /// <summary>Queues (again) the id of a recorded notification; the sender skips it once it is sent.</summary>
@@ -321,9 +324,12 @@ public sealed class Outbox(Store store, TimeProvider clock)
 
     /// <summary>
     /// Claims a pending row (or one whose sender's lease expired) for one send attempt: an ETag-guarded
-    /// write of Status = sending, a fresh AttemptId and LeaseUntil. False when another sender wrote first.
+    /// write of Status = sending, a fresh AttemptId and LeaseUntil. On a 412 the row is read: another sender
+    /// wrote first (not claimed; the row as it is now, null if gone, so the caller need not read it again), or
+    /// this claim was stored but its answer lost to the network timeout and the client's retry met the ETag it
+    /// had itself moved on (claimed): the attempt id tells them apart.
     /// </summary>
-    public async Task<bool> TryClaimAsync(OutboxEntity entity, TimeSpan lease, CancellationToken cancellationToken = default)
+    public async Task<ClaimResult> TryClaimAsync(OutboxEntity entity, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
         var (status, attempts, leaseUntil, attemptId) = (entity.Status, entity.Attempts, entity.LeaseUntil, entity.AttemptId);
@@ -331,9 +337,15 @@ public sealed class Outbox(Store store, TimeProvider clock)
         entity.Attempts++;
         entity.LeaseUntil = now + lease;
         entity.AttemptId = Guid.NewGuid().ToString("N");
-        if (await Table.TryReplaceAsync(entity, cancellationToken)) return true;
+        if (await Table.TryReplaceAsync(entity, cancellationToken)) return new ClaimResult(true, entity);
+        var current = await GetAsync(entity.Id, cancellationToken);
+        if (current is not null && current.AttemptId == entity.AttemptId)
+        {
+            entity.ETag = current.ETag;
+            return new ClaimResult(true, entity);
+        }
         (entity.Status, entity.Attempts, entity.LeaseUntil, entity.AttemptId) = (status, attempts, leaseUntil, attemptId);
-        return false;
+        return new ClaimResult(false, current);
     }
 
     public static bool IsClaimable(OutboxEntity entity, DateTimeOffset now) =>

@@ -18,9 +18,9 @@ public sealed class ComplaintFilingRetryTests
     [InlineData(Tables.Complaints)]
     public async Task AFilingWhoseInsertAnswerIsLostIsStillFiledOnceWithItsSecret(string table)
     {
-        var lost = new LostInsertAnswer();
+        var lost = new LostAnswer();
         await using var h = await (await StartAsync(configure: lost.Register)).SeedAsync();
-        lost.Arm(table);
+        lost.ArmInsert(table);
 
         var (code, secret, body) = await h.FileAsync("lr-o1");
 

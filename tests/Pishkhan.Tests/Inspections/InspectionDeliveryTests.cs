@@ -49,10 +49,10 @@ public sealed class InspectionDeliveryTests
     public async Task APostWithoutIdempotencyKeyWhoseInsertAnswerIsLostStoresOneInspection()
     {
         // The insert is stored, its answer lost; the storage client's retry meets the row it wrote (409).
-        var lost = new LostInsertAnswer();
+        var lost = new LostAnswer();
         await using var host = await TestHost.StartAsync(queues: [], configure: lost.Register);
         await host.SeedProvinceAsync("zanjan", "zn");
-        lost.Arm(Tables.Inspections);
+        lost.ArmInsert(Tables.Inspections);
 
         var id = await PostAsync(host, Body("zn-o1", visitedAt: DateTimeOffset.UtcNow.AddHours(-1)));
 

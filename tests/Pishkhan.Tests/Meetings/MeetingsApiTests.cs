@@ -201,7 +201,7 @@ public sealed class MeetingsApiTests(MeetingsFixture fixture) : IClassFixture<Me
     public async Task AMeetingWithoutIdempotencyKeyWhoseTransactionAnswerIsLostIsStoredOnceAndCreated()
     {
         // The transaction is stored, its answer lost; the storage client's retry meets the rows it wrote (409).
-        var lost = new LostInsertAnswer();
+        var lost = new LostAnswer();
         await using var host = await TestHost.StartAsync(queues: [], timers: [], configure: lost.Register);
         await MeetingsFixture.SeedAsync(host);
         lost.ArmTransaction();

@@ -144,6 +144,25 @@ public sealed class NotificationSenderTests(HostFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task AClaimStoredButWhoseAnswerIsLostIsStillThisSendersAndTheRowIsSentOnce()
+    {
+        // The claim's replace is stored, its answer lost; the storage client's retry meets the ETag it moved on (412).
+        var lost = new LostAnswer();
+        await using var host = await TestHost.StartAsync(queues: [], timers: [], configure: lost.Register);
+        var outbox = new Outbox(host.Store, _clock);
+        var id = await AddRowAsync(outbox);
+        TransportAnswers(new SendOutcome.Accepted("sg-9"));
+        lost.ArmReplace(Pishkhan.Storage.Tables.Outbox);
+
+        await NewSender(outbox).SendAsync(id);
+
+        Assert.Equal(1, lost.Lost);
+        var row = (await outbox.GetAsync(id))!;
+        Assert.Equal((OutboxStatus.Sent, "sg-9", 1), (row.Status, row.ProviderMessageId, row.Attempts));
+        _transport.Verify(t => t.SendAsync(It.IsAny<MailMessage>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
     public async Task TwoConcurrentDeliveriesSendOnce()
     {
         var outbox = NewOutbox();

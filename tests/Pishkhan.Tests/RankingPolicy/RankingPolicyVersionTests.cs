@@ -12,9 +12,9 @@ public sealed class RankingPolicyVersionTests
     public async Task APutWhoseInsertAnswerIsLostStoresOneVersionNotTwo()
     {
         // The insert is stored, its answer lost; the storage client's retry meets the version it wrote (409).
-        var lost = new LostInsertAnswer();
+        var lost = new LostAnswer();
         await using var host = await TestHost.StartAsync(queues: [], timers: [], configure: lost.Register);
-        lost.Arm(Tables.RankingPolicies);
+        lost.ArmInsert(Tables.RankingPolicies);
 
         var saved = await host.PutOkAsync("/api/ranking-policy", new
         {
