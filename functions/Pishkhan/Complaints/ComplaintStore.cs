@@ -156,9 +156,18 @@ public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayS
     public async Task<ComplaintEntity?> ChangeAsync(string officeCode, string complaintKey, Func<ComplaintEntity?, ComplaintEntity?> change,
         CancellationToken cancellationToken)
     {
-        ComplaintEntity? changed = null;
-        await Complaints.UpdateWithRetryAsync<ComplaintEntity>(officeCode, complaintKey, current => changed = change(current), cancellationToken,
-            beforeWrite: next => IndexAsync(next, cancellationToken), what: "complaint");
+        ComplaintEntity? changed = null, written = null;
+        await Complaints.UpdateWithRetryAsync<ComplaintEntity>(officeCode, complaintKey, current =>
+        {
+            // Read again after a 412: the row may be this call's own write, stored but its answer lost to the network
+            // timeout (the client's retry met the ETag it had moved on). Its version and timeline say so; it is done.
+            if (written is not null && current is not null && current.Version == written.Version && current.TimelineJson == written.TimelineJson)
+            {
+                changed = current;
+                return null;
+            }
+            return written = changed = change(current);
+        }, cancellationToken, beforeWrite: next => IndexAsync(next, cancellationToken), what: "complaint");
         return changed;
     }
 

@@ -6,11 +6,11 @@ using static Pishkhan.Tests.Complaints.ComplaintsHost;
 namespace Pishkhan.Tests.Complaints;
 
 /// <summary>
-/// A filing whose insert was stored but whose answer was lost (the storage client's network timeout) is
-/// retried by the client, which then meets its own row with a 409. The citizen must still get a new
-/// complaint and its secret, not "duplicate" without one; and there is still exactly one complaint.
+/// A write that was stored but whose answer was lost (the storage client's network timeout) is retried by the
+/// client, which then meets its own write: a 409 on an insert, a 412 on a replace. The caller must get what it
+/// did (a filing with its secret, not "duplicate" without one; a decision, not "already decided"), done once.
 /// </summary>
-public sealed class ComplaintFilingRetryTests
+public sealed class ComplaintLostAnswerTests
 {
     [Theory]
     [InlineData(Tables.ComplaintDedupe)]
@@ -31,5 +31,21 @@ public sealed class ComplaintFilingRetryTests
         // The secret is the one stored with the complaint: the complainant can act with it.
         var withdrawn = await h.Host.SendAsync(HttpMethod.Post, $"/api/complaints/{code}/withdrawal", new { secret, reason = "مشکل حل شد" }, key: null);
         Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+    }
+
+    [Fact]
+    public async Task ADecisionWhoseAnswerIsLostAnswersAsDecidedAndIsRecordedOnce()
+    {
+        var lost = new LostAnswer();
+        await using var h = await (await StartAsync(configure: lost.Register)).SeedAsync();
+        var (code, _, _) = await h.FileAsync("lr-o1");
+        lost.ArmReplace(Tables.Complaints);
+
+        var decided = await h.DecideAsync(code, "dismissed", h.InspectorC1, remedy: null);
+
+        Assert.Equal(1, lost.Lost);
+        Assert.Equal("dismissed", decided["outcome"]!.GetValue<string>());
+        var status = await h.StatusAsync(code);
+        Assert.Single(status["timeline"]!.AsArray(), e => e!["event"]!.GetValue<string>() == "decided");
     }
 }
