@@ -26,6 +26,9 @@ public sealed class PishkhanSettings
     public ComplaintPolicy Complaints { get; private set; } = new();
     /// <summary>Delay before an office's request counters are moved into OfficeStats (batches the writes).</summary>
     public double RequestStatsFlushSeconds { get; set; } = 1;
+
+    /// <summary>How long a storage call waits for its answer before the client retries it (README "Lost answers").</summary>
+    public double StorageNetworkTimeoutSeconds { get; set; } = 4;
     public StorageSettings Storage { get; private set; } = new();
     /// <summary>In Azure a Key Vault reference (Pishkhan__SendGrid__ApiKey); empty locally (mail goes to the local pickup folder).</summary>
     public string? SendGridApiKey => SendGrid.ApiKey;
@@ -72,6 +75,7 @@ public sealed class PishkhanSettings
         "Pishkhan__ThursdayWorkingHours",
         "Pishkhan__RequestStatsFlushSeconds",
         "Pishkhan__StorageNamePrefix",
+        "Pishkhan__StorageNetworkTimeoutSeconds",
         "Pishkhan__PublicReportBaseUrl",
         "Pishkhan__PublicSiteUrl",
         "Pishkhan__SendGrid__ApiKey",
@@ -122,6 +126,7 @@ public sealed class PishkhanSettings
             AccountName = config["AzureWebJobsStorage:accountName"],
             ClientId = config["AzureWebJobsStorage:clientId"],
             NamePrefix = section["StorageNamePrefix"] ?? "",
+            NetworkTimeoutSeconds = StorageNetworkTimeoutSeconds,
         };
         SendGrid = Notifications.SendGridSettings.From(section.GetSection("SendGrid"));
         ServiceStartPeriod = section["ServiceStartPeriod"] is not { Length: > 0 } start ? DefaultServiceStartPeriod
@@ -176,6 +181,7 @@ public sealed class PishkhanSettingsValidation : IValidateOptions<PishkhanSettin
         Check(options.MaxJsonBodyBytes >= 1024, nameof(options.MaxJsonBodyBytes), "must be at least 1024");
         Check(options.MaxCsvBodyBytes >= 1024, nameof(options.MaxCsvBodyBytes), "must be at least 1024");
         Check(options.RequestStatsFlushSeconds is >= 0 and <= 3600, nameof(options.RequestStatsFlushSeconds), "must be between 0 and 3600 seconds");
+        Check(options.StorageNetworkTimeoutSeconds is >= 1 and <= 60, nameof(options.StorageNetworkTimeoutSeconds), "must be between 1 and 60 seconds");
         Check(Url(options.PublicBaseUrl), nameof(options.PublicBaseUrl), "must be an absolute http(s) URL");
         Check(options.PublicSiteUrl is null || Url(options.PublicSiteUrl), nameof(options.PublicSiteUrl), "must be an absolute http(s) URL");
         Check(options.PublicReportBaseUrl is not { Length: > 0 } || Url(options.PublicReportBaseUrl), nameof(options.PublicReportBaseUrl), "must be an absolute http(s) URL");

@@ -120,6 +120,8 @@ var appSettings = {
   Pishkhan__Webhooks__AllowLoopback: 'false'
   // Empty in Azure: the queue triggers name their queues literally.
   Pishkhan__StorageNamePrefix: ''
+  // A stalled storage call is retried after 4 s, so it does not hold an HTTP answer (README "Lost answers").
+  Pishkhan__StorageNetworkTimeoutSeconds: '4'
   // Complaint handling (Complaints/ComplaintPolicy.cs defaults): working-day stages, thresholds, rate limits.
   Pishkhan__Complaints__Stage1WorkingDays: '10'
   Pishkhan__Complaints__EscalationWindowWorkingDays: '10'

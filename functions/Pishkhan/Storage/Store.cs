@@ -49,5 +49,6 @@ public sealed class StorageSettings
     public string? AccountName { get; init; }
     public string? ClientId { get; init; }
     public string NamePrefix { get; init; } = "";
+    /// <summary>How long a storage call waits for its answer before the client retries it (Pishkhan:StorageNetworkTimeoutSeconds).</summary>
     public double NetworkTimeoutSeconds { get; init; } = 4;
 }

@@ -62,6 +62,9 @@ public sealed class TestHost : IAsyncDisposable
             ["Pishkhan:BootstrapAdminKey"] = BootstrapKey,
             ["Pishkhan:ReinspectionDrawSecret"] = ReinspectionDrawSecret,
             ["Pishkhan:StorageNamePrefix"] = prefix,
+            // Azurite on a loaded 2-core machine stalls for seconds at times; the lost-answer paths this would
+            // exercise by chance are tested on purpose (LostAnswer), so the hosts wait longer than Azure's 4 s.
+            ["Pishkhan:StorageNetworkTimeoutSeconds"] = "10",
             ["Pishkhan:Local:Queues:MaxPollingInterval"] = "00:00:00.200",
             ["Pishkhan:Local:Queues:VisibilityTimeout"] = "00:00:00",
             ["Logging:LogLevel:Default"] = "Warning",
