@@ -191,6 +191,15 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
         public override EventResult Decide(WorkingSet ws)
         {
             var row = ws.Get<RequestRow>(known.RowKey) ?? throw Problem.NotFound("request");
+            var change = new StatusChange(What, c.At, RoleName(c.By.Role), c.By.Subject, c.Note, c.Now, c.ReportedAt);
+            if (row.History()[^1] == change)
+            {
+                // This very change is stored already (its server time says so): the batch's answer was lost to the
+                // network timeout and the storage client's retry met its own write. Done; its outbox rows as stored.
+                List<OutboxRow> stored = [.. new[] { OutboxKinds.Callback, OutboxKinds.Notification }
+                    .Select(kind => ws.Get<OutboxRow>(RequestIds.OutboxRowKey(row.Suffix, What, kind))).OfType<OutboxRow>()];
+                return new EventResult((RequestRow)row.Copy(), RequestStatus.IsOpen(row.Status) ? [] : [_period], stored);
+            }
             if (!Transitions.IsAllowed(row.Status, c.Type))
                 throw Problem.Conflict($"A {row.Status} request cannot be {What}.");
             var last = row.History()[^1].At;
@@ -199,7 +208,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
             var outboxRows = new List<OutboxRow>();
             var periods = new HashSet<string>();
             row.Status = Transitions.StatusAfter(c.Type);
-            var seq = row.Append(new StatusChange(What, c.At, RoleName(c.By.Role), c.By.Subject, c.Note, c.Now, c.ReportedAt));
+            var seq = row.Append(change);
 
             if (!RequestStatus.IsOpen(row.Status))
             {
@@ -337,6 +346,8 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
             if (row?.RatingTokenHash is null
                 || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(row.RatingTokenHash), Encoding.ASCII.GetBytes(tokenHash)))
                 throw Problem.NotFound("rating token");
+            // The same rating at the same server time is this call's own, stored but its answer lost (see EventUnit).
+            if (row.RatedAt == now && row.RatingScore == score && row.RatingComment == comment) return (RequestRow)row.Copy();
             if (row.RatedAt is not null) throw Problem.Conflict("This rating token was already used.");
             (row.RatingScore, row.RatingComment, row.RatedAt) = (score, comment, now);
             ws.Put(row);
