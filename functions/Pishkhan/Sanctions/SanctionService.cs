@@ -103,7 +103,7 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
             default:
                 throw Problem.Conflict($"The sanction is {sanction.StatusAt(now)}; only proposed or objected sanctions can be decided.");
         }
-        if (!await Table.TryReplaceAsync(next, cancellationToken)) throw Problem.ChangedConcurrently("sanction");
+        if (!await ReplaceAsync(next, cancellationToken)) throw Problem.ChangedConcurrently("sanction");
 
         if (timer is not null) await Timers.TryAddAsync(timer, cancellationToken);
         if (next.Status == SanctionStatus.Confirmed && next.EffectiveAt <= now) next = await ApplyEffectAsync(next, cancellationToken) ?? next;
@@ -125,7 +125,7 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
         var next = Copy(sanction);
         next.Status = SanctionStatus.Objected;
         (next.ObjectedAt, next.ObjectionReason) = (now, reason);
-        if (!await Table.TryReplaceAsync(next, cancellationToken)) throw Problem.ChangedConcurrently("sanction");
+        if (!await ReplaceAsync(next, cancellationToken)) throw Problem.ChangedConcurrently("sanction");
         return next;
     }
 
@@ -177,6 +177,23 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
             if (sanction.Status is SanctionStatus.Effective or SanctionStatus.Ended)
                 await ReconcileOfficeAsync(sanction.OfficeCode, liftSuspension: sanction.StepValue == SanctionStep.TemporarySuspension, cancellationToken);
         }
+        return true;
+    }
+
+    /// <summary>
+    /// Writes a caller's transition (a decision, an objection) under the sanction's ETag; false when another writer
+    /// came first. A 412 may also be this very write, stored but its answer lost to the network timeout (the storage
+    /// client's retry met the ETag it had moved on): the stored row then has this transition's status and its time
+    /// to the tick, and it counts as written, so its timer, recount and notifications still follow. (The sweep's own
+    /// transitions keep the plain write: a sweep that loses leaves its timer for the next one.)
+    /// </summary>
+    private async Task<bool> ReplaceAsync(SanctionEntity next, CancellationToken cancellationToken)
+    {
+        if (await Table.TryReplaceAsync(next, cancellationToken)) return true;
+        var stored = await Table.GetOrNullAsync<SanctionEntity>(next.PartitionKey, next.RowKey, cancellationToken);
+        if (stored is null || (stored.Status, stored.DecidedAt, stored.ObjectedAt, stored.FinalDecisionAt)
+            != (next.Status, next.DecidedAt, next.ObjectedAt, next.FinalDecisionAt)) return false;
+        next.ETag = stored.ETag;
         return true;
     }
 

@@ -22,6 +22,7 @@ public sealed class SanctionSliceTests : IAsyncLifetime
     private static readonly DateTimeOffset Start = Tehran.AtUtc(new DateOnly(2026, 5, 6), new TimeOnly(10, 30));
     private readonly FakeTimeProvider _clock = new(Start);
     private readonly ConcurrentWriter _writer = new();
+    private readonly LostAnswer _lost = new();
     private TestHost _host = null!;
     private TestHost Host => _host;
 
@@ -30,6 +31,7 @@ public sealed class SanctionSliceTests : IAsyncLifetime
         {
             b.Services.AddSingleton<TimeProvider>(_clock);
             _writer.Register(b);
+            _lost.Register(b);
         });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -92,6 +94,24 @@ public sealed class SanctionSliceTests : IAsyncLifetime
         var reinstated = await OfficeAsync("kd-o1");
         Assert.Equal((OfficeStatus.Active, 0), (reinstated.Status, reinstated.ActiveSanctions));
         Assert.Equal("ended", (await SanctionAsync(id))["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AConfirmationWhoseAnswerIsLostAnswersOkAndStillTakesEffect()
+    {
+        var id = await ProposeSuspensionAsync("hamadan", "hm");
+        // The confirmation is stored, its answer lost; the storage client's retry meets the ETag it moved on (412).
+        _lost.ArmReplace(Tables.Sanctions);
+
+        var decided = await DecideAsync(id, "confirm");
+
+        Assert.Equal(1, _lost.Lost);
+        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        Assert.Contains(await OutboxAsync(Host, NotificationKinds.SanctionConfirmed), o => o.Cause == $"sanction-confirmed:{id}");
+        // Its timer was written too: after the objection window the sweep puts it into effect.
+        _clock.SetUtcNow(Tehran.AtUtc(new DateOnly(2026, 5, 10), new TimeOnly(0, 30)));
+        await SweepAsync();
+        Assert.Equal(OfficeStatus.Suspended, (await OfficeAsync("hm-o1")).Status);
     }
 
     [Fact]
