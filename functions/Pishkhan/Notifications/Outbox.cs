@@ -134,6 +134,9 @@ public sealed record NotificationMessage(
     public IReadOnlyList<NotificationMessage> Rows => More is not { Count: > 0 } more ? [this] : [this with { More = null }, .. more];
 }
 
+/// <summary>What a claim found: <see cref="Claimed"/> with the claimed row, or not, with the row as read after the 412 (null if gone).</summary>
+public sealed record ClaimResult(bool Claimed, OutboxEntity? Row);
+
 /// <summary>
 /// Grouped messages: each queue message costs Azure a put and a delete (and Azurite, whose messages of every queue
 /// share one collection, an index rebuild on each), so rows queued while another message is on its way to the
@@ -141,9 +144,6 @@ public sealed record NotificationMessage(
 /// <see cref="MaxMessageBytes"/> in all. A row alone goes at once: grouping adds no wait, it only fills the time
 /// a put takes anyway. Only messages that carry their row are grouped; delayed and id-only messages go alone.
 /// </summary>
-/// <summary>What a claim found: <see cref="Claimed"/> with the claimed row, or not, with the row as read after the 412 (null if gone).</summary>
-public sealed record ClaimResult(bool Claimed, OutboxEntity? Row);
-
 public sealed class Outbox(Store store, TimeProvider clock)
 {
     public TableClient Table { get; } = store.Table(Tables.Outbox);
