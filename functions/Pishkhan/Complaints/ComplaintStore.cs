@@ -119,13 +119,13 @@ public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayS
             var complaint = ComplaintRules.Open(c, code, TrackingCode.HashSecret(secret), now, policy, calendar);
             complaint.RowKey = locator.ComplaintKey;
             await IndexAsync(complaint, cancellationToken);
-            if (await Complaints.TryAddAsync(complaint, cancellationToken)) return new FilingResult(complaint, secret, false);
-            // A 409: either the client's retry met this call's own insert (stored, but its answer lost to the
-            // network timeout), which the secret's hash tells apart, or two identical filings finished the
-            // same half-done one at once and the other won. (A lost answer on the claim or the locator needs
-            // nothing: the next round, or the locator check above, finishes this call's own half-done filing.)
-            var winner = await FindAsync(code, cancellationToken);
-            if (winner is not null) return winner.SecretHash == complaint.SecretHash ? new FilingResult(winner, secret, false) : new FilingResult(winner, null, true);
+            // A 409 is the client's retry meeting this call's own insert (its answer lost), which the secret's hash
+            // tells apart, or two identical filings finishing the same half-done one at once, the other winning. (A
+            // lost answer on the claim or the locator needs nothing: the next round, or the locator check above,
+            // finishes this call's own half-done filing.)
+            var (added, stored) = await Complaints.TryAddOwnAsync(complaint, s => s.SecretHash == complaint.SecretHash, cancellationToken);
+            if (added) return new FilingResult(stored!, secret, false);
+            if (stored is not null) return new FilingResult(stored, null, true);
         }
         throw Problem.Conflict("The complaint could not be filed because of concurrent identical filings; try again.");
     }
@@ -156,18 +156,11 @@ public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayS
     public async Task<ComplaintEntity?> ChangeAsync(string officeCode, string complaintKey, Func<ComplaintEntity?, ComplaintEntity?> change,
         CancellationToken cancellationToken)
     {
-        ComplaintEntity? changed = null, written = null;
-        await Complaints.UpdateWithRetryAsync<ComplaintEntity>(officeCode, complaintKey, current =>
-        {
-            // Read again after a 412: the row may be this call's own write, stored but its answer lost to the network
-            // timeout (the client's retry met the ETag it had moved on). Its version and timeline say so; it is done.
-            if (written is not null && current is not null && current.Version == written.Version && current.TimelineJson == written.TimelineJson)
-            {
-                changed = current;
-                return null;
-            }
-            return written = changed = change(current);
-        }, cancellationToken, beforeWrite: next => IndexAsync(next, cancellationToken), what: "complaint");
+        ComplaintEntity? changed = null;
+        await Complaints.UpdateWithRetryAsync<ComplaintEntity>(officeCode, complaintKey, current => changed = change(current), cancellationToken,
+            beforeWrite: next => IndexAsync(next, cancellationToken), what: "complaint",
+            // A row with this write's version and timeline after a 412 is this write, its answer lost (README "Lost answers").
+            isOwnWrite: (stored, written) => stored.Version == written.Version && stored.TimelineJson == written.TimelineJson);
         return changed;
     }
 

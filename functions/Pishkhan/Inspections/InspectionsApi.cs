@@ -143,11 +143,10 @@ public sealed partial class InspectionsApi(TimeProvider clock, OfficeStore offic
             for (var attempt = 0; ; attempt++)
             {
                 entity.RowKey = InspectionIds.Stamp(entity.VisitedAt, InspectionIds.RandomSuffix());
-                if (await store.Table.TryAddAsync(entity, ct)) return entity;
                 // A 409 on a fresh random id is, all but always, the client's retry meeting this call's own
-                // insert (stored, its answer lost to the network timeout): the same caller and body at that id.
-                var held = await store.Table.GetOrNullAsync<InspectionEntity>(entity.PartitionKey, entity.RowKey, ct);
-                if (held is not null && held.PostedBy == entity.PostedBy && held.BodyHash == entity.BodyHash) return held;
+                // insert (its answer lost): the same caller and body at that id.
+                var (added, stored) = await store.Table.TryAddOwnAsync(entity, s => s.PostedBy == entity.PostedBy && s.BodyHash == entity.BodyHash, ct);
+                if (added) return stored!;
                 if (attempt == 3) throw new InvalidOperationException("Could not allocate an inspection id.");
             }
         }

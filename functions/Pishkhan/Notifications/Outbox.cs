@@ -337,13 +337,8 @@ public sealed class Outbox(Store store, TimeProvider clock)
         entity.Attempts++;
         entity.LeaseUntil = now + lease;
         entity.AttemptId = Guid.NewGuid().ToString("N");
-        if (await Table.TryReplaceAsync(entity, cancellationToken)) return new ClaimResult(true, entity);
-        var current = await GetAsync(entity.Id, cancellationToken);
-        if (current is not null && current.AttemptId == entity.AttemptId)
-        {
-            entity.ETag = current.ETag;
-            return new ClaimResult(true, entity);
-        }
+        var (claimed, current) = await Table.TryReplaceOwnAsync(entity, stored => stored.AttemptId == entity.AttemptId, cancellationToken);
+        if (claimed) return new ClaimResult(true, entity);
         (entity.Status, entity.Attempts, entity.LeaseUntil, entity.AttemptId) = (status, attempts, leaseUntil, attemptId);
         return new ClaimResult(false, current);
     }

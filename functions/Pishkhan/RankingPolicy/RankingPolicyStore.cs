@@ -57,11 +57,9 @@ public sealed class RankingPolicyStore(Store store, TimeProvider clock)
                 PartitionKey = policy.Province, RowKey = RankingPolicyEntity.RowKeyFor(next.Version), Version = next.Version,
                 Json = JsonSerializer.Serialize(next, Http.Json.Stored), CreatedBy = createdBy, CreatedAt = clock.GetUtcNow(),
             };
-            if (await _table.TryAddAsync(entity, cancellationToken)) return next;
-            // The version is taken: by another writer (go round with the next number), or by this call's own
-            // insert, stored but its answer lost to the network timeout and met by the client's retry.
-            var held = await _table.GetOrNullAsync<RankingPolicyEntity>(entity.PartitionKey, entity.RowKey, cancellationToken);
-            if (held is not null && held.CreatedBy == createdBy && held.Json == entity.Json) return next;
+            // A taken version is another writer's (go round with the next number), or this call's own insert with
+            // its answer lost: this caller and this policy.
+            if ((await _table.TryAddOwnAsync(entity, s => s.CreatedBy == createdBy && s.Json == entity.Json, cancellationToken)).Added) return next;
         }
         throw Problem.Conflict("The policy changed concurrently; retry.");
     }

@@ -187,15 +187,9 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
     /// to the tick, and it counts as written, so its timer, recount and notifications still follow. (The sweep's own
     /// transitions keep the plain write: a sweep that loses leaves its timer for the next one.)
     /// </summary>
-    private async Task<bool> ReplaceAsync(SanctionEntity next, CancellationToken cancellationToken)
-    {
-        if (await Table.TryReplaceAsync(next, cancellationToken)) return true;
-        var stored = await Table.GetOrNullAsync<SanctionEntity>(next.PartitionKey, next.RowKey, cancellationToken);
-        if (stored is null || (stored.Status, stored.DecidedAt, stored.ObjectedAt, stored.FinalDecisionAt)
-            != (next.Status, next.DecidedAt, next.ObjectedAt, next.FinalDecisionAt)) return false;
-        next.ETag = stored.ETag;
-        return true;
-    }
+    private async Task<bool> ReplaceAsync(SanctionEntity next, CancellationToken cancellationToken) =>
+        (await Table.TryReplaceOwnAsync(next, stored => (stored.Status, stored.DecidedAt, stored.ObjectedAt, stored.FinalDecisionAt)
+            == (next.Status, next.DecidedAt, next.ObjectedAt, next.FinalDecisionAt), cancellationToken)).Written;
 
     /// <summary>Confirmed → effective under the ETag, then the end timer; null (nothing written) when it changed concurrently.</summary>
     private async Task<SanctionEntity?> ApplyEffectAsync(SanctionEntity sanction, CancellationToken cancellationToken)

@@ -67,6 +67,36 @@ public static class TableExtensions
     }
 
     /// <summary>
+    /// Inserts, telling a lost answer apart (README "Lost answers"): on a 409 the stored row is read, and when
+    /// <paramref name="isOwnWrite"/> says it is this very write (stored, but its answer lost to the network timeout, so
+    /// the client's retry met it) it counts as added. Returns whether it was added, and the row as stored (the entity
+    /// itself, or the row read after the 409: null when gone), so the caller need not read it again.
+    /// </summary>
+    public static async Task<(bool Added, T? Stored)> TryAddOwnAsync<T>(this TableClient table, T entity, Func<T, bool> isOwnWrite,
+        CancellationToken cancellationToken = default) where T : class, ITableEntity
+    {
+        if (await table.TryAddAsync(entity, cancellationToken)) return (true, entity);
+        var stored = await table.GetOrNullAsync<T>(entity.PartitionKey, entity.RowKey, cancellationToken);
+        return (stored is not null && isOwnWrite(stored), stored);
+    }
+
+    /// <summary>
+    /// Replaces under the ETag, telling a lost answer apart (README "Lost answers"): on a 412 the stored row is read,
+    /// and when <paramref name="isOwnWrite"/> says it is this very write (stored, but its answer lost to the network
+    /// timeout, so the client's retry met the ETag the write had moved on) it counts as written and the entity takes
+    /// the stored ETag. Otherwise false, with the row as read (null when gone), so the caller need not read it again.
+    /// </summary>
+    public static async Task<(bool Written, T? Current)> TryReplaceOwnAsync<T>(this TableClient table, T entity, Func<T, bool> isOwnWrite,
+        CancellationToken cancellationToken = default) where T : class, ITableEntity
+    {
+        if (await table.TryReplaceAsync(entity, cancellationToken)) return (true, entity);
+        var current = await table.GetOrNullAsync<T>(entity.PartitionKey, entity.RowKey, cancellationToken);
+        if (current is null || !isOwnWrite(current)) return (false, current);
+        entity.ETag = current.ETag;
+        return (true, entity);
+    }
+
+    /// <summary>
     /// Read-modify-write with optimistic concurrency: reads, applies <paramref name="change"/>, writes with
     /// the ETag, and starts over when another writer won. <paramref name="change"/> returns null to
     /// leave the entity as it is (nothing to do). When other writers win every attempt: a 409 problem
@@ -76,21 +106,38 @@ public static class TableExtensions
     /// the first attempt decides on it instead of reading again. If it changed since, the write fails on its ETag and the next attempt reads.</param>
     /// <param name="beforeWrite">Runs on each entity about to be written, before the write (an index row that must never lag the entity).</param>
     /// <param name="what">What the 409 says changed ("The {what} changed concurrently; retry.").</param>
+    /// <param name="isOwnWrite">(stored, written): whether the row read after a 409/412 is this very write, stored but its
+    /// answer lost (see <see cref="TryReplaceOwnAsync"/>); then it counts as written. Only for changes that stamp
+    /// something of their own (a version and a timeline): a counter's equal result is not the same write.</param>
     public static async Task<T?> UpdateWithRetryAsync<T>(this TableClient table, string partitionKey, string rowKey,
         Func<T?, T?> change, CancellationToken cancellationToken = default, int attempts = 20, KnownRow<T>? firstRead = null,
-        Func<T, Task>? beforeWrite = null, string what = "resource")
+        Func<T, Task>? beforeWrite = null, string what = "resource", Func<T, T, bool>? isOwnWrite = null)
         where T : class, ITableEntity
     {
+        var known = firstRead;
         for (var attempt = 0; attempt < attempts; attempt++)
         {
-            var current = attempt == 0 && firstRead is { } known ? known.Row : await table.GetOrNullAsync<T>(partitionKey, rowKey, cancellationToken);
+            var current = known is { } k ? k.Row : await table.GetOrNullAsync<T>(partitionKey, rowKey, cancellationToken);
+            known = null;
             var next = change(current);
             if (next is null) return current;
             if (beforeWrite is not null) await beforeWrite(next);
-            var written = current is null
-                ? await table.TryAddAsync(next, cancellationToken)
-                : await table.TryReplaceAsync(next, cancellationToken);
-            if (written) return next;
+            if (isOwnWrite is null)
+            {
+                var written = current is null
+                    ? await table.TryAddAsync(next, cancellationToken)
+                    : await table.TryReplaceAsync(next, cancellationToken);
+                if (written) return next;
+            }
+            else
+            {
+                // The row read after the conflict is the next attempt's: no second read.
+                var (written, stored) = current is null
+                    ? await table.TryAddOwnAsync(next, stored => isOwnWrite(stored, next), cancellationToken)
+                    : await table.TryReplaceOwnAsync(next, stored => isOwnWrite(stored, next), cancellationToken);
+                if (written) return current is null ? stored : next;
+                known = new KnownRow<T>(stored);
+            }
             await Task.Delay(Random.Shared.Next(1, 5 + attempt * 5), cancellationToken);
         }
         throw Problem.ChangedConcurrently(what);
