@@ -71,11 +71,15 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
     public Task SendAsync(string id, CancellationToken cancellationToken = default) => SendAsync(new NotificationMessage(id), cancellationToken);
 
     /// <summary>
-    /// Sends every row the message names, one after another (so a delivery keeps one provider request at a time,
-    /// as for a single row; sending the rows' claims ahead and recording each answer during the next send measured
-    /// no faster in the email bench). A row that fails does not stop the others; then the first failure is thrown,
-    /// so the queue delivers the message again and that delivery finds the other rows sent (their claims fail on
-    /// the ETag, a read shows them sent: two calls each) and tries the failed ones again.
+    /// Sends every row the message names, one after another, so a delivery keeps one provider request at a time, as
+    /// for a single row. The storage calls around the sends overlap them: the next row is claimed while this one is
+    /// composed and sent, and this one's answer is recorded while the next is sent (the record still starts the moment
+    /// the answer is in, so the window of the class comment is no wider). In the email bench (32 messages at once,
+    /// 100 ms provider) the claim and record on the critical path cost about 0.13 of the floor's rate: with the store
+    /// calls skipped the ratio was 0.87 against 0.71–0.75.
+    /// A row that fails does not stop the others; then the first failure is thrown, so the queue delivers the message
+    /// again and that delivery finds the other rows sent (their claims fail on the ETag, a read shows them sent: two
+    /// calls each) and tries the failed ones again.
     /// </summary>
     public async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken = default)
     {
@@ -84,18 +88,39 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
             await SendRowAsync(message, cancellationToken);
             return;
         }
+        var rows = message.Rows;
+        var claims = new Task<OutboxEntity?>[rows.Count];
+        var records = new List<(string Id, Task Record)>(rows.Count);
+        claims[0] = ClaimRowAsync(rows[0], cancellationToken);
         Exception? first = null;
-        foreach (var row in message.Rows)
+        void Failed(string id, Exception e)
         {
+            first ??= e;
+            // The type, not the message: a provider's error text may echo the recipient.
+            logger.LogWarning("Notification {NotificationId} of a grouped message failed ({Error}); the rest of the message goes on", id, e.GetType().Name);
+        }
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (i + 1 < rows.Count) claims[i + 1] = ClaimRowAsync(rows[i + 1], cancellationToken);
             try
             {
-                await SendRowAsync(row, cancellationToken);
+                using var activity = StartSendActivity(rows[i].Id);
+                if (await claims[i] is { } entity) records.Add((entity.Id, await SendClaimedAsync(entity, activity, cancellationToken)));
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                first ??= e;
-                // The type, not the message: a provider's error text may echo the recipient.
-                logger.LogWarning("Notification {NotificationId} of a grouped message failed ({Error}); the rest of the message goes on", row.Id, e.GetType().Name);
+                Failed(rows[i].Id, e);
+            }
+        }
+        foreach (var (id, record) in records)
+        {
+            try
+            {
+                await record;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Failed(id, e);
             }
         }
         if (first is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
@@ -108,18 +133,36 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
     /// </summary>
     private async Task SendRowAsync(NotificationMessage message, CancellationToken cancellationToken)
     {
-        var id = message.Id;
-        using var activity = PishkhanTelemetry.Email.StartActivity("notification.send");
+        using var activity = StartSendActivity(message.Id);
+        if (await ClaimRowAsync(message, cancellationToken) is { } entity) await await SendClaimedAsync(entity, activity, cancellationToken);
+    }
+
+    private static System.Diagnostics.Activity? StartSendActivity(string id)
+    {
+        var activity = PishkhanTelemetry.Email.StartActivity("notification.send");
         activity?.SetTag("pishkhan.notification.id", id);
+        return activity;
+    }
+
+    /// <summary>The row claimed for this delivery, or null when there is nothing (more) to do for it.</summary>
+    private async Task<OutboxEntity?> ClaimRowAsync(NotificationMessage message, CancellationToken cancellationToken)
+    {
         var queued = await outbox.TryClaimQueuedAsync(message, Lease, cancellationToken);
-        var entity = queued is { Claimed: true } ? queued.Row : await ClaimAsync(id, queued, cancellationToken);
-        if (entity is null) return;
+        return queued is { Claimed: true } ? queued.Row : await ClaimAsync(message.Id, queued, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a claimed row; returns when the provider has answered, with the recording of that answer (already
+    /// started) as the task to await. SMS rows and rows that end before a send are recorded before it returns.
+    /// </summary>
+    private async Task<Task> SendClaimedAsync(OutboxEntity entity, System.Diagnostics.Activity? activity, CancellationToken cancellationToken)
+    {
         activity?.SetTag("pishkhan.notification.kind", entity.Kind);
         activity?.SetTag("pishkhan.notification.channel", entity.IsSms ? "sms" : "email");
         if (entity.IsSms)
         {
             await SendSmsAsync(entity, cancellationToken);
-            return;
+            return Task.CompletedTask;
         }
 
         MailMessage mail;
@@ -128,21 +171,21 @@ public sealed class NotificationSender(Outbox outbox, IMailTransport transport, 
             if (string.IsNullOrEmpty(entity.ToEmail))
             {
                 await outbox.MarkSkippedAsync(entity, "No email address.", cancellationToken);
-                return;
+                return Task.CompletedTask;
             }
             mail = await composer.ComposeAsync(entity, cancellationToken);
         }
         catch (TemplateDataException e)
         {
-            logger.LogWarning("Notification {NotificationId} ({Kind}) cannot be rendered: {Reason}", id, entity.Kind, e.Message);
+            logger.LogWarning("Notification {NotificationId} ({Kind}) cannot be rendered: {Reason}", entity.Id, entity.Kind, e.Message);
             await outbox.MarkFailedAsync(entity, "template: " + e.Message, cancellationToken);
             PishkhanTelemetry.RecordNotification(sms: false, entity.Kind, 1, "template");
-            return;
+            return Task.CompletedTask;
         }
 
         var outcome = await transport.SendAsync(mail, cancellationToken);
         // ---- the remaining window: accepted by the provider, not yet recorded (see the class comment) ----
-        await RecordAsync([entity], outcome, cancellationToken);
+        return RecordAsync([entity], outcome, cancellationToken);
     }
 
     private async Task SendSmsAsync(OutboxEntity entity, CancellationToken cancellationToken)

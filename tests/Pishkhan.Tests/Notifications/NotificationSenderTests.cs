@@ -87,6 +87,54 @@ public sealed class NotificationSenderTests(HostFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task AGroupedMessageClaimsTheNextRowWhileTheProviderIsTakingThisOne()
+    {
+        var outbox = NewOutbox();
+        var ids = new[] { await AddRowAsync(outbox), await AddRowAsync(outbox), await AddRowAsync(outbox) };
+        var message = new NotificationMessage(ids[0], More: [new NotificationMessage(ids[1]), new NotificationMessage(ids[2])]);
+        var nextClaimedDuringSend = new List<bool>();
+        var inFlight = 0;
+        var mostInFlight = 0;
+        _transport.Setup(t => t.SendAsync(It.IsAny<MailMessage>(), It.IsAny<CancellationToken>())).Returns(async (MailMessage mail, CancellationToken _) =>
+        {
+            mostInFlight = Math.Max(mostInFlight, Interlocked.Increment(ref inFlight));
+            var index = Array.IndexOf(ids, mail.Recipients.Single().NotificationId);
+            if (index + 1 < ids.Length)
+            {
+                // The provider holds this send until the next row's claim is stored (or gives up after 10 s).
+                var claimed = false;
+                for (var waited = Stopwatch.StartNew(); !claimed && waited.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(10))
+                    claimed = (await outbox.GetAsync(ids[index + 1]))!.Status == OutboxStatus.Sending;
+                nextClaimedDuringSend.Add(claimed);
+            }
+            Interlocked.Decrement(ref inFlight);
+            return new SendOutcome.Accepted($"sg-{index}");
+        });
+
+        await NewSender(outbox).SendAsync(message);
+
+        Assert.Equal([true, true], nextClaimedDuringSend);
+        Assert.Equal(1, mostInFlight); // still one provider request at a time
+        Assert.Equal(["sg-0", "sg-1", "sg-2"], await Task.WhenAll(ids.Select(async id => (await outbox.GetAsync(id))!.ProviderMessageId ?? "")));
+    }
+
+    [Fact]
+    public async Task AGroupedMessageWhoseFirstAnswerIsLostSendsTheRestThenThrowsKeepingThatRowsLease()
+    {
+        var outbox = NewOutbox();
+        var ids = new[] { await AddRowAsync(outbox), await AddRowAsync(outbox), await AddRowAsync(outbox) };
+        var message = new NotificationMessage(ids[0], More: [new NotificationMessage(ids[1]), new NotificationMessage(ids[2])]);
+        TransportAnswers(new SendOutcome.Unknown("no answer: TaskCanceledException"), new SendOutcome.Accepted("sg-2"), new SendOutcome.Accepted("sg-3"));
+
+        // The first row's answer is recorded while the second is sent; its failure is the message's, thrown at the end.
+        await Assert.ThrowsAsync<MailUnavailableException>(() => NewSender(outbox).SendAsync(message));
+
+        var rows = await Task.WhenAll(ids.Select(async id => (await outbox.GetAsync(id))!));
+        Assert.Equal([OutboxStatus.Sending, OutboxStatus.Sent, OutboxStatus.Sent], rows.Select(r => r.Status));
+        Assert.Equal(_clock.GetUtcNow() + NotificationSender.Lease, rows[0].LeaseUntil);
+    }
+
+    [Fact]
     public async Task SkipsASentRowOnRedelivery()
     {
         var outbox = NewOutbox();
