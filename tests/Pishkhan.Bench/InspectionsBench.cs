@@ -67,6 +67,11 @@ public sealed class InspectionsBench : IBenchmark
             var floorRounds = new List<double>();
             var processingRounds = new List<double>();
             var countsFlush = (Table: 0L, Queue: 0L, Blob: 0L);
+            // CPU of Azurite and of this process while each phase is timed: which one the phase waits for.
+            var cpu = new IntakeBench.CpuMeter(azurite.TablePort);
+            (double Azurite, double Dotnet, double WallMs) cpuFloor = default, cpuProcessing = default;
+            static (double, double, double) Add((double A, double D, double W) sum, (double A, double D) phase, TimeSpan wall) =>
+                (sum.A + phase.A, sum.D + phase.D, sum.W + wall.TotalMilliseconds);
             for (var round = 0; round < rounds; round++)
             {
                 var from = n * round / rounds;
@@ -87,12 +92,16 @@ public sealed class InspectionsBench : IBenchmark
                 // 2. The floor: as many messages, dequeued and deleted exactly as the listener does.
                 await new Measurement("(fill scratch queue)").RunAsync(count, concurrency, async _ => { await scratch.SendMessageAsync(sample); return true; });
                 var sw = Stopwatch.StartNew();
+                cpu.Start();
                 await DrainAsync(scratch, count, listenerOptions.Value, floor);
                 floorRounds.Add(count / sw.Elapsed.TotalSeconds);
+                cpuFloor = Add(cpuFloor, cpu.Elapsed(), sw.Elapsed);
                 // 3. Processing: the local host's QueueListener on the inspections queue.
                 sw.Restart();
+                cpu.Start();
                 await ProcessAsync(app, store, watch, count, listenerOptions, processing);
                 processingRounds.Add(count / sw.Elapsed.TotalSeconds);
+                cpuProcessing = Add(cpuProcessing, cpu.Elapsed(), sw.Elapsed);
                 // 4. The OfficeStats counts follow processing by about a second (InspectionStats): untimed, but their
                 // storage calls are the capability's too.
                 var before = Pishkhan.Storage.StorageCalls.Snapshot();
@@ -118,6 +127,10 @@ public sealed class InspectionsBench : IBenchmark
             var ratio = processing.Throughput / floor.Throughput;
             Console.WriteLine(Spread("floor", floorRounds));
             Console.WriteLine(Spread("processing", processingRounds));
+            string CpuLine(string label, (double Azurite, double Dotnet, double WallMs) c) => string.Create(CultureInfo.InvariantCulture,
+                $"{label,-28} cpu/op: azurite={c.Azurite / n:F2} ms dotnet={c.Dotnet / n:F2} ms  busy while timed: azurite {100 * c.Azurite / c.WallMs:F0} % of a core, this process {100 * c.Dotnet / c.WallMs:F0} %");
+            Console.WriteLine(CpuLine("floor: dequeue + delete", cpuFloor));
+            Console.WriteLine(CpuLine("processing: QueueListener", cpuProcessing));
             Console.WriteLine(floor.CallsLine());
             Console.WriteLine(processing.CallsLine(n));
             var flushPerOp = (double)(countsFlush.Table + countsFlush.Queue + countsFlush.Blob) / n;

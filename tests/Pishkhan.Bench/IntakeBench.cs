@@ -180,10 +180,13 @@ public sealed class IntakeBench : IBenchmark
 
         public string Stop(int operations)
         {
-            var node = (Ticks(_azuritePid) - _start.Node) * 10.0 / operations;   // clock ticks are 10 ms
-            var self = (Ticks(Environment.ProcessId) - _start.Self) * 10.0 / operations;
-            return string.Create(CultureInfo.InvariantCulture, $"  cpu/op: azurite={node:F2} ms dotnet={self:F2} ms");
+            var (node, self) = Elapsed();
+            return string.Create(CultureInfo.InvariantCulture, $"  cpu/op: azurite={node / operations:F2} ms dotnet={self / operations:F2} ms");
         }
+
+        /// <summary>CPU milliseconds of Azurite and of this process since <see cref="Start"/>.</summary>
+        public (double Azurite, double Dotnet) Elapsed() =>
+            ((Ticks(_azuritePid) - _start.Node) * 10.0, (Ticks(Environment.ProcessId) - _start.Self) * 10.0); // clock ticks are 10 ms
 
         private static double Ticks(int? pid)
         {
