@@ -134,7 +134,7 @@ public sealed class IntakeBench : IBenchmark
         return false;
     }
 
-    private static async Task<bool> InsertFloorAsync(TableClient table, string tag)
+    internal static async Task<bool> InsertFloorAsync(TableClient table, string tag)
     {
         var now = DateTimeOffset.UtcNow;
         // The request rows' layout: request i goes to county i % 4 and the county's offices in turn (routing
