@@ -343,6 +343,23 @@ public sealed class Outbox(Store store, TimeProvider clock)
         return new ClaimResult(false, current);
     }
 
+    /// <summary>
+    /// Moves a claimed row's lease to now + <paramref name="lease"/>, under the claim's ETag, keeping its attempt (a
+    /// renewal is not another attempt). False when the row is no longer this claim's (its lease ran out and another
+    /// delivery claimed it): then it is theirs to send.
+    /// </summary>
+    public async Task<bool> TryRenewLeaseAsync(OutboxEntity claimed, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        var leaseUntil = claimed.LeaseUntil;
+        claimed.LeaseUntil = clock.GetUtcNow() + lease;
+        // Only a claim changes the attempt id, so a row still "sending" under ours after a 412 is this renewal, stored
+        // but its answer lost.
+        var (renewed, _) = await Table.TryReplaceOwnAsync(claimed,
+            stored => stored.AttemptId == claimed.AttemptId && stored.Status == OutboxStatus.Sending, cancellationToken);
+        if (!renewed) claimed.LeaseUntil = leaseUntil;
+        return renewed;
+    }
+
     public static bool IsClaimable(OutboxEntity entity, DateTimeOffset now) =>
         entity.Status == OutboxStatus.Pending || (entity.Status == OutboxStatus.Sending && entity.LeaseUntil is { } until && until <= now);
 

@@ -119,6 +119,35 @@ public sealed class NotificationSenderTests(HostFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task ARowClaimedAheadRenewsItsLeaseBeforeItsSendWhenTheSendBeforeItWasSlow()
+    {
+        var outbox = NewOutbox();
+        var ids = new[] { await AddRowAsync(outbox), await AddRowAsync(outbox) };
+        var message = new NotificationMessage(ids[0], More: [new NotificationMessage(ids[1])]);
+        var leaseLeftAtSend = new List<TimeSpan>();
+        _transport.Setup(t => t.SendAsync(It.IsAny<MailMessage>(), It.IsAny<CancellationToken>())).Returns(async (MailMessage mail, CancellationToken _) =>
+        {
+            var index = Array.IndexOf(ids, mail.Recipients.Single().NotificationId);
+            leaseLeftAtSend.Add((await outbox.GetAsync(ids[index]))!.LeaseUntil!.Value - _clock.GetUtcNow());
+            if (index == 0)
+            {
+                // The first send takes 4 minutes (a provider timing out and retried), while the second row is already claimed.
+                for (var waited = Stopwatch.StartNew(); (await outbox.GetAsync(ids[1]))!.Status != OutboxStatus.Sending && waited.Elapsed < TimeSpan.FromSeconds(10);)
+                    await Task.Delay(10);
+                _clock.Advance(TimeSpan.FromMinutes(4));
+            }
+            return new SendOutcome.Accepted($"sg-{index}");
+        });
+
+        await NewSender(outbox).SendAsync(message);
+
+        // Each send starts with a whole lease ahead of it, so no other delivery can claim the row while it is sent.
+        Assert.All(leaseLeftAtSend, left => Assert.Equal(NotificationSender.Lease, left));
+        var second = (await outbox.GetAsync(ids[1]))!;
+        Assert.Equal((OutboxStatus.Sent, 1), (second.Status, second.Attempts)); // a renewal is not another attempt
+    }
+
+    [Fact]
     public async Task AGroupedMessageWhoseFirstAnswerIsLostSendsTheRestThenThrowsKeepingThatRowsLease()
     {
         var outbox = NewOutbox();
