@@ -137,19 +137,25 @@ public sealed class IntakeBench : IBenchmark
     internal static async Task<bool> InsertFloorAsync(TableClient table, string tag)
     {
         var now = DateTimeOffset.UtcNow;
-        // The request rows' layout: request i goes to county i % 4 and the county's offices in turn (routing
-        // spreads them evenly), one partition per office, a row key like a request's.
         var i = int.Parse(tag.AsSpan(1), CultureInfo.InvariantCulture);
-        var entity = new TableEntity($"bc{i % Counties + 1}-o{i / Counties % OfficesPerCounty + 1}", "r_" + RequestIds.NewSuffix(now))
-        {
-            ["RequestId"] = tag, ["AgencyId"] = "bench-post", ["ContractId"] = "bench-k1", ["ServiceCode"] = "parcel", ["ServiceName"] = "مرسوله",
-            ["SlaHours"] = 16, ["ExternalRef"] = "ext-" + tag, ["Province"] = Province, ["CountyCode"] = "bc1", ["Status"] = "submitted",
-            ["CreatedAt"] = now, ["DueAt"] = now.AddHours(16), ["NationalId"] = "0013542419", ["Mobile"] = "09121234567", ["Email"] = "c@example.ir",
-            ["HistoryJson"] = """[{"what":"submitted","at":"2026-11-24T10:00:00+00:00","byRole":"agency","bySubject":"bench-post","note":null}]""",
-        };
-        await table.AddEntityAsync(entity);
+        await table.AddEntityAsync(RequestLikeRow(OfficeOf(i), "r_" + RequestIds.NewSuffix(now), tag, now));
         return true;
     }
+
+    /// <summary>
+    /// The office request i goes to in the request rows' layout: county i % 4 and the county's offices in turn (routing
+    /// spreads them evenly), one partition per office.
+    /// </summary>
+    internal static string OfficeOf(int i) => $"bc{i % Counties + 1}-o{i / Counties % OfficesPerCounty + 1}";
+
+    /// <summary>An entity shaped like a request row (the floors' and the intake bound's).</summary>
+    internal static TableEntity RequestLikeRow(string partitionKey, string rowKey, string tag, DateTimeOffset now) => new(partitionKey, rowKey)
+    {
+        ["RequestId"] = tag, ["AgencyId"] = "bench-post", ["ContractId"] = "bench-k1", ["ServiceCode"] = "parcel", ["ServiceName"] = "مرسوله",
+        ["SlaHours"] = 16, ["ExternalRef"] = "ext-" + tag, ["Province"] = Province, ["CountyCode"] = "bc1", ["Status"] = "submitted",
+        ["CreatedAt"] = now, ["DueAt"] = now.AddHours(16), ["NationalId"] = "0013542419", ["Mobile"] = "09121234567", ["Email"] = "c@example.ir",
+        ["HistoryJson"] = """[{"what":"submitted","at":"2026-11-24T10:00:00+00:00","byRole":"agency","bySubject":"bench-post","note":null}]""",
+    };
 
     /// <summary>Every accepted request counted exactly once: OfficeStats received and the open-work counters sum to the 201s.</summary>
     private static async Task<bool> CheckAsync(BenchEnvironment env, int expected)

@@ -28,10 +28,6 @@ public sealed class IntakeBoundBench : IBenchmark
 {
     public string Name => "intake-bound";
 
-    private const int Counties = 4;
-    private const int OfficesPerCounty = 5;
-    private const int Shards = 16;
-
     public async Task<int> RunAsync(BenchOptions options)
     {
         var n = options.Int("n", 12_000);
@@ -118,19 +114,14 @@ public sealed class IntakeBoundBench : IBenchmark
                 var id = tag + (offset + i).ToString(CultureInfo.InvariantCulture);
                 var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("bench-" + id)));
                 var shard = $"bench-post~{hash[0]}";
-                var office = $"bc{(offset + i) % Counties + 1}-o{(offset + i) / Counties % OfficesPerCounty + 1}";
+                var office = IntakeBench.OfficeOf(offset + i);
                 var now = DateTimeOffset.UtcNow;
                 var suffix = RequestIds.NewSuffix(now);
                 // The one synchronous call: the request row keyed by the key hash, with everything the request holds.
+                var request = IntakeBench.RequestLikeRow(shard, "k_" + hash, id, now);
+                (request["RequestId"], request["OfficeCode"], request["BodyHash"]) = ($"{office}_{suffix}", office, hash);
                 var started = Stopwatch.GetTimestamp();
-                await keys.AddEntityAsync(new TableEntity(shard, "k_" + hash)
-                {
-                    ["RequestId"] = $"{office}_{suffix}", ["OfficeCode"] = office, ["AgencyId"] = "bench-post", ["ContractId"] = "bench-k1",
-                    ["ServiceCode"] = "parcel", ["ServiceName"] = "مرسوله", ["SlaHours"] = 16, ["ExternalRef"] = "ext-" + id, ["Province"] = "lorestan",
-                    ["CountyCode"] = "bc1", ["Status"] = "submitted", ["CreatedAt"] = now, ["DueAt"] = now.AddHours(16), ["NationalId"] = "0013542419",
-                    ["Mobile"] = "09121234567", ["Email"] = "c@example.ir", ["BodyHash"] = hash,
-                    ["HistoryJson"] = """[{"what":"submitted","at":"2026-11-24T10:00:00+00:00","byRole":"agency","bySubject":"bench-post","note":null}]""",
-                });
+                await keys.AddEntityAsync(request);
                 answers?.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 // Off the hot path: the derived rows, group-committed per partition.
                 derived.Add("keys", shard, new TableEntity(shard, $"t_{suffix}") { ["RequestId"] = $"{office}_{suffix}", ["CreatedAt"] = now });
