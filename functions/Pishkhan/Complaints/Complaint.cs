@@ -148,6 +148,12 @@ public sealed class ComplaintEntity : ITableEntity
     public string TimelineJson { get; set; } = "[]";
     public int Version { get; set; }
     public int EffectsDoneVersion { get; set; }
+
+    /// <summary>
+    /// A fresh id for each transition written (<see cref="ComplaintStore.ChangeAsync"/>): after a 412 it tells this
+    /// write, stored but its answer lost, from a rival that built the same row (same version, timeline and instant).
+    /// </summary>
+    public string? WriteId { get; set; }
     public bool EffectsPending { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

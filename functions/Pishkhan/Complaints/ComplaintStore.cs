@@ -157,10 +157,15 @@ public sealed class ComplaintStore(Store store, ComplaintPolicy policy, HolidayS
         CancellationToken cancellationToken)
     {
         ComplaintEntity? changed = null;
-        await Complaints.UpdateWithRetryAsync<ComplaintEntity>(officeCode, complaintKey, current => changed = change(current), cancellationToken,
+        await Complaints.UpdateWithRetryAsync<ComplaintEntity>(officeCode, complaintKey, current =>
+            {
+                changed = change(current);
+                changed?.WriteId = Guid.NewGuid().ToString("N");
+                return changed;
+            }, cancellationToken,
             beforeWrite: next => IndexAsync(next, cancellationToken), what: "complaint",
-            // A row with this write's version and timeline after a 412 is this write, its answer lost (README "Lost answers").
-            isOwnWrite: (stored, written) => stored.Version == written.Version && stored.TimelineJson == written.TimelineJson);
+            // A row with this attempt's write id after a 412 is this write, its answer lost (README "Lost answers").
+            isOwnWrite: (stored, written) => stored.WriteId == written.WriteId);
         return changed;
     }
 

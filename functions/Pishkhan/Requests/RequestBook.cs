@@ -92,7 +92,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
         CancellationToken cancellationToken)
     {
         var period = JalaliPeriod.Containing(now).ToString();
-        var row = await Committer(key.OfficeCode).SubmitAsync(new RateUnit(key, tokenHash, score, comment, now, period), cancellationToken);
+        var row = await Committer(key.OfficeCode).SubmitAsync(new RateUnit(key, tokenHash, score, comment, now, period, Guid.NewGuid().ToString("N")), cancellationToken);
         stats.MarkDirty(key.OfficeCode, period);
         return row;
     }
@@ -167,7 +167,11 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
     /// within the tolerance, else the server's); <c>ReportedAt</c> the office's when it was not used.
     /// </summary>
     public sealed record EventChange(RequestEventType Type, DateTimeOffset At, DateTimeOffset? ReportedAt, string? Note, Caller By, DateTimeOffset Now, WorkingCalendar Calendar,
-        bool Callback, string? RatingToken, string RatingLink, string? OfficeName);
+        bool Callback, string? RatingToken, string RatingLink, string? OfficeName)
+    {
+        /// <summary>This call's own mark, stored as the row's <see cref="RequestRow.LastWriteId"/>.</summary>
+        public string WriteId { get; } = Guid.NewGuid().ToString("N");
+    }
 
     public sealed record EventResult(RequestRow Row, string[] Periods, IReadOnlyList<OutboxRow> Outbox);
 
@@ -192,9 +196,9 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
         {
             var row = ws.Get<RequestRow>(known.RowKey) ?? throw Problem.NotFound("request");
             var change = new StatusChange(What, c.At, RoleName(c.By.Role), c.By.Subject, c.Note, c.Now, c.ReportedAt);
-            if (row.History()[^1] == change)
+            if (row.LastWriteId == c.WriteId)
             {
-                // This very change is stored already (its server time says so): the batch's answer was lost to the
+                // This very change is stored already (its write id says so): the batch's answer was lost to the
                 // network timeout and the storage client's retry met its own write. Done; its outbox rows as stored.
                 List<OutboxRow> stored = [.. new[] { OutboxKinds.Callback, OutboxKinds.Notification }
                     .Select(kind => ws.Get<OutboxRow>(RequestIds.OutboxRowKey(row.Suffix, What, kind))).OfType<OutboxRow>()];
@@ -208,6 +212,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
             var outboxRows = new List<OutboxRow>();
             var periods = new HashSet<string>();
             row.Status = Transitions.StatusAfter(c.Type);
+            row.LastWriteId = c.WriteId;
             var seq = row.Append(change);
 
             if (!RequestStatus.IsOpen(row.Status))
@@ -336,7 +341,8 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
         }
     }
 
-    private sealed class RateUnit(RequestKey key, string tokenHash, int score, string? comment, DateTimeOffset now, string period) : Unit<RequestRow>
+    private sealed class RateUnit(RequestKey key, string tokenHash, int score, string? comment, DateTimeOffset now, string period, string writeId)
+        : Unit<RequestRow>
     {
         public override IEnumerable<RowRef> Rows => [RowRef.For<RequestRow>(key.RowKey), Delta(period)];
 
@@ -346,10 +352,10 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
             if (row?.RatingTokenHash is null
                 || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(row.RatingTokenHash), Encoding.ASCII.GetBytes(tokenHash)))
                 throw Problem.NotFound("rating token");
-            // The same rating at the same server time is this call's own, stored but its answer lost (see EventUnit).
-            if (row.RatedAt == now && row.RatingScore == score && row.RatingComment == comment) return (RequestRow)row.Copy();
+            // A row carrying this call's write id is this rating, stored but its answer lost (see EventUnit).
+            if (row.LastWriteId == writeId) return (RequestRow)row.Copy();
             if (row.RatedAt is not null) throw Problem.Conflict("This rating token was already used.");
-            (row.RatingScore, row.RatingComment, row.RatedAt) = (score, comment, now);
+            (row.RatingScore, row.RatingComment, row.RatedAt, row.LastWriteId) = (score, comment, now, writeId);
             ws.Put(row);
             var delta = DeltaOf(ws, row, period);
             delta.RatingCount++;

@@ -122,6 +122,11 @@ public sealed class RequestRow : IRow
     public int? RatingScore { get; set; }
     public string? RatingComment { get; set; }
     public DateTimeOffset? RatedAt { get; set; }
+    /// <summary>
+    /// The id of the last event or rating call that wrote this row: a retry that meets its own write (its answer
+    /// lost) knows it by this id, where two identical calls at the same server instant would look alike.
+    /// </summary>
+    public string? LastWriteId { get; set; }
 
     [IgnoreDataMember] public string Suffix => RowKey[^RequestIds.SuffixLength..];
     [IgnoreDataMember] public RequestKey Key => new(OfficeCode, Suffix);

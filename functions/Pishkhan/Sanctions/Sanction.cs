@@ -86,6 +86,11 @@ public sealed class SanctionEntity : ITableEntity
     public DateTimeOffset? FinalDecisionAt { get; set; }
     public string? FinalDecisionReason { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
+    /// <summary>
+    /// A fresh id for each caller's transition written (a decision, an objection): after a 412 it tells this write,
+    /// stored but its answer lost, from a rival that built the same row at the same instant.
+    /// </summary>
+    public string? WriteId { get; set; }
 
     [IgnoreDataMember] public SanctionStep StepValue => Enum.Parse<SanctionStep>(Step, ignoreCase: true);
 

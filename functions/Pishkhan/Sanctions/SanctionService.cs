@@ -183,13 +183,15 @@ public sealed class SanctionService(Store store, OfficeStore offices, PolicyStor
     /// <summary>
     /// Writes a caller's transition (a decision, an objection) under the sanction's ETag; false when another writer
     /// came first. A 412 may also be this very write, stored but its answer lost to the network timeout (the storage
-    /// client's retry met the ETag it had moved on): the stored row then has this transition's status and its time
-    /// to the tick, and it counts as written, so its timer, recount and notifications still follow. (The sweep's own
-    /// transitions keep the plain write: a sweep that loses leaves its timer for the next one.)
+    /// client's retry met the ETag it had moved on): the stored row then has this write's id, and it counts as
+    /// written, so its timer, recount and notifications still follow. (The sweep's own transitions keep the plain
+    /// write: a sweep that loses leaves its timer for the next one.)
     /// </summary>
-    private async Task<bool> ReplaceAsync(SanctionEntity next, CancellationToken cancellationToken) =>
-        (await Table.TryReplaceOwnAsync(next, stored => (stored.Status, stored.DecidedAt, stored.ObjectedAt, stored.FinalDecisionAt)
-            == (next.Status, next.DecidedAt, next.ObjectedAt, next.FinalDecisionAt), cancellationToken)).Written;
+    private async Task<bool> ReplaceAsync(SanctionEntity next, CancellationToken cancellationToken)
+    {
+        next.WriteId = Guid.NewGuid().ToString("N");
+        return (await Table.TryReplaceOwnAsync(next, stored => stored.WriteId == next.WriteId, cancellationToken)).Written;
+    }
 
     /// <summary>Confirmed → effective under the ETag, then the end timer; null (nothing written) when it changed concurrently.</summary>
     private async Task<SanctionEntity?> ApplyEffectAsync(SanctionEntity sanction, CancellationToken cancellationToken)

@@ -48,4 +48,23 @@ public sealed class ComplaintLostAnswerTests
         var status = await h.StatusAsync(code);
         Assert.Single(status["timeline"]!.AsArray(), e => e!["event"]!.GetValue<string>() == "decided");
     }
+
+    [Fact]
+    public async Task IdenticalWithdrawalsAtTheSameInstantHaveOneWinnerAndTheRestAre409()
+    {
+        // The clock stands still, so racing withdrawals with the same secret and reason build the very same row:
+        // only a mark of each write's own tells the one stored from its rivals after their 412s.
+        await using var h = await (await StartAsync()).SeedAsync();
+        for (var round = 0; round < 5; round++)
+        {
+            var (code, secret, _) = await h.FileAsync("lr-o1");
+            var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+                h.Host.SendAsync(HttpMethod.Post, $"/api/complaints/{code}/withdrawal", new { secret, reason = "مشکل حل شد" }, key: null)));
+
+            Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+            Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+            var status = await h.StatusAsync(code);
+            Assert.Single(status["timeline"]!.AsArray(), e => e!["event"]!.GetValue<string>() == "withdrawn");
+        }
+    }
 }

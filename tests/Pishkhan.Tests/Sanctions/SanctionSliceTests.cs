@@ -115,6 +115,19 @@ public sealed class SanctionSliceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IdenticalConfirmationsAtTheSameInstantHaveOneWinnerAndTheRestAre409()
+    {
+        // The clock stands still, so racing confirmations by one admin build the very same sanction row: only a
+        // mark of each write's own tells the one stored (its answer perhaps lost) from its rivals after their 412s.
+        var id = await ProposeSuspensionAsync("ilam", "il");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => DecideAsync(id, "confirm")));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+    }
+
+    [Fact]
     public async Task ObjectionWithinTheWindowHoldsTheSanctionUntilTheAdminDecidesAgain()
     {
         var id = await ProposeSuspensionAsync("khuzestan", "kz");

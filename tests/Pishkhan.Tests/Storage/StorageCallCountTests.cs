@@ -56,13 +56,14 @@ public sealed class StorageCallCountTests(HostFixture fixture) : IClassFixture<H
     {
         var tag = "scc-" + Guid.NewGuid().ToString("N")[..6];
         await Host.SeedProvinceAsync("ardabil", tag);
+        Task<HttpResponseMessage> FileAsync(string description) => Host.SendAsync(HttpMethod.Post, "/api/complaints",
+            new { officeCode = $"{tag}-o1", category = "overcharging", description, anonymous = true }, key: null);
+        // Warms the reference-data cache (office, policy, holidays), so the figure is the steady state whatever ran before.
+        Assert.Equal(HttpStatusCode.Created, (await FileAsync("دفتر برای ارسال مدارک دو بار هزینه گرفت.")).StatusCode);
         string code = "";
         var filed = await MeasureAsync("FileComplaint", async () =>
         {
-            var response = await Host.SendAsync(HttpMethod.Post, "/api/complaints", new
-            {
-                officeCode = $"{tag}-o1", category = "overcharging", description = "بیش از تعرفه پول گرفتند و رسید ندادند.", anonymous = true,
-            }, key: null);
+            var response = await FileAsync("بیش از تعرفه پول گرفتند و رسید ندادند.");
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             code = (await Host.ReadJsonAsync(response))["trackingCode"]!.GetValue<string>();
         });
