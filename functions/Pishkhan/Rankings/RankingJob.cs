@@ -74,7 +74,7 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
 
     /// <summary>
     /// One province: its policy, counties, members, "latest" pointer and the previous period's carry-over are read
-    /// once each (in parallel) and handed to what needs them; the rest is the rows' batches and the six blobs.
+    /// once each (in parallel) and handed to what needs them; the rest is the rows' batches and the three blobs.
     /// </summary>
     private async Task<Ranking> RankProvinceAsync(string province, JalaliPeriod period, List<OfficeStatsEntity> provinceStats, List<OfficeEntity> officeList,
         CancellationToken cancellationToken)
@@ -115,9 +115,8 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
             Ranked = ranking.Rows.Count(r => r.Status == RankingStatus.Ranked),
             InsufficientData = ranking.Rows.Count(r => r.Status != RankingStatus.Ranked),
         };
-        var olderThanLatest = latest is not null && string.CompareOrdinal(latest.Period, period.ToString()) > 0;
         using (Telemetry.PishkhanTelemetry.Ranking.StartActivity("ranking.publish"))
-            await PublishAsync(ranking, province, period, now, countyList, members, olderThanLatest, cancellationToken);
+            await PublishAsync(ranking, province, period, now, countyList, members, cancellationToken);
         using (Telemetry.PishkhanTelemetry.Ranking.StartActivity("ranking.save"))
             await rankings.SaveAsync(ranking, province, run, cancellationToken);
         await rankings.SetLatestAsync(province, run, latest, cancellationToken);
@@ -137,9 +136,13 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
 
     private string BlobPath(string path) => store.Names.NamePrefix.Length == 0 ? path : $"{store.Names.NamePrefix.ToLowerInvariant()}/{path}";
 
-    /// <summary>The report, JSON and CSV under the period's folder and, unless a later period is already published, under latest/.</summary>
+    /// <summary>
+    /// The report, JSON and CSV under the period's folder. There are no copies under a "latest" folder: who wants the
+    /// newest report asks the pointer row (the public site's GET /api/public/reports), which names the period's folder;
+    /// copies would double the uploads, half of a publication's storage time (Rankings/README).
+    /// </summary>
     private async Task PublishAsync(Ranking ranking, string province, JalaliPeriod period, DateTimeOffset now, List<CountyEntity> countyList,
-        List<MemberEntity> members, bool olderThanLatest, CancellationToken cancellationToken)
+        List<MemberEntity> members, CancellationToken cancellationToken)
     {
         var countyNames = countyList.ToDictionary(c => c.CountyCode, c => c.Name);
         var planning = await PlanningAsync(province, period, countyList, countyNames, members, cancellationToken);
@@ -147,15 +150,14 @@ public sealed class RankingJob(Store store, RankingStore rankings, OfficeStatsSt
         var json = JsonSerializer.SerializeToUtf8Bytes(ranking, Json.Stored);
         var csv = RankingCsv.Write(ranking);
         var container = store.Blobs.GetBlobContainerClient(WebContainer);
-        // Each file is compressed once and written to both folders; the uploads are independent, so they go together.
+        // The uploads are independent, so they go together.
         (string Name, byte[] Gzipped, string ContentType)[] files =
         [
             ("index.html", Gzip(Encoding.UTF8.GetBytes(html)), "text/html; charset=utf-8"),
             ("ranking.json", Gzip(json), "application/json; charset=utf-8"),
             ("ranking.csv", Gzip(csv), "text/csv; charset=utf-8"),
         ];
-        string[] folders = olderThanLatest ? [$"rankings/{period}/{province}"] : [$"rankings/{period}/{province}", $"rankings/latest/{province}"];
-        await Task.WhenAll(folders.SelectMany(folder => files.Select(f => Upload(container, BlobPath($"{folder}/{f.Name}"), f.Gzipped, f.ContentType, cancellationToken))));
+        await Task.WhenAll(files.Select(f => Upload(container, BlobPath($"rankings/{period}/{province}/{f.Name}"), f.Gzipped, f.ContentType, cancellationToken)));
     }
 
     /// <summary>The period's targets behind plan (province first, then counties) and the decisions open now, with their owners' names.</summary>

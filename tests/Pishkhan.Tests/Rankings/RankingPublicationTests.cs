@@ -141,6 +141,22 @@ public sealed class RankingPublicationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APublicationUploadsThePeriodsThreeFilesOnlyAndThePublicListNamesThatFolder()
+    {
+        await RankAsync();
+
+        // No copies under a "latest" folder: the newest report is found through the pointer row (Rankings/README).
+        var prefix = _host.Prefix.ToLowerInvariant() + "/rankings/";
+        var names = new List<string>();
+        await foreach (var item in _host.Store.Blobs.GetBlobContainerClient("$web").GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = prefix })) names.Add(item.Name[prefix.Length..]);
+        Assert.Equal([$"{Period}/{Province}/index.html", $"{Period}/{Province}/ranking.csv", $"{Period}/{Province}/ranking.json"], names.Order(StringComparer.Ordinal));
+        var reports = await _host.ReadJsonAsync(await _host.SendAsync(HttpMethod.Get, "/api/public/reports", key: null));
+        var report = Assert.Single(reports["items"]!.AsArray(), r => r!["province"]!.GetValue<string>() == Province)!;
+        Assert.Equal(Period, report["period"]!.GetValue<string>());
+        Assert.EndsWith($"/rankings/{Period}/{Province}/index.html", report["reportUrl"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task ReRunningGivesTheSameRankingAndTheSamePublishedJson()
     {
         var first = await RankAsync();
