@@ -11,9 +11,9 @@ using static Pishkhan.Tests.Inspections.InspectionTestKit;
 namespace Pishkhan.Tests.Reliability;
 
 /// <summary>
-/// Storage goes away under load: 24 agency clients keep posting service requests (each with its own Idempotency-Key,
-/// retrying on 503 after Retry-After) while the host's Azurite (persisted to disk) is stopped for about five seconds
-/// and started again on the same ports with the same data. While it is down every answer is a quick 503 with
+/// Storage goes away under load: 24 agency clients (and a 25th from half a second into the outage) keep posting
+/// service requests (each with its own Idempotency-Key, retrying on 503 after Retry-After) while the host's Azurite
+/// (persisted to disk) is stopped for about five seconds and started again on the same ports with the same data. While it is down every answer is a quick 503 with
 /// Retry-After — never a 500, never a hang; afterwards every request that got a 201 is there exactly once, and the
 /// queues are processed again.
 /// </summary>
@@ -85,6 +85,13 @@ public sealed class StorageOutageTests
         await Task.Delay(TimeSpan.FromSeconds(2));
         await azurite.StopAsync();
         outageStarted = DateTime.UtcNow;
+        // One more client starts half a second into the outage, so at least one call is surely asked and answered while
+        // storage is down: on a loaded machine every other client may be waiting out a Retry-After (5 s) by then.
+        clients.Add(Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            await ClientAsync(Clients);
+        }));
         await Task.Delay(Outage);
         outageEnded = DateTime.UtcNow;
         await azurite.StartAsync();
@@ -123,7 +130,7 @@ public sealed class StorageOutageTests
 
         ReliabilityFigures.Write("storage-outage", new
         {
-            clients = Clients, outageSeconds = Outage.TotalSeconds, posted, answers = all.Count,
+            clients = Clients + 1, outageSeconds = Outage.TotalSeconds, posted, answers = all.Count,
             created201 = all.Count(a => a.Status == 201), unavailable503 = all.Count(a => a.Status == 503),
             answersDuringOutage = all.Count(a => a.DuringOutage), retries = all.Count - posted, present, storedRows = rows.Count,
             slowestAnswerMs = Math.Round(slowest.TotalMilliseconds), slowest503Ms = Math.Round(all.Where(a => a.Status == 503).Select(a => a.Latency.TotalMilliseconds).DefaultIfEmpty().Max()),
