@@ -33,6 +33,7 @@ public sealed class IntakeBoundBench : IBenchmark
         var n = options.Int("n", 12_000);
         var concurrency = options.Int("concurrency", 16);
         var rounds = Math.Max(1, options.Int("rounds", 3));
+        var linger = TimeSpan.FromMilliseconds(options.Int("linger-ms", 200));
         await using var azurite = await Pishkhan.Tests.Infrastructure.Azurite.StartNewAsync(inMemory: true);
         var clientOptions = new TableClientOptions();
         clientOptions.AddPolicy(new StorageCalls(StorageService.Table), Azure.Core.HttpPipelinePosition.PerRetry);
@@ -42,10 +43,9 @@ public sealed class IntakeBoundBench : IBenchmark
         var offices = service.GetTableClient("BoundOffices");
         foreach (var t in new[] { floorTable, keys, offices }) await t.CreateIfNotExistsAsync();
         var cpu = new IntakeBench.CpuMeter(azurite.TablePort);
-        Console.WriteLine($"intake bound: n={n} concurrency={concurrency} rounds={rounds} linger={options.Int("linger-ms", 200)} ms (raw Azure.Data.Tables, Azurite in memory, {Environment.ProcessorCount} cores)");
+        Console.WriteLine($"intake bound: n={n} concurrency={concurrency} rounds={rounds} linger={(int)linger.TotalMilliseconds} ms (raw Azure.Data.Tables, Azurite in memory, {Environment.ProcessorCount} cores)");
 
         await new Measurement("warmup floor").RunAsync(500, concurrency, i => IntakeBench.InsertFloorAsync(floorTable, "w" + i));
-        var linger = TimeSpan.FromMilliseconds(options.Int("linger-ms", 200));
         await RunBoundAsync(keys, offices, "w", 0, 500, concurrency, linger);
 
         var perRound = n / rounds;

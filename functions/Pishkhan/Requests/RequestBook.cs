@@ -195,7 +195,6 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
         public override EventResult Decide(WorkingSet ws)
         {
             var row = ws.Get<RequestRow>(known.RowKey) ?? throw Problem.NotFound("request");
-            var change = new StatusChange(What, c.At, RoleName(c.By.Role), c.By.Subject, c.Note, c.Now, c.ReportedAt);
             if (row.LastWriteId == c.WriteId)
             {
                 // This very change is stored already (its write id says so): the batch's answer was lost to the
@@ -213,7 +212,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
             var periods = new HashSet<string>();
             row.Status = Transitions.StatusAfter(c.Type);
             row.LastWriteId = c.WriteId;
-            var seq = row.Append(change);
+            var seq = row.Append(new StatusChange(What, c.At, RoleName(c.By.Role), c.By.Subject, c.Note, c.Now, c.ReportedAt));
 
             if (!RequestStatus.IsOpen(row.Status))
             {
