@@ -26,6 +26,8 @@ public sealed class PishkhanSettings
     public ComplaintPolicy Complaints { get; private set; } = new();
     /// <summary>Delay before an office's request counters are moved into OfficeStats (batches the writes).</summary>
     public double RequestStatsFlushSeconds { get; set; } = 1;
+    /// <summary>How long an answered intake's office write waits for others of the office to share its transaction (Requests/README "Intake").</summary>
+    public int RequestIntakeLingerMs { get; set; } = 200;
 
     /// <summary>How long a storage call waits for its answer before the client retries it (README "Lost answers").</summary>
     public double StorageNetworkTimeoutSeconds { get; set; } = 4;
@@ -74,6 +76,7 @@ public sealed class PishkhanSettings
         "Pishkhan__MaxCsvBodyBytes",
         "Pishkhan__ThursdayWorkingHours",
         "Pishkhan__RequestStatsFlushSeconds",
+        "Pishkhan__RequestIntakeLingerMs",
         "Pishkhan__StorageNamePrefix",
         "Pishkhan__StorageNetworkTimeoutSeconds",
         "Pishkhan__PublicReportBaseUrl",
@@ -181,6 +184,7 @@ public sealed class PishkhanSettingsValidation : IValidateOptions<PishkhanSettin
         Check(options.MaxJsonBodyBytes >= 1024, nameof(options.MaxJsonBodyBytes), "must be at least 1024");
         Check(options.MaxCsvBodyBytes >= 1024, nameof(options.MaxCsvBodyBytes), "must be at least 1024");
         Check(options.RequestStatsFlushSeconds is >= 0 and <= 3600, nameof(options.RequestStatsFlushSeconds), "must be between 0 and 3600 seconds");
+        Check(options.RequestIntakeLingerMs is >= 0 and <= 10_000, nameof(options.RequestIntakeLingerMs), "must be between 0 and 10000 milliseconds");
         Check(options.StorageNetworkTimeoutSeconds is >= 1 and <= 60, nameof(options.StorageNetworkTimeoutSeconds), "must be between 1 and 60 seconds");
         Check(Url(options.PublicBaseUrl), nameof(options.PublicBaseUrl), "must be an absolute http(s) URL");
         Check(options.PublicSiteUrl is null || Url(options.PublicSiteUrl), nameof(options.PublicSiteUrl), "must be an absolute http(s) URL");

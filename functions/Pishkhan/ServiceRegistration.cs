@@ -79,6 +79,7 @@ public static class ServiceRegistration
         // The classes handlers live in: their constructors say what each handler touches.
         foreach (var type in Bindings.BindingTable.HandlerTypes) services.TryAddSingleton(type);
         services.AddHostedService<StorageInitializer>();
+        services.AddHostedService<Requests.IntakeDrain>();
         return services;
     }
 }

@@ -116,6 +116,7 @@ var appSettings = {
   Pishkhan__Kavenegar__Sender: smsSender
   // Service requests: how long an office's counters wait before they are moved into OfficeStats (Requests/README.md).
   Pishkhan__RequestStatsFlushSeconds: '1'
+  Pishkhan__RequestIntakeLingerMs: '200'
   // Agency webhooks: https to public addresses only in Azure (Requests/WebhookTargets.cs); true only on a developer's machine.
   Pishkhan__Webhooks__AllowLoopback: 'false'
   // Empty in Azure: the queue triggers name their queues literally.

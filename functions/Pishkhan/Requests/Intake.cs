@@ -16,13 +16,16 @@ namespace Pishkhan.Requests;
 
 /// <summary>
 /// POST /api/requests. Validates everything first (nothing is written for bad input), checks the
-/// contract, routes, computes dueAt, then makes two writes, each group-committed with concurrent intakes:
-/// 1. the idempotency claim in RequestKeys (PK = agency + shard of the key hash, RK = hash of the
-///    Idempotency-Key) with the agency's index row — the key is part of the entity key, so of two
-///    concurrent retries exactly one claim is inserted and the other reads it;
-/// 2. the request in the office's partition of Requests, with the office's counters (see RequestBook).
-/// A retry finds the claim: a different body is 422; the same body gets the first answer, and if the
-/// first attempt stopped after the claim, the retry writes the request from the claim's draft.
+/// contract, routes, computes dueAt, then:
+/// 1. while the caller waits, ONE transaction in RequestKeys (PK = agency + shard of the key hash): the
+///    idempotency claim (RK = hash of the Idempotency-Key, so of two concurrent retries exactly one is
+///    inserted and the other reads it), the agency's index row and a pending row; then the 201;
+/// 2. after the answer, the request in its office's partition of Requests with the office's counters (see
+///    RequestBook), group-committed with the office's other intakes of the next moments, then the pending row
+///    goes (RequestBook.LandInBackground). Until then the pending row lets the agency read the request, and
+///    lets the hourly sweep land it if this process stops first.
+/// A retry finds the claim: a different body is 422; the same body gets the first answer, and the request is
+/// written from the claim's draft if it is not there yet.
 /// </summary>
 public sealed class IntakeApi(ReferenceCache referenceCache, TimeProvider clock, OfficeRouter officeRouter, HolidayStore holidayStore, Store store, Committers committers, RequestBook requestBook)
 {
@@ -60,30 +63,48 @@ public sealed class IntakeApi(ReferenceCache referenceCache, TimeProvider clock,
             Tehran.Today(clock));
         errors.ThrowIfAny();
 
-        using var lease = office is not null
+        var lease = office is not null
             ? officeRouter.Reserve(office.OfficeCode)
             : await officeRouter.RouteAsync(contract!.Province, county!, ct)
               ?? throw Problem.Conflict($"No active office in county '{county}' can take requests now.");
+        var leaseHandedOver = false;
+        try
+        {
+            var now = clock.GetUtcNow();
+            var calendar = await holidayStore.GetCalendarAsync(contract!.Province, ct);
+            var dueAt = calendar.AddWorkingHours(now, service!.SlaHours);
+            var claimKey = ClaimRow.KeyFor(key!);
+            var claimPartition = ClaimRow.PartitionFor(agencyId, claimKey);
+            var id = RequestIds.Id(lease.OfficeCode, RequestIds.NewSuffix(now, ClaimRow.ShardOf(claimKey)));
+            var draft = new RequestDraft(id, agencyId, contract!.ContractId, service.ServiceCode, service.Name, service.SlaHours, externalRef!,
+                contract.Province, county!, lease.OfficeCode, now, dueAt, citizen.NationalId, citizen.Mobile, citizen.Email, caller.KeyId);
+            var bodyHash = BodyHash(contractId!, serviceCode!, officeCode, countyCode, externalRef!, citizen);
 
-        var now = clock.GetUtcNow();
-        var calendar = await holidayStore.GetCalendarAsync(contract!.Province, ct);
-        var dueAt = calendar.AddWorkingHours(now, service!.SlaHours);
-        var id = RequestIds.Id(lease.OfficeCode, RequestIds.NewSuffix(now));
-        var draft = new RequestDraft(id, agencyId, contract!.ContractId, service.ServiceCode, service.Name, service.SlaHours, externalRef!,
-            contract.Province, county!, lease.OfficeCode, now, dueAt, citizen.NationalId, citizen.Mobile, citizen.Email, caller.KeyId);
-        var bodyHash = BodyHash(contractId!, serviceCode!, officeCode, countyCode, externalRef!, citizen);
+            var (claim, isNew) = await committers.For(store.Table(Tables.RequestKeys), claimPartition)
+                .SubmitAsync(new ClaimUnit(claimKey, draft, bodyHash), ct);
+            if (claim.BodyHash != bodyHash)
+                throw Problem.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused.",
+                    "This Idempotency-Key was already used with a different body; use a new key for a new request.");
 
-        var keys = store.Table(Tables.RequestKeys);
-        var claimKey = ClaimRow.KeyFor(key!);
-        var (claim, isNew) = await committers.For(keys, ClaimRow.PartitionFor(agencyId, claimKey))
-            .SubmitAsync(new ClaimUnit(claimKey, draft, bodyHash), ct);
-        if (claim.BodyHash != bodyHash)
-            throw Problem.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused.",
-                "This Idempotency-Key was already used with a different body; use a new key for a new request.");
-
-        var written = isNew ? draft : JsonSerializer.Deserialize<RequestDraft>(claim.DraftJson, Json.Stored)!;
-        await requestBook.CreateAsync(written, mayExist: !isNew, ct);
-        return TypedResults.Created($"/api/requests/{claim.RequestId}", new RequestCreated(claim.RequestId, claim.OfficeCode, RequestStatus.Submitted, claim.DueAt));
+            if (isNew)
+            {
+                await requestBook.IndexOfficeAsync(draft.Province, draft.OfficeCode, ct); // once per office and instance
+                requestBook.LandInBackground(draft, claimPartition, lease);
+                leaseHandedOver = true;
+            }
+            else
+            {
+                // A retry: the first attempt may have stopped before its office write (or be lingering in this process).
+                var first = JsonSerializer.Deserialize<RequestDraft>(claim.DraftJson, Json.Stored)!;
+                await requestBook.IndexOfficeAsync(first.Province, first.OfficeCode, ct);
+                await requestBook.LandAsync(first, claimPartition, mayExist: true, ct);
+            }
+            return TypedResults.Created($"/api/requests/{claim.RequestId}", new RequestCreated(claim.RequestId, claim.OfficeCode, RequestStatus.Submitted, claim.DueAt));
+        }
+        finally
+        {
+            if (!leaseHandedOver) lease.Dispose();
+        }
     }
 
     private string? IdempotencyKey(ApiRequest request, FieldErrors errors)
@@ -133,8 +154,13 @@ public sealed class IntakeApi(ReferenceCache referenceCache, TimeProvider clock,
         private readonly string _partition = ClaimRow.PartitionFor(draft.AgencyId, claimKey);
         private readonly string _indexKey = AgencyIndexRow.KeyFor(draft.CreatedAt, draft.RequestId);
 
+        private readonly string _pendingKey = PendingRow.KeyFor(draft.RequestId);
+
         public override IEnumerable<RowRef> Rows =>
-            [RowRef.For<ClaimRow>(claimKey, RowLoad.AssumeAbsent), RowRef.For<AgencyIndexRow>(_indexKey, RowLoad.AssumeAbsent)];
+        [
+            RowRef.For<ClaimRow>(claimKey, RowLoad.AssumeAbsent), RowRef.For<AgencyIndexRow>(_indexKey, RowLoad.AssumeAbsent),
+            RowRef.For<PendingRow>(_pendingKey, RowLoad.AssumeAbsent),
+        ];
 
         public override (ClaimRow, bool) Decide(WorkingSet ws)
         {
@@ -146,6 +172,7 @@ public sealed class IntakeApi(ReferenceCache referenceCache, TimeProvider clock,
             };
             ws.Put(claim);
             ws.Put(new AgencyIndexRow { PartitionKey = _partition, RowKey = _indexKey, RequestId = draft.RequestId, CreatedAt = draft.CreatedAt });
+            ws.Put(new PendingRow { PartitionKey = _partition, RowKey = _pendingKey, ClaimKey = claimKey, CreatedAt = draft.CreatedAt });
             return (claim, true);
         }
     }

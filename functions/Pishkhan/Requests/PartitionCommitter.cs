@@ -136,10 +136,12 @@ public sealed class PartitionCommitter(TableClient table, string partitionKey)
     public const int MaxActions = 100;
     private const int MaxAttempts = 16;
 
-    private sealed class Pending(Func<WorkingSet, object?> decide, IReadOnlyList<RowRef> rows)
+    private sealed class Pending(Func<WorkingSet, object?> decide, IReadOnlyList<RowRef> rows, long sendBy)
     {
         public readonly Func<WorkingSet, object?> Decide = decide;
         public readonly IReadOnlyList<RowRef> Rows = rows;
+        /// <summary>Environment.TickCount64 by which the unit's batch must be sent (0: at once).</summary>
+        public readonly long SendBy = sendBy;
         public readonly TaskCompletionSource<object?> Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public object? Result;
         public Exception? Failure;
@@ -152,25 +154,51 @@ public sealed class PartitionCommitter(TableClient table, string partitionKey)
     private readonly object _gate = new();
     private readonly List<Pending> _queue = [];
     private bool _running;
+    private TaskCompletionSource? _wake;   // set while the loop lingers; a unit that may not wait ends the linger
     private readonly ConcurrentDictionary<string, Cached> _pinned = new(StringComparer.Ordinal);
 
     public string PartitionKey { get; } = partitionKey;
     public TableClient Table { get; } = table;
 
-    public async Task<T> SubmitAsync<T>(Unit<T> unit, CancellationToken cancellationToken = default)
+    public Task<T> SubmitAsync<T>(Unit<T> unit, CancellationToken cancellationToken = default) => SubmitAsync(unit, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// Queues <paramref name="unit"/>. With a <paramref name="linger"/> (work nobody is waiting for), its batch may
+    /// wait up to that long for more units to ride along: fewer, fuller transactions. A unit without one is sent
+    /// with the next transaction and ends any linger.
+    /// </summary>
+    public async Task<T> SubmitAsync<T>(Unit<T> unit, TimeSpan linger, CancellationToken cancellationToken = default)
     {
-        var pending = new Pending(ws => unit.Decide(ws), unit.Rows.ToList());
+        var pending = new Pending(ws => unit.Decide(ws), unit.Rows.ToList(), linger > TimeSpan.Zero ? Environment.TickCount64 + (long)linger.TotalMilliseconds : 0);
         bool start;
+        TaskCompletionSource? wake = null;
         lock (_gate)
         {
             _queue.Add(pending);
             start = !_running;
             _running = true;
+            if (pending.SendBy == 0) (wake, _wake) = (_wake, null);
         }
+        wake?.TrySetResult();
         // The loop serves every caller of this partition: it runs outside any one operation's call tally.
         if (start) _ = StorageCalls.RunDetached(RunAsync);
         // Once queued, a unit runs to its end even if the caller stops waiting (its outcome stays consistent).
         return (T)(await pending.Done.Task.WaitAsync(cancellationToken))!;
+    }
+
+    /// <summary>Returns once every unit queued before the call is committed (at once when nothing is queued or lingering).</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+            if (!_running) return Task.CompletedTask;
+        return SubmitAsync(Nothing.Instance, cancellationToken);
+    }
+
+    private sealed class Nothing : Unit<bool>
+    {
+        public static readonly Nothing Instance = new();
+        public override IEnumerable<RowRef> Rows => [];
+        public override bool Decide(WorkingSet rows) => true;
     }
 
     /// <summary>A pinned row as cached (read when missing or older than <paramref name="maxAge"/>).</summary>
@@ -189,6 +217,7 @@ public sealed class PartitionCommitter(TableClient table, string partitionKey)
         while (true)
         {
             List<Pending> batch;
+            Task? linger = null;
             lock (_gate)
             {
                 if (_queue.Count == 0)
@@ -196,8 +225,24 @@ public sealed class PartitionCommitter(TableClient table, string partitionKey)
                     _running = false;
                     return;
                 }
-                batch = [.. _queue];
-                _queue.Clear();
+                var wait = _queue.Min(p => p.SendBy) - Environment.TickCount64;
+                if (wait > 0)
+                {
+                    _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    linger = Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(wait)), _wake.Task);
+                    batch = [];
+                }
+                else
+                {
+                    _wake = null;
+                    batch = [.. _queue];
+                    _queue.Clear();
+                }
+            }
+            if (linger is not null)
+            {
+                await linger;
+                continue;
             }
             StorageCalls.CountFor(batch.Select(p => p.Calls));
             var deferred = await CommitAsync(batch);

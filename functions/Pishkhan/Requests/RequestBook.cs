@@ -2,7 +2,9 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Collections.Concurrent;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using Pishkhan.Auth;
 using Pishkhan.Calendar;
 using Pishkhan.Http;
@@ -18,9 +20,19 @@ namespace Pishkhan.Requests;
 /// office's <see cref="PartitionCommitter"/>: a request's row, its SLA index row, the office's open-work
 /// counter, the statistics delta and the outbox rows of one change are one transaction.
 /// </summary>
-public sealed class RequestBook(Store store, Committers committers, RequestStats stats, RequestOutbox outbox)
+public sealed class RequestBook(Store store, Committers committers, RequestStats stats, RequestOutbox outbox, PishkhanSettings settings, ILogger<RequestBook> logger)
 {
     public TableClient Table { get; } = store.Table(Tables.Requests);
+    private readonly TableClient _keys = store.Table(Tables.RequestKeys);
+
+    /// <summary>How long an intake's office write may wait for others of the same office to ride along.</summary>
+    public TimeSpan IntakeLinger { get; } = TimeSpan.FromMilliseconds(settings.RequestIntakeLingerMs);
+
+    /// <summary>A pending row older than this belongs to an intake whose office write did not land (its process stopped).</summary>
+    public static readonly TimeSpan PendingGrace = TimeSpan.FromMinutes(1);
+
+    /// <summary>Office writes of answered intakes still under way in this process, by request id.</summary>
+    private readonly ConcurrentDictionary<string, Task> _landing = new(StringComparer.Ordinal);
 
     /// <summary>
     /// RequestOffices: PK = province, RK = officeCode; one row per office that has ever been given a request —
@@ -31,7 +43,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
     private readonly TableClient _offices = store.Table(Tables.RequestOffices);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);
 
-    private async Task IndexOfficeAsync(string province, string officeCode, CancellationToken cancellationToken)
+    public async Task IndexOfficeAsync(string province, string officeCode, CancellationToken cancellationToken)
     {
         if (_indexed.ContainsKey(officeCode)) return; // once per office and instance: the steady state costs nothing
         await _offices.TryAddAsync(new TableEntity(province, officeCode), cancellationToken);
@@ -52,17 +64,125 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
 
     public PartitionCommitter Committer(string officeCode) => committers.For(Table, officeCode);
 
-    public Task<RequestRow?> FindAsync(RequestKey key, CancellationToken cancellationToken) =>
-        Table.GetOrNullAsync<RequestRow>(key.OfficeCode, key.RowKey, cancellationToken);
+    /// <summary>
+    /// The request row; null when there is none. An intake this process answered whose office write is still
+    /// lingering is written first (read your writes within an instance).
+    /// </summary>
+    public async Task<RequestRow?> FindAsync(RequestKey key, CancellationToken cancellationToken)
+    {
+        if (_landing.ContainsKey(key.Id)) await Committer(key.OfficeCode).FlushAsync(cancellationToken);
+        return await Table.GetOrNullAsync<RequestRow>(key.OfficeCode, key.RowKey, cancellationToken);
+    }
+
+    /// <summary>
+    /// The request as its agency sees it: when the office write of an intake another instance answered moments ago
+    /// has not landed yet, the agency's pending row (found from the id: agency + the claim shard in the suffix)
+    /// names the claim, and the request is written from it now. So the agency never gets a 404 for an id it was given.
+    /// </summary>
+    public async Task<RequestRow?> FindForAgencyAsync(RequestKey key, string agencyId, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(key, cancellationToken) is { } row) return row;
+        var partition = ClaimRow.PartitionFor(agencyId, RequestIds.ClaimShardOf(key.Suffix));
+        if (await _keys.GetOrNullAsync<PendingRow>(partition, PendingRow.KeyFor(key.Id), cancellationToken) is not { } pending) return null;
+        await LandFromClaimAsync(partition, pending, cancellationToken);
+        return await FindAsync(key, cancellationToken);
+    }
 
     /// <summary>Writes the request if it is not there yet; false when it already was (a retried intake).</summary>
-    public async Task<bool> CreateAsync(RequestDraft draft, bool mayExist, CancellationToken cancellationToken)
+    public async Task<bool> CreateAsync(RequestDraft draft, bool mayExist, CancellationToken cancellationToken, TimeSpan linger = default)
     {
         var period = JalaliPeriod.Containing(draft.CreatedAt).ToString();
         await IndexOfficeAsync(draft.Province, draft.OfficeCode, cancellationToken);
-        var created = await Committer(draft.OfficeCode).SubmitAsync(new CreateUnit(draft, period, mayExist), cancellationToken);
+        var created = await Committer(draft.OfficeCode).SubmitAsync(new CreateUnit(draft, period, mayExist), linger, cancellationToken);
         if (created) stats.MarkDirty(draft.OfficeCode, period);
         return created;
+    }
+
+    /// <summary>
+    /// Lands an intake: the request in its office's partition (with its counters), then the pending row goes.
+    /// Idempotent: a request already there is not written or counted again, a pending row already gone is no error.
+    /// </summary>
+    public async Task LandAsync(RequestDraft draft, string claimPartition, bool mayExist, CancellationToken cancellationToken, TimeSpan linger = default)
+    {
+        await CreateAsync(draft, mayExist, cancellationToken, linger);
+        await committers.For(_keys, claimPartition).SubmitAsync(new ClearPendingUnit(PendingRow.KeyFor(draft.RequestId)), linger, cancellationToken);
+    }
+
+    /// <summary>
+    /// Lands a just-answered intake off the caller's path, group-committed with the office's other intakes after
+    /// <see cref="IntakeLinger"/>. A failure is retried a few times; if the process stops first, the pending row
+    /// stays and the hourly sweep (or the agency's next read of the request) lands it.
+    /// </summary>
+    public void LandInBackground(RequestDraft draft, string claimPartition, IDisposable routingLease)
+    {
+        // Runs synchronously up to queuing the office write (the office is indexed already), so a read of the
+        // request right after this returns finds the write queued and flushes it (FindAsync).
+        var landed = LandWithRetriesAsync(draft, claimPartition, routingLease);
+        _landing[draft.RequestId] = landed;
+        _ = landed.ContinueWith(t => _landing.TryRemove(new KeyValuePair<string, Task>(draft.RequestId, t)), TaskScheduler.Default);
+    }
+
+    /// <summary>The landing's activity and storage-call tally (its round trips are not the intake caller's).</summary>
+    public const string LandingOperation = "IntakeLanding";
+
+    private async Task LandWithRetriesAsync(RequestDraft draft, string claimPartition, IDisposable routingLease)
+    {
+        try
+        {
+            await Telemetry.PishkhanTelemetry.TrackTimerAsync(LandingOperation, async () =>
+            {
+                System.Diagnostics.Activity.Current?.SetTag("pishkhan.request", draft.RequestId);
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        await LandAsync(draft, claimPartition, mayExist: attempt > 1, CancellationToken.None, IntakeLinger);
+                        return;
+                    }
+                    catch (Exception e) when (attempt < 4)
+                    {
+                        logger.LogWarning("Writing request {RequestId} to its office failed ({Reason}); retrying", draft.RequestId, e.GetType().Name);
+                        await Task.Delay(TimeSpan.FromSeconds(1 << attempt));
+                    }
+                }
+            });
+        }
+        catch (Exception e)
+        {
+            logger.LogError("Writing request {RequestId} to its office failed ({Reason}); the SLA sweep will", draft.RequestId, e.GetType().Name);
+        }
+        finally
+        {
+            routingLease.Dispose(); // routing counts the intake as open work until its counter row does
+        }
+    }
+
+    /// <summary>Waits for every intake this process answered to land (host shutdown, benchmarks, tests).</summary>
+    public Task DrainAsync() => Task.WhenAll(_landing.Values);
+
+    /// <summary>Lands the intake a pending row stands for, from its claim; false when the claim is not there.</summary>
+    private async Task<bool> LandFromClaimAsync(string claimPartition, PendingRow pending, CancellationToken cancellationToken)
+    {
+        if (await _keys.GetOrNullAsync<ClaimRow>(claimPartition, pending.ClaimKey, cancellationToken) is not { } claim) return false;
+        await LandAsync(JsonSerializer.Deserialize<RequestDraft>(claim.DraftJson, Json.Stored)!, claimPartition, mayExist: true, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// The sweep's part: lands every intake whose pending row is older than <see cref="PendingGrace"/> (its process
+    /// stopped between the answer and the office write). One range query per agency and claim shard.
+    /// </summary>
+    public async Task<int> LandLeftoversAsync(string agencyId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var landed = 0;
+        foreach (var partition in ClaimRow.AllPartitions(agencyId))
+        {
+            var rows = await _keys.ListAsync<PendingRow>(TableClient.CreateQueryFilter(
+                $"PartitionKey eq {partition} and RowKey ge {PendingRow.Prefix} and RowKey lt {PendingRow.PrefixEnd}"), cancellationToken);
+            foreach (var pending in rows.Where(p => p.CreatedAt < now - PendingGrace))
+                if (await LandFromClaimAsync(partition, pending, cancellationToken)) landed++;
+        }
+        return landed;
     }
 
     /// <summary>
@@ -124,6 +244,17 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
         var ledger = ws.Get<LedgerRow>(RequestIds.LedgerRowKey) ?? new LedgerRow { PartitionKey = row.OfficeCode };
         (ledger.Province, ledger.CountyCode) = (row.Province, row.CountyCode);
         return ledger;
+    }
+
+    private sealed class ClearPendingUnit(string rowKey) : Unit<bool>
+    {
+        public override IEnumerable<RowRef> Rows => [RowRef.For<PendingRow>(rowKey, RowLoad.AssumePresent)];
+
+        public override bool Decide(WorkingSet ws)
+        {
+            ws.Delete(rowKey);
+            return true;
+        }
     }
 
     private sealed class CreateUnit(RequestDraft d, string period, bool mayExist) : Unit<bool>
@@ -383,4 +514,22 @@ public static class RatingTokens
 
     public static string Link(string linkBase, string token) =>
         linkBase + (linkBase.Contains('?') ? "&" : "?") + "token=" + Uri.EscapeDataString(token);
+}
+
+/// <summary>On host shutdown, waits (as long as the host allows) for the intakes this process answered to land.</summary>
+public sealed class IntakeDrain(RequestBook requestBook) : Microsoft.Extensions.Hosting.IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await requestBook.DrainAsync().WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Out of time: the pending rows stay, and the hourly sweep lands them.
+        }
+    }
 }

@@ -36,8 +36,13 @@ public static class RequestIds
     private const long MaxMillis = 1L << 50;                               // year ~37,600
     public const int SuffixLength = 16;
 
-    /// <summary>Newest first inside an office's partition: 10 characters of inverted milliseconds, then 6 random.</summary>
-    public static string NewSuffix(DateTimeOffset now)
+    /// <summary>
+    /// Newest first inside an office's partition: 10 characters of inverted milliseconds, then 6 random. With a
+    /// <paramref name="claimShard"/> (0–15, the shard of the intake's idempotency claim in RequestKeys), the first
+    /// random character's low 4 bits are that shard, so the agency can find a request whose office write has not
+    /// landed yet from its id alone (<see cref="ClaimShardOf"/>); 26 random bits remain.
+    /// </summary>
+    public static string NewSuffix(DateTimeOffset now, int? claimShard = null)
     {
         var inverted = MaxMillis - 1 - now.ToUnixTimeMilliseconds();
         Span<char> s = stackalloc char[SuffixLength];
@@ -45,8 +50,12 @@ public static class RequestIds
         Span<byte> random = stackalloc byte[6];
         RandomNumberGenerator.Fill(random);
         for (var i = 0; i < 6; i++) s[10 + i] = Alphabet[random[i] & 31];
+        if (claimShard is { } shard) s[10] = Alphabet[(random[0] & 16) | (shard & 15)];
         return new string(s);
     }
+
+    /// <summary>The claim shard <see cref="NewSuffix"/> put in a suffix (meaningless for ids made without one).</summary>
+    public static int ClaimShardOf(string suffix) => Alphabet.IndexOf(suffix[10], StringComparison.Ordinal) & 15;
 
     public static string Id(string officeCode, string suffix) => $"{officeCode}_{suffix}";
 
@@ -230,6 +239,7 @@ public sealed class OutboxRow : IRow
 // partition's throughput in Azure; the agency's list merges the 16 shards by row key.
 //   k_{sha256(Idempotency-Key)}            the claim: body hash, the request as first accepted   ClaimRow
 //   t_{invertedTicks:D19}_{requestId}      newest-first list of the agency's requests          AgencyIndexRow
+//   p_{requestId}                          an intake answered whose office write may not have landed  PendingRow
 
 public sealed class ClaimRow : IRow
 {
@@ -252,6 +262,11 @@ public sealed class ClaimRow : IRow
     /// <summary>The partition of a claim: the agency and the first hex digit of the key's hash.</summary>
     public static string PartitionFor(string agencyId, string claimKey) => $"{agencyId}~{claimKey[2]}";
 
+    /// <summary>The shard (0–15) of a claim: the first hex digit of the key's hash.</summary>
+    public static int ShardOf(string claimKey) => Convert.ToInt32(claimKey[2].ToString(), 16);
+
+    public static string PartitionFor(string agencyId, int shard) => $"{agencyId}~{"0123456789abcdef"[shard]}";
+
     public static IEnumerable<string> AllPartitions(string agencyId) => "0123456789abcdef".Select(c => $"{agencyId}~{c}");
 }
 
@@ -270,6 +285,25 @@ public sealed class AgencyIndexRow : IRow
         string.Create(CultureInfo.InvariantCulture, $"t_{DateTimeOffset.MaxValue.UtcTicks - createdAt.UtcTicks:D19}_{requestId}");
     public const string Prefix = "t_";
     public const string PrefixEnd = "t`";
+}
+
+/// <summary>
+/// Written with the claim, deleted once the request is in its office's partition: while it exists, the request
+/// may be known only to its claim (the intake answers before the office write, Requests/README "Intake").
+/// </summary>
+public sealed class PendingRow : IRow
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string ClaimKey { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public IRow Copy() => (IRow)MemberwiseClone();
+
+    public static string KeyFor(string requestId) => "p_" + requestId;
+    public const string Prefix = "p_";
+    public const string PrefixEnd = "p`";
 }
 
 /// <summary>Everything needed to write the request row; kept in the claim so a retry can finish the intake.</summary>

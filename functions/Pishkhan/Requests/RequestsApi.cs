@@ -75,6 +75,7 @@ public sealed class RequestsApi(RequestBook requestBook, OfficeStore officeStore
                 var office = await officeStore.FindAsync(officeCode, ct);
                 if (office is null || !request.CanSee(new ResourceScope(office.Province, office.CountyCode, Office: office.OfficeCode))) throw Problem.NotFound("office");
             }
+            await requestBook.Committer(officeCode).FlushAsync(ct); // this instance's intakes of the office still lingering
             var query = TableClient.CreateQueryFilter(
                 $"PartitionKey eq {officeCode} and RowKey ge {RequestIds.RequestPrefix} and RowKey lt {RequestIds.RequestPrefixEnd}") + filter + timeFilter;
             var (rows, next) = await requestBook.Table.PageAsync<RequestRow>(query, pageSize, token, ct);
@@ -88,7 +89,7 @@ public sealed class RequestsApi(RequestBook requestBook, OfficeStore officeStore
         }
         // The agency's index (16 shards) gives ids newest first: each shard's next rows after the last key
         // returned, merged by row key; the continuation is that last key. Each request is then read from its
-        // office's partition. A status filter is applied to what was read, so such a page may hold fewer than
+        // office's partition (or, for an intake answered moments ago, written from its claim now). A status filter is applied to what was read, so such a page may hold fewer than
         // pageSize items.
         var keys = store.Table(Tables.RequestKeys);
         var after = token ?? AgencyIndexRow.Prefix;
@@ -100,7 +101,7 @@ public sealed class RequestsApi(RequestBook requestBook, OfficeStore officeStore
         var index = merged.Take(pageSize).ToList();
         var nextIndex = index.Count > 0 && (merged.Count > pageSize || shards.Any(s => s.Count == pageSize)) ? index[^1].RowKey : null;
         var found = await Task.WhenAll(index.Select(i =>
-            RequestIds.TryParse(i.RequestId, out var key) ? requestBook.FindAsync(key, ct) : Task.FromResult<RequestRow?>(null)));
+            RequestIds.TryParse(i.RequestId, out var key) ? requestBook.FindForAgencyAsync(key, agencyId!, ct) : Task.FromResult<RequestRow?>(null)));
         var items = found.OfType<RequestRow>()
             .Where(r => status is null || r.Status == status)
             .Where(r => request.CanSee(Scope(r)))
@@ -143,7 +144,10 @@ public sealed class RequestsApi(RequestBook requestBook, OfficeStore officeStore
     private async Task<RequestRow> FindAsync(ApiRequest request)
     {
         if (!RequestIds.TryParse(request.RouteValue("requestId"), out var key)) throw Problem.NotFound("request");
-        return await requestBook.FindAsync(key, request.CancellationToken) ?? throw Problem.NotFound("request");
+        var row = request.Caller is { Role: Role.Agency, Subject: { } agencyId }
+            ? await requestBook.FindForAgencyAsync(key, agencyId, request.CancellationToken)
+            : await requestBook.FindAsync(key, request.CancellationToken);
+        return row ?? throw Problem.NotFound("request");
     }
 
     private async Task<RequestRow> FindVisibleAsync(ApiRequest request)

@@ -12,7 +12,8 @@ namespace Pishkhan.Requests;
 /// or future-due requests), marks each breached once (ETag on the request row; the breach is counted in the
 /// period of its dueAt), then finishes what a crash may have left in the office partition: outbox rows
 /// not yet sent, statistics deltas not yet in OfficeStats. Costs O(offices with requests) queries plus
-/// O(overdue) writes an hour. Running twice, or concurrently, is harmless.
+/// O(overdue) writes an hour. Before that, it lands the intakes answered but never written to their office
+/// (RequestBook.LandLeftoversAsync: 16 queries per agency). Running twice, or concurrently, is harmless.
 /// </summary>
 public sealed class SlaSweep(Store store, RequestBook requestBook, RequestOutbox requestOutbox, RequestStats requestStats, ILogger<RequestBook> logger, TimeProvider clock)
 {
@@ -22,6 +23,23 @@ public sealed class SlaSweep(Store store, RequestBook requestBook, RequestOutbox
     {
         var now = clock.GetUtcNow();
         await BackfillOnceAsync(cancellationToken);
+        // First the intakes answered but not written to their offices (their process stopped): they may be overdue too.
+        var agencies = await AgenciesAsync(cancellationToken);
+        var landed = 0;
+        await Parallel.ForEachAsync(agencies, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (agencyId, ct) =>
+            {
+                try
+                {
+                    Interlocked.Add(ref landed, await requestBook.LandLeftoversAsync(agencyId, now, ct));
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    logger.LogWarning("SLA sweep: landing the pending intakes of agency {AgencyId} failed ({Reason}); the next run retries", agencyId, e.GetType().Name);
+                }
+            });
+        if (landed > 0) logger.LogWarning("SLA sweep: {Landed} answered intakes were not in their offices and are now", landed);
+
         var offices = await requestBook.OfficesWithRequestsAsync(cancellationToken);
 
         var breached = 0;
@@ -44,6 +62,20 @@ public sealed class SlaSweep(Store store, RequestBook requestBook, RequestOutbox
                 }
             });
         logger.LogInformation("SLA sweep: {Offices} offices, {Breached} requests marked breached, {Failed} offices failed", offices.Count, breached, failed);
+    }
+
+    /// <summary>Every agency's id: one partition query per province of the Agencies table.</summary>
+    private async Task<List<string>> AgenciesAsync(CancellationToken cancellationToken)
+    {
+        var agencies = store.Table(Tables.Agencies);
+        var perProvince = await Task.WhenAll(Provinces.Names.Keys.Select(async province =>
+        {
+            var ids = new List<string>();
+            await foreach (var a in agencies.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {province}"), select: ["RowKey"], cancellationToken: cancellationToken))
+                ids.Add(a.RowKey);
+            return ids;
+        }));
+        return perProvince.SelectMany(ids => ids).ToList();
     }
 
     /// <summary>

@@ -22,6 +22,7 @@ public sealed class SettingsStartupTests
     [InlineData("Pishkhan:ThursdayWorkingHours", "30")]
     [InlineData("Pishkhan:MaxJsonBodyBytes", "0")]
     [InlineData("Pishkhan:RequestStatsFlushSeconds", "-1")]
+    [InlineData("Pishkhan:RequestIntakeLingerMs", "-1")]
     [InlineData("Pishkhan:StorageNetworkTimeoutSeconds", "0")]
     [InlineData("Pishkhan:PublicBaseUrl", "not a url")]
     [InlineData("Pishkhan:PublicSiteUrl", "ftp://site.example")]

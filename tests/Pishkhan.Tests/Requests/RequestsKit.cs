@@ -61,8 +61,15 @@ public sealed class RequestsKit
         var response = await PostAsync(body ?? Body(externalRef: Guid.NewGuid().ToString("N")[..12]), idempotencyKey ?? Guid.NewGuid().ToString());
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /api/requests → {(int)response.StatusCode}: {text}");
+        await LandedAsync();
         return JsonNode.Parse(text)!;
     }
+
+    /// <summary>
+    /// Waits until every intake the host has answered is in its office's partition (the office write follows the
+    /// 201 after a linger: Requests/README "Intake"), so a test can count rows and counters directly.
+    /// </summary>
+    public Task LandedAsync() => Host.Services.GetRequiredService<RequestBook>().DrainAsync();
 
     public Task<HttpResponseMessage> EventAsync(string id, string type, string officeKey, DateTimeOffset? at = null, string? note = null) =>
         Host.SendAsync(HttpMethod.Post, $"/api/requests/{id}/events", new { type, at, note }, officeKey);

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Time.Testing;
+using Pishkhan.Bindings;
+using Pishkhan.Calendar;
+using Pishkhan.Requests;
+using Pishkhan.Storage;
+using Pishkhan.Tests.Infrastructure;
+
+namespace Pishkhan.Tests.Requests;
+
+/// <summary>
+/// The intake answers after its claim transaction; the request reaches its office's partition afterwards (the
+/// landing, group-committed after a linger). These tests hold that gap open and check what users see in it: the
+/// agency reads its request from any instance at once, a process that stops in the gap loses nothing (the sweep
+/// lands the request), and nothing is counted twice whoever lands it.
+/// </summary>
+public sealed class IntakeLandingTests
+{
+    private static Dictionary<string, string?> Settings(string prefix, int lingerMs) => new(RequestsHostFixture.Settings)
+    {
+        ["Pishkhan:StorageNamePrefix"] = prefix,
+        ["Pishkhan:RequestIntakeLingerMs"] = lingerMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static async Task<TableEntity?> RowAsync(TestHost host, string table, string pk, string rk) =>
+        (await host.Table(table).GetEntityIfExistsAsync<TableEntity>(pk, rk)) is { HasValue: true } r ? r.Value : null;
+
+    private static async Task<int> RequestRowsAsync(TestHost host, string office) =>
+        (await host.Table(Tables.Requests).QueryAsync<TableEntity>(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {office} and RowKey ge {RequestIds.RequestPrefix} and RowKey lt {RequestIds.RequestPrefixEnd}")).ToListAsync()).Count;
+
+    [Fact]
+    public async Task TheAgencyReadsItsRequestOnAnotherInstanceBeforeTheOfficeWriteLandsAndItIsCountedOnce()
+    {
+        var prefix = TestHost.NewPrefix();
+        // Instance A holds its office writes for 10 s (the longest linger allowed); B is another instance on the same storage.
+        await using var a = await TestHost.StartAsync(settings: Settings(prefix, 10_000));
+        await using var b = await TestHost.StartAsync(settings: Settings(prefix, 200));
+        var kit = await RequestsKit.SeedAsync(a, "qom", "il1");
+
+        var response = await kit.PostAsync(kit.Body(externalRef: "gap", officeCode: kit.Office(1)), "gap-key");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await a.ReadJsonAsync(response)).Str("id");
+        Assert.True(RequestIds.TryParse(id, out var key));
+        // The answer came before the office write: the office's partition does not have the request yet.
+        Assert.Null(await RowAsync(a, Tables.Requests, kit.Office(1), key.RowKey));
+        var pendingPartition = ClaimRow.PartitionFor(kit.Agency, ClaimRow.KeyFor("gap-key"));
+        Assert.NotNull(await RowAsync(a, Tables.RequestKeys, pendingPartition, PendingRow.KeyFor(id)));
+
+        // The agency reads it on B at once (B writes it from the claim), and finds it in its list.
+        var onB = await b.SendAsync(HttpMethod.Get, $"/api/requests/{id}", key: kit.AgencyKey);
+        Assert.Equal(HttpStatusCode.OK, onB.StatusCode);
+        var view = await b.ReadJsonAsync(onB);
+        Assert.Equal("submitted", view.Str("status"));
+        Assert.Equal("gap", view.Str("externalRef"));
+        var list = await b.ReadJsonAsync(await b.SendAsync(HttpMethod.Get, "/api/requests", key: kit.AgencyKey));
+        Assert.Equal([id], list["items"]!.AsArray().Select(i => i!.Str("id")));
+        Assert.NotNull(await RowAsync(a, Tables.Requests, kit.Office(1), key.RowKey));
+        Assert.Null(await RowAsync(a, Tables.RequestKeys, pendingPartition, PendingRow.KeyFor(id)));
+
+        // A's own landing, when its linger ends, finds the request there: one row, counted once.
+        var drained = a.Services.GetRequiredService<RequestBook>().DrainAsync();
+        Assert.False(drained.IsCompleted, "A's landing should still be lingering");
+        await drained.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await RequestRowsAsync(a, kit.Office(1)));
+        Assert.Equal(1, await kit.OpenWorkAsync(kit.Office(1)));
+        Assert.Equal(1, (await kit.StatsAsync(kit.Office(1), JalaliPeriod.Containing(DateTimeOffset.UtcNow).ToString()))!.RequestsReceived);
+    }
+
+    [Fact]
+    public async Task AReadOnTheAnsweringInstanceDoesNotWaitOutTheLinger()
+    {
+        await using var host = await TestHost.StartAsync(settings: Settings(TestHost.NewPrefix(), 10_000));
+        var kit = await RequestsKit.SeedAsync(host, "qom", "il2");
+        var response = await kit.PostAsync(kit.Body(externalRef: "own", officeCode: kit.Office(2)), "own-key");
+        var id = (await host.ReadJsonAsync(response)).Str("id");
+
+        // The office lists it and moves it on at once: reads on this instance send its lingering office write first.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var list = await host.ReadJsonAsync(await host.SendAsync(HttpMethod.Get, "/api/requests", key: kit.OfficeKeys[kit.Office(2)]));
+        Assert.Equal([id], list["items"]!.AsArray().Select(i => i!.Str("id")));
+        await kit.EventOkAsync(id, "accepted", kit.OfficeKeys[kit.Office(2)]);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(8), $"took {started.Elapsed}");
+        await kit.LandedAsync();
+        Assert.Equal(1, await kit.OpenWorkAsync(kit.Office(2)));
+    }
+
+    [Fact]
+    public async Task TheSweepLandsAnIntakeWhoseProcessStoppedAfterTheAnswerOnceItsGraceHasPassed()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
+        await using var host = await TestHost.StartAsync(timers: [], settings: Settings(TestHost.NewPrefix(), 200),
+            configure: builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        var kit = await RequestsKit.SeedAsync(host, "semnan", "il3");
+
+        // What a process that stopped after answering leaves: the claim transaction (claim, agency index, pending row), no request.
+        var now = clock.GetUtcNow();
+        var claimKey = ClaimRow.KeyFor("stopped-key");
+        var partition = ClaimRow.PartitionFor(kit.Agency, claimKey);
+        var id = RequestIds.Id(kit.Office(1), RequestIds.NewSuffix(now, ClaimRow.ShardOf(claimKey)));
+        var draft = new RequestDraft(id, kit.Agency, kit.Contract, "parcel", "مرسوله", 16, "stopped", kit.Province, kit.County1, kit.Office(1),
+            now, now.AddHours(30), "0013542419", "09121234567", "citizen@example.ir", "test");
+        var keys = host.Table(Tables.RequestKeys);
+        await keys.SubmitTransactionAsync(
+        [
+            new(TableTransactionActionType.Add, new ClaimRow
+            {
+                PartitionKey = partition, RowKey = claimKey, RequestId = id, OfficeCode = kit.Office(1), CreatedAt = now, DueAt = draft.DueAt,
+                DraftJson = JsonSerializer.Serialize(draft, Pishkhan.Http.Json.Stored), BodyHash = "x",
+            }),
+            new(TableTransactionActionType.Add, new AgencyIndexRow { PartitionKey = partition, RowKey = AgencyIndexRow.KeyFor(now, id), RequestId = id, CreatedAt = now }),
+            new(TableTransactionActionType.Add, new PendingRow { PartitionKey = partition, RowKey = PendingRow.KeyFor(id), ClaimKey = claimKey, CreatedAt = now }),
+        ]);
+        Assert.True(RequestIds.TryParse(id, out var key));
+        Task SweepAsync() => host.Services.GetRequiredService<Dispatch>().RunTimer("SlaSweep", CancellationToken.None);
+
+        // Within the grace the intake may still be lingering in its process: the sweep leaves it.
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await SweepAsync();
+        Assert.Null(await RowAsync(host, Tables.Requests, kit.Office(1), key.RowKey));
+
+        clock.Advance(RequestBook.PendingGrace);
+        await SweepAsync();
+        await SweepAsync();
+        Assert.Equal(1, await RequestRowsAsync(host, kit.Office(1)));
+        Assert.Null(await RowAsync(host, Tables.RequestKeys, partition, PendingRow.KeyFor(id)));
+        Assert.Equal(1, await kit.OpenWorkAsync(kit.Office(1)));
+        Assert.Equal(1, (await kit.StatsAsync(kit.Office(1), JalaliPeriod.Containing(now).ToString()))!.RequestsReceived);
+        Assert.Equal("submitted", (await kit.GetAsync(id)).Str("status"));
+    }
+}
