@@ -101,7 +101,11 @@ public sealed class Measurement(string label)
         $"{Label,-28} n={_millis.Count,6}  {Throughput,9:F1}/s  p50={Percentile(0.5),7:F2} ms  p99={Percentile(0.99),7:F2} ms  errors={Errors}  wall={Wall.TotalSeconds:F1}s");
 
     /// <summary>Runs <paramref name="count"/> operations with <paramref name="concurrency"/> workers and times each.</summary>
-    public async Task RunAsync(int count, int concurrency, Func<int, Task<bool>> operation)
+    /// <summary>
+    /// Runs <paramref name="operation"/> <paramref name="count"/> times at <paramref name="concurrency"/>; with
+    /// <paramref name="settle"/> (work the operations left for after their answers), the timed wall ends when it is done.
+    /// </summary>
+    public async Task RunAsync(int count, int concurrency, Func<int, Task<bool>> operation, Func<Task>? settle = null)
     {
         var next = -1;
         Start();
@@ -116,8 +120,17 @@ public sealed class Measurement(string label)
                 if (!ok) Interlocked.Increment(ref Errors);
             }
         }));
+        if (settle is not null)
+        {
+            var answered = _wall.Elapsed;
+            await settle();
+            SettleTime = _wall.Elapsed - answered;
+        }
         Stop();
     }
+
+    /// <summary>How long the work left after the last answer took (part of the wall).</summary>
+    public TimeSpan SettleTime { get; private set; }
 }
 
 /// <summary>Azurite (in memory) and the local host on a free port, for one benchmark run.</summary>
