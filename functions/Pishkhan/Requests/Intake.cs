@@ -88,16 +88,15 @@ public sealed class IntakeApi(ReferenceCache referenceCache, TimeProvider clock,
 
             if (isNew)
             {
-                await requestBook.IndexOfficeAsync(draft.Province, draft.OfficeCode, ct); // once per office and instance
+                // Indexed first (once per office and instance), so the landing queues its office write before this returns.
+                await requestBook.IndexOfficeAsync(draft.Province, draft.OfficeCode, ct);
                 requestBook.LandInBackground(draft, claimPartition, lease);
                 leaseHandedOver = true;
             }
             else
             {
                 // A retry: the first attempt may have stopped before its office write (or be lingering in this process).
-                var first = JsonSerializer.Deserialize<RequestDraft>(claim.DraftJson, Json.Stored)!;
-                await requestBook.IndexOfficeAsync(first.Province, first.OfficeCode, ct);
-                await requestBook.LandAsync(first, claimPartition, mayExist: true, ct);
+                await requestBook.LandAsync(JsonSerializer.Deserialize<RequestDraft>(claim.DraftJson, Json.Stored)!, claimPartition, mayExist: true, ct);
             }
             return TypedResults.Created($"/api/requests/{claim.RequestId}", new RequestCreated(claim.RequestId, claim.OfficeCode, RequestStatus.Submitted, claim.DueAt));
         }
