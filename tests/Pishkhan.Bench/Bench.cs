@@ -100,9 +100,8 @@ public sealed class Measurement(string label)
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Label,-28} n={_millis.Count,6}  {Throughput,9:F1}/s  p50={Percentile(0.5),7:F2} ms  p99={Percentile(0.99),7:F2} ms  errors={Errors}  wall={Wall.TotalSeconds:F1}s");
 
-    /// <summary>Runs <paramref name="count"/> operations with <paramref name="concurrency"/> workers and times each.</summary>
     /// <summary>
-    /// Runs <paramref name="operation"/> <paramref name="count"/> times at <paramref name="concurrency"/>; with
+    /// Runs <paramref name="operation"/> <paramref name="count"/> times with <paramref name="concurrency"/> workers and times each; with
     /// <paramref name="settle"/> (work the operations left for after their answers), the timed wall ends when it is done.
     /// </summary>
     public async Task RunAsync(int count, int concurrency, Func<int, Task<bool>> operation, Func<Task>? settle = null)

@@ -96,7 +96,7 @@ public sealed class IntakeApi(ReferenceCache referenceCache, TimeProvider clock,
             else
             {
                 // A retry: the first attempt may have stopped before its office write (or be lingering in this process).
-                await requestBook.LandAsync(JsonSerializer.Deserialize<RequestDraft>(claim.DraftJson, Json.Stored)!, claimPartition, mayExist: true, ct);
+                await requestBook.LandFromClaimAsync(claim, ct);
             }
             return TypedResults.Created($"/api/requests/{claim.RequestId}", new RequestCreated(claim.RequestId, claim.OfficeCode, RequestStatus.Submitted, claim.DueAt));
         }

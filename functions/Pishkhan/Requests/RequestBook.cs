@@ -84,7 +84,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
         if (await FindAsync(key, cancellationToken) is { } row) return row;
         var partition = ClaimRow.PartitionFor(agencyId, RequestIds.ClaimShardOf(key.Suffix));
         if (await _keys.GetOrNullAsync<PendingRow>(partition, PendingRow.KeyFor(key.Id), cancellationToken) is not { } pending) return null;
-        await LandFromClaimAsync(partition, pending, cancellationToken);
+        await LandPendingAsync(pending, cancellationToken);
         return await FindAsync(key, cancellationToken);
     }
 
@@ -129,23 +129,7 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
     {
         try
         {
-            await Telemetry.PishkhanTelemetry.TrackTimerAsync(LandingOperation, async () =>
-            {
-                System.Diagnostics.Activity.Current?.SetTag("pishkhan.request", draft.RequestId);
-                for (var attempt = 1; ; attempt++)
-                {
-                    try
-                    {
-                        await LandAsync(draft, claimPartition, mayExist: attempt > 1, CancellationToken.None, IntakeLinger);
-                        return;
-                    }
-                    catch (Exception e) when (attempt < 4)
-                    {
-                        logger.LogWarning("Writing request {RequestId} to its office failed ({Reason}); retrying", draft.RequestId, e.GetType().Name);
-                        await Task.Delay(TimeSpan.FromSeconds(1 << attempt));
-                    }
-                }
-            });
+            await Telemetry.PishkhanTelemetry.TrackTimerAsync(LandingOperation, () => LandRetryingAsync(draft, claimPartition));
         }
         catch (Exception e)
         {
@@ -157,14 +141,37 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
         }
     }
 
+    /// <summary>Four attempts, 2, 4 and 8 s apart; the first assumes the request is not there yet.</summary>
+    private async Task LandRetryingAsync(RequestDraft draft, string claimPartition)
+    {
+        System.Diagnostics.Activity.Current?.SetTag("pishkhan.request", draft.RequestId);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await LandAsync(draft, claimPartition, mayExist: attempt > 1, CancellationToken.None, IntakeLinger);
+                return;
+            }
+            catch (Exception e) when (attempt < 4)
+            {
+                logger.LogWarning("Writing request {RequestId} to its office failed ({Reason}); retrying", draft.RequestId, e.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(1 << attempt));
+            }
+        }
+    }
+
     /// <summary>Waits for every intake this process answered to land (host shutdown, benchmarks, tests).</summary>
     public Task DrainAsync() => Task.WhenAll(_landing.Values);
 
+    /// <summary>Lands the request a claim holds if it is not in its office yet (a retried intake, a pending row).</summary>
+    public Task LandFromClaimAsync(ClaimRow claim, CancellationToken cancellationToken) =>
+        LandAsync(claim.Draft(), claim.PartitionKey, mayExist: true, cancellationToken);
+
     /// <summary>Lands the intake a pending row stands for, from its claim; false when the claim is not there.</summary>
-    private async Task<bool> LandFromClaimAsync(string claimPartition, PendingRow pending, CancellationToken cancellationToken)
+    private async Task<bool> LandPendingAsync(PendingRow pending, CancellationToken cancellationToken)
     {
-        if (await _keys.GetOrNullAsync<ClaimRow>(claimPartition, pending.ClaimKey, cancellationToken) is not { } claim) return false;
-        await LandAsync(JsonSerializer.Deserialize<RequestDraft>(claim.DraftJson, Json.Stored)!, claimPartition, mayExist: true, cancellationToken);
+        if (await _keys.GetOrNullAsync<ClaimRow>(pending.PartitionKey, pending.ClaimKey, cancellationToken) is not { } claim) return false;
+        await LandFromClaimAsync(claim, cancellationToken);
         return true;
     }
 
@@ -174,14 +181,11 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
     /// </summary>
     public async Task<int> LandLeftoversAsync(string agencyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var pending = await _keys.ListAcrossPartitionsAsync<PendingRow>(ClaimRow.AllPartitions(agencyId),
+            TableClient.CreateQueryFilter($"RowKey ge {PendingRow.Prefix} and RowKey lt {PendingRow.PrefixEnd}"), cancellationToken);
         var landed = 0;
-        foreach (var partition in ClaimRow.AllPartitions(agencyId))
-        {
-            var rows = await _keys.ListAsync<PendingRow>(TableClient.CreateQueryFilter(
-                $"PartitionKey eq {partition} and RowKey ge {PendingRow.Prefix} and RowKey lt {PendingRow.PrefixEnd}"), cancellationToken);
-            foreach (var pending in rows.Where(p => p.CreatedAt < now - PendingGrace))
-                if (await LandFromClaimAsync(partition, pending, cancellationToken)) landed++;
-        }
+        foreach (var row in pending.Where(p => p.CreatedAt < now - PendingGrace))
+            if (await LandPendingAsync(row, cancellationToken)) landed++;
         return landed;
     }
 

@@ -259,15 +259,20 @@ public sealed class ClaimRow : IRow
     public static string KeyFor(string idempotencyKey) =>
         "k_" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(idempotencyKey)));
 
-    /// <summary>The partition of a claim: the agency and the first hex digit of the key's hash.</summary>
-    public static string PartitionFor(string agencyId, string claimKey) => $"{agencyId}~{claimKey[2]}";
+    /// <summary>The request as first accepted.</summary>
+    public RequestDraft Draft() => JsonSerializer.Deserialize<RequestDraft>(DraftJson, Json.Stored)!;
+
+    private const string Shards = "0123456789abcdef";
 
     /// <summary>The shard (0–15) of a claim: the first hex digit of the key's hash.</summary>
-    public static int ShardOf(string claimKey) => Convert.ToInt32(claimKey[2].ToString(), 16);
+    public static int ShardOf(string claimKey) => Shards.IndexOf(claimKey[2], StringComparison.Ordinal);
 
-    public static string PartitionFor(string agencyId, int shard) => $"{agencyId}~{"0123456789abcdef"[shard]}";
+    /// <summary>The partition of a claim: the agency and the first hex digit of the key's hash.</summary>
+    public static string PartitionFor(string agencyId, string claimKey) => PartitionFor(agencyId, ShardOf(claimKey));
 
-    public static IEnumerable<string> AllPartitions(string agencyId) => "0123456789abcdef".Select(c => $"{agencyId}~{c}");
+    public static string PartitionFor(string agencyId, int shard) => $"{agencyId}~{Shards[shard]}";
+
+    public static IEnumerable<string> AllPartitions(string agencyId) => Shards.Select(c => $"{agencyId}~{c}");
 }
 
 public sealed class AgencyIndexRow : IRow

@@ -89,8 +89,8 @@ public sealed class RequestsApi(RequestBook requestBook, OfficeStore officeStore
         }
         // The agency's index (16 shards) gives ids newest first: each shard's next rows after the last key
         // returned, merged by row key; the continuation is that last key. Each request is then read from its
-        // office's partition (or, for an intake answered moments ago, written from its claim now). A status filter is applied to what was read, so such a page may hold fewer than
-        // pageSize items.
+        // office's partition (or, for an intake answered moments ago, written from its claim now). A status
+        // filter is applied to what was read, so such a page may hold fewer than pageSize items.
         var keys = store.Table(Tables.RequestKeys);
         var after = token ?? AgencyIndexRow.Prefix;
         if (!after.StartsWith(AgencyIndexRow.Prefix, StringComparison.Ordinal)) throw Problem.Field("continuationToken", "Not a token this API issued.");

@@ -65,18 +65,9 @@ public sealed class SlaSweep(Store store, RequestBook requestBook, RequestOutbox
     }
 
     /// <summary>Every agency's id: one partition query per province of the Agencies table.</summary>
-    private async Task<List<string>> AgenciesAsync(CancellationToken cancellationToken)
-    {
-        var agencies = store.Table(Tables.Agencies);
-        var perProvince = await Task.WhenAll(Provinces.Names.Keys.Select(async province =>
-        {
-            var ids = new List<string>();
-            await foreach (var a in agencies.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {province}"), select: ["RowKey"], cancellationToken: cancellationToken))
-                ids.Add(a.RowKey);
-            return ids;
-        }));
-        return perProvince.SelectMany(ids => ids).ToList();
-    }
+    private async Task<List<string>> AgenciesAsync(CancellationToken cancellationToken) =>
+        (await store.Table(Tables.Agencies).ListAcrossPartitionsAsync<TableEntity>(Provinces.Names.Keys, null, cancellationToken, select: ["RowKey"]))
+        .Select(a => a.RowKey).ToList();
 
     /// <summary>
     /// Requests written before the RequestOffices index existed: the first run puts every office in it (a

@@ -24,9 +24,6 @@ public sealed class IntakeLandingTests
         ["Pishkhan:RequestIntakeLingerMs"] = lingerMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    private static async Task<TableEntity?> RowAsync(TestHost host, string table, string pk, string rk) =>
-        (await host.Table(table).GetEntityIfExistsAsync<TableEntity>(pk, rk)) is { HasValue: true } r ? r.Value : null;
-
     private static async Task<int> RequestRowsAsync(TestHost host, string office) =>
         (await host.Table(Tables.Requests).QueryAsync<TableEntity>(TableClient.CreateQueryFilter(
             $"PartitionKey eq {office} and RowKey ge {RequestIds.RequestPrefix} and RowKey lt {RequestIds.RequestPrefixEnd}")).ToListAsync()).Count;
@@ -45,9 +42,9 @@ public sealed class IntakeLandingTests
         var id = (await a.ReadJsonAsync(response)).Str("id");
         Assert.True(RequestIds.TryParse(id, out var key));
         // The answer came before the office write: the office's partition does not have the request yet.
-        Assert.Null(await RowAsync(a, Tables.Requests, kit.Office(1), key.RowKey));
+        Assert.Null(await a.Table(Tables.Requests).GetOrNullAsync<TableEntity>(kit.Office(1), key.RowKey));
         var pendingPartition = ClaimRow.PartitionFor(kit.Agency, ClaimRow.KeyFor("gap-key"));
-        Assert.NotNull(await RowAsync(a, Tables.RequestKeys, pendingPartition, PendingRow.KeyFor(id)));
+        Assert.NotNull(await a.Table(Tables.RequestKeys).GetOrNullAsync<TableEntity>(pendingPartition, PendingRow.KeyFor(id)));
 
         // The agency reads it on B at once (B writes it from the claim), and finds it in its list.
         var onB = await b.SendAsync(HttpMethod.Get, $"/api/requests/{id}", key: kit.AgencyKey);
@@ -57,8 +54,8 @@ public sealed class IntakeLandingTests
         Assert.Equal("gap", view.Str("externalRef"));
         var list = await b.ReadJsonAsync(await b.SendAsync(HttpMethod.Get, "/api/requests", key: kit.AgencyKey));
         Assert.Equal([id], list["items"]!.AsArray().Select(i => i!.Str("id")));
-        Assert.NotNull(await RowAsync(a, Tables.Requests, kit.Office(1), key.RowKey));
-        Assert.Null(await RowAsync(a, Tables.RequestKeys, pendingPartition, PendingRow.KeyFor(id)));
+        Assert.NotNull(await a.Table(Tables.Requests).GetOrNullAsync<TableEntity>(kit.Office(1), key.RowKey));
+        Assert.Null(await a.Table(Tables.RequestKeys).GetOrNullAsync<TableEntity>(pendingPartition, PendingRow.KeyFor(id)));
 
         // A's own landing, when its linger ends, finds the request there: one row, counted once.
         await a.Services.GetRequiredService<RequestBook>().DrainAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -117,13 +114,13 @@ public sealed class IntakeLandingTests
         // Within the grace the intake may still be lingering in its process: the sweep leaves it.
         clock.Advance(TimeSpan.FromSeconds(30));
         await SweepAsync();
-        Assert.Null(await RowAsync(host, Tables.Requests, kit.Office(1), key.RowKey));
+        Assert.Null(await host.Table(Tables.Requests).GetOrNullAsync<TableEntity>(kit.Office(1), key.RowKey));
 
         clock.Advance(RequestBook.PendingGrace);
         await SweepAsync();
         await SweepAsync();
         Assert.Equal(1, await RequestRowsAsync(host, kit.Office(1)));
-        Assert.Null(await RowAsync(host, Tables.RequestKeys, partition, PendingRow.KeyFor(id)));
+        Assert.Null(await host.Table(Tables.RequestKeys).GetOrNullAsync<TableEntity>(partition, PendingRow.KeyFor(id)));
         Assert.Equal(1, await kit.OpenWorkAsync(kit.Office(1)));
         Assert.Equal(1, (await kit.StatsAsync(kit.Office(1), JalaliPeriod.Containing(now).ToString()))!.RequestsReceived);
         Assert.Equal("submitted", (await kit.GetAsync(id)).Str("status"));

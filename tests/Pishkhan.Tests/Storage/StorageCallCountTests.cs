@@ -23,13 +23,17 @@ public sealed class StorageCallCountTests(HostFixture fixture) : IClassFixture<H
     private static Calls Of(Activity a) => new(
         (long)a.GetTagItem("pishkhan.storage.calls.table")!, (long)a.GetTagItem("pishkhan.storage.calls.queue")!, (long)a.GetTagItem("pishkhan.storage.calls.blob")!);
 
-    private async Task<Calls> MeasureAsync(string function, Func<Task> call)
+    private async Task<Calls> MeasureAsync(string function, Func<Task> call) =>
+        (await MeasureAsync(call, (PishkhanTelemetry.Intake.Name, function)))[0];
+
+    /// <summary>The calls of each named operation (activity source, name) that <paramref name="call"/> started, in order.</summary>
+    private static async Task<Calls[]> MeasureAsync(Func<Task> call, params (string Source, string Function)[] operations)
     {
         using var capture = new ActivityCapture();
         using var root = new Activity("test").SetIdFormat(ActivityIdFormat.W3C).Start();
         await call();
         root.Stop();
-        return Of(Assert.Single(capture.InTrace(root.TraceId, PishkhanTelemetry.Intake.Name), a => a.DisplayName == function));
+        return [.. operations.Select(o => Of(Assert.Single(capture.InTrace(root.TraceId, o.Source), a => a.DisplayName == o.Function)))];
     }
 
     [Fact]
@@ -42,21 +46,15 @@ public sealed class StorageCallCountTests(HostFixture fixture) : IClassFixture<H
         await kit.EventOkAsync(warm, "completed", kit.OfficeKeys[kit.Office(1)]);
 
         string id = "";
-        Calls intake, landing;
-        using (var capture = new ActivityCapture())
-        using (var root = new Activity("test").SetIdFormat(ActivityIdFormat.W3C).Start())
-        {
-            // CreateAsync waits for the intake's office write (after the answer, in the background).
-            id = (await kit.CreateAsync(kit.Body(externalRef: "pinned", officeCode: kit.Office(1))))["id"]!.GetValue<string>();
-            root.Stop();
-            intake = Of(Assert.Single(capture.InTrace(root.TraceId, PishkhanTelemetry.Intake.Name), a => a.DisplayName == "PostRequest"));
-            landing = Of(Assert.Single(capture.InTrace(root.TraceId, PishkhanTelemetry.Queues.Name), a => a.DisplayName == Pishkhan.Requests.RequestBook.LandingOperation));
-        }
+        // CreateAsync waits for the intake's office write (after the answer, in the background).
+        var intakeAndLanding = await MeasureAsync(
+            async () => id = (await kit.CreateAsync(kit.Body(externalRef: "pinned", officeCode: kit.Office(1))))["id"]!.GetValue<string>(),
+            (PishkhanTelemetry.Intake.Name, "PostRequest"), (PishkhanTelemetry.Queues.Name, Pishkhan.Requests.RequestBook.LandingOperation));
         var accepted = await MeasureAsync("PostRequestEvent", () => kit.EventOkAsync(id, "accepted", kit.OfficeKeys[kit.Office(1)]));
         var completed = await MeasureAsync("PostRequestEvent", () => kit.EventOkAsync(id, "completed", kit.OfficeKeys[kit.Office(1)]));
 
         Assert.Equal([new Calls(IntakeTable, 0, 0), new Calls(LandingTable, 0, 0), new Calls(AcceptedTable, 0, 0), new Calls(CompletedTable, CompletedQueue, 0)],
-            [intake, landing, accepted, completed]);
+            [.. intakeAndLanding, accepted, completed]);
     }
 
     [Fact]
