@@ -17,15 +17,17 @@ using Pishkhan.Tests.Infrastructure;
 namespace Pishkhan.Bench;
 
 /// <summary>
-/// ./bench.sh inspections [--n 1000] [--offices 200] [--concurrency 16] [--rounds 5]
+/// ./bench.sh inspections [--n 1000] [--offices 200] [--concurrency 16] [--rounds 5] [--warmup 100]
 /// Inspections posted over HTTP (listener off) fill the "inspections" queue; then the local host's
 /// QueueListener is started and timed until every message is processed. The floor is the same number of
 /// messages dequeued and deleted from a scratch queue with the listener's own pattern (batches of
 /// BatchSize, handled concurrently), against the same Azurite in the same run. ratio = processing / floor.
+/// An untimed warm-up (100 inspections on 20 offices of its own, and as many floor messages) goes first.
 /// </summary>
 public sealed class InspectionsBench : IBenchmark
 {
     private const string AdminKey = "bench-admin-key-0123456789";
+    private const int WarmupOffices = 20;
     public string Name => "inspections";
 
     public async Task<int> RunAsync(BenchOptions options)
@@ -50,6 +52,7 @@ public sealed class InspectionsBench : IBenchmark
 
             Console.WriteLine($"inspections: n={n} offices={officeCount} batchSize={listenerOptions.Value.BatchSize} mix: 70% clean, 25% minor, 5% major violations");
             await SeedAsync(http, officeCount);
+            await SeedOfficesAsync(http, "bn-w", WarmupOffices);
 
             // The machine is shared: floor and processing alternate in rounds, so both see the same load.
             var rounds = Math.Max(1, options.Int("rounds", 5));
@@ -72,23 +75,24 @@ public sealed class InspectionsBench : IBenchmark
             (double Azurite, double Dotnet, double WallMs) cpuFloor = default, cpuProcessing = default;
             static (double, double, double) Add((double A, double D, double W) sum, (double A, double D) phase, TimeSpan wall) =>
                 (sum.A + phase.A, sum.D + phase.D, sum.W + wall.TotalMilliseconds);
+            // Warm-up, untimed: JIT, connection pools and the global caches (template, policy), on offices of their own
+            // so that every measured office is still met for the first time in round 1, as a month's first visit is.
+            var warmup = options.Int("warmup", 100);
+            var warmupPlans = Enumerable.Range(0, warmup).Select(i => (Office: $"bn-w{i % WarmupOffices}", Kind: random.Next(100), HoursAgo: random.Next(1, 24 * 30))).ToList();
+            if (warmup > 0)
+            {
+                await new Measurement("(warm-up posts)").RunAsync(warmup, concurrency, i => PostAsync(http, warmupPlans[i]));
+                await ProcessAsync(app, store, watch, warmup, listenerOptions, new Measurement("(warm-up processing)"));
+                await new Measurement("(warm-up scratch queue)").RunAsync(warmup, concurrency, async _ => { await scratch.SendMessageAsync(sample); return true; });
+                await DrainAsync(scratch, warmup, listenerOptions.Value, new Measurement("(warm-up floor)"));
+                await watch.CountsFlushedAsync();
+            }
             for (var round = 0; round < rounds; round++)
             {
                 var from = n * round / rounds;
                 var count = n * (round + 1) / rounds - from;
                 // 1. Fill the queue through the real route (validation, entity, county pointer, message), listener off.
-                await post.RunAsync(count, concurrency, async i =>
-                {
-                    var (office, kind, hoursAgo) = plans[from + i];
-                    var failed = kind < 70 ? [] : kind < 95 ? new[] { "waiting-area", "staff-id-badges" } : new[] { "no-extra-charges" };
-                    var body = new
-                    {
-                        officeCode = office, type = "routine", visitedAt = DateTimeOffset.UtcNow.AddHours(-hoursAgo),
-                        items = DefaultChecklist.Template.Items.Select(t => new { code = t.Code, result = failed.Contains(t.Code) ? "fail" : "pass" }),
-                    };
-                    using var response = await http.PostAsJsonAsync("/api/inspections", body);
-                    return (int)response.StatusCode == 202;
-                });
+                await post.RunAsync(count, concurrency, i => PostAsync(http, plans[from + i]));
                 // 2. The floor: as many messages, dequeued and deleted exactly as the listener does.
                 await new Measurement("(fill scratch queue)").RunAsync(count, concurrency, async _ => { await scratch.SendMessageAsync(sample); return true; });
                 var sw = Stopwatch.StartNew();
@@ -113,6 +117,7 @@ public sealed class InspectionsBench : IBenchmark
             Console.WriteLine(floor);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{processing.Label,-28} n={n,6}  {processing.Throughput,9:F1}/s  wall={n / processing.Throughput:F1}s  ({rounds} rounds alternating with the floor)"));
+            var total = n + warmup; // the warm-up's inspections are in the tables too
             var processed = 0;
             await foreach (var _ in store.Table(Tables.Inspections).QueryAsync<TableEntity>(
                                TableClient.CreateQueryFilter($"Status eq {InspectionStatus.Processed}"), select: ["PartitionKey"])) processed++;
@@ -121,8 +126,8 @@ public sealed class InspectionsBench : IBenchmark
             long counted = 0;
             await foreach (var row in store.Table(Tables.OfficeStats).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey lt {"~"}"), select: ["InspectionCount"]))
                 counted += row.GetInt64("InspectionCount") ?? 0;
-            Console.WriteLine($"counted in OfficeStats={counted}/{n}");
-            Console.WriteLine($"processed={processed}/{n} sanctions proposed={sanctions} poison={(await store.Queue(QueueNames.Inspections + "-poison").GetPropertiesAsync()).Value.ApproximateMessagesCount}");
+            Console.WriteLine($"counted in OfficeStats={counted}/{total} (warm-up {warmup} included)");
+            Console.WriteLine($"processed={processed}/{total} sanctions proposed={sanctions} poison={(await store.Queue(QueueNames.Inspections + "-poison").GetPropertiesAsync()).Value.ApproximateMessagesCount}");
             Console.WriteLine($"peak working set: {BenchEnvironment.PeakWorkingSetMb()} MB");
             var ratio = processing.Throughput / floor.Throughput;
             Console.WriteLine(Spread("floor", floorRounds));
@@ -138,7 +143,7 @@ public sealed class InspectionsBench : IBenchmark
                 $"{"counts flush (after each round)",-28} storage calls/op: table={countsFlush.Table / (double)n:F2} queue={countsFlush.Queue / (double)n:F2} total={flushPerOp:F2}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"calls/op={processing.CallsPerOperation(n) + flushPerOp:F2}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio={ratio:F2}"));
-            return processed == n && counted == n ? 0 : 1;
+            return processed == total && counted == total ? 0 : 1;
         }
         finally
         {
@@ -147,23 +152,42 @@ public sealed class InspectionsBench : IBenchmark
         }
     }
 
+    /// <summary>One inspection through the real route: validation, entity, county pointer, message (listener off).</summary>
+    private static async Task<bool> PostAsync(HttpClient http, (string Office, int Kind, int HoursAgo) plan)
+    {
+        var failed = plan.Kind < 70 ? [] : plan.Kind < 95 ? new[] { "waiting-area", "staff-id-badges" } : new[] { "no-extra-charges" };
+        var body = new
+        {
+            officeCode = plan.Office, type = "routine", visitedAt = DateTimeOffset.UtcNow.AddHours(-plan.HoursAgo),
+            items = DefaultChecklist.Template.Items.Select(t => new { code = t.Code, result = failed.Contains(t.Code) ? "fail" : "pass" }),
+        };
+        using var response = await http.PostAsJsonAsync("/api/inspections", body);
+        return (int)response.StatusCode == 202;
+    }
+
     private static async Task SeedAsync(HttpClient http, int offices)
     {
-        async Task Put(string path, object body)
-        {
-            using var response = await http.PutAsJsonAsync(path, body);
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"PUT {path} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }
-        await Put("/api/counties/bn-c1", new { name = "خرم‌آباد", province = "lorestan" });
-        await Put("/api/members/bn-chair", new { name = "رئیس", email = "chair@example.ir", role = "chair", province = "lorestan" });
-        await Put("/api/members/bn-lead", new { name = "مسئول", email = "lead@example.ir", role = "countyLead", province = "lorestan", countyCode = "bn-c1" });
+        await PutAsync(http, "/api/counties/bn-c1", new { name = "خرم‌آباد", province = "lorestan" });
+        await PutAsync(http, "/api/members/bn-chair", new { name = "رئیس", email = "chair@example.ir", role = "chair", province = "lorestan" });
+        await PutAsync(http, "/api/members/bn-lead", new { name = "مسئول", email = "lead@example.ir", role = "countyLead", province = "lorestan", countyCode = "bn-c1" });
+        await SeedOfficesAsync(http, "bn-o", offices);
+    }
+
+    private static async Task SeedOfficesAsync(HttpClient http, string prefix, int offices)
+    {
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < offices)
-                await Put($"/api/offices/bn-o{i}", new { name = $"دفتر {i}", countyCode = "bn-c1", openingHours = new { regular = "07:30-14:30" }, email = $"o{i}@example.ir" });
+                await PutAsync(http, $"/api/offices/{prefix}{i}", new { name = $"دفتر {i}", countyCode = "bn-c1", openingHours = new { regular = "07:30-14:30" }, email = $"o{i}@example.ir" });
         }));
+    }
+
+    private static async Task PutAsync(HttpClient http, string path, object body)
+    {
+        using var response = await http.PutAsJsonAsync(path, body);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"PUT {path} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     /// <summary>Receive BatchSize, delete them all concurrently, repeat until <paramref name="n"/> are gone: the listener's loop without a handler.</summary>
