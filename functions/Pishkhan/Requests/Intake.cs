@@ -19,11 +19,11 @@ namespace Pishkhan.Requests;
 /// contract, routes, computes dueAt, then:
 /// 1. while the caller waits, ONE transaction in RequestKeys (PK = agency + shard of the key hash): the
 ///    idempotency claim (RK = hash of the Idempotency-Key, so of two concurrent retries exactly one is
-///    inserted and the other reads it), the agency's index row and a pending row; then the 201;
+///    inserted and the other reads it) and the agency's index row naming the claim; then the 201;
 /// 2. after the answer, the request in its office's partition of Requests with the office's counters (see
-///    RequestBook), group-committed with the office's other intakes of the next moments, then the pending row
-///    goes (RequestBook.LandInBackground). Until then the pending row lets the agency read the request, and
-///    lets the hourly sweep land it if this process stops first.
+///    RequestBook), group-committed with the office's other intakes of the next moments
+///    (RequestBook.LandInBackground). Until then the index row (found from the id: agency, claim shard and
+///    millisecond) lets the agency read the request, and the hourly sweep lands it if this process stops first.
 /// A retry finds the claim: a different body is 422; the same body gets the first answer, and the request is
 /// written from the claim's draft if it is not there yet.
 /// </summary>
@@ -90,7 +90,7 @@ public sealed class IntakeApi(ReferenceCache referenceCache, TimeProvider clock,
             {
                 // Indexed first (once per office and instance), so the landing queues its office write before this returns.
                 await requestBook.IndexOfficeAsync(draft.Province, draft.OfficeCode, ct);
-                requestBook.LandInBackground(draft, claimPartition, lease);
+                requestBook.LandInBackground(draft, lease);
                 leaseHandedOver = true;
             }
             else
@@ -153,13 +153,8 @@ public sealed class IntakeApi(ReferenceCache referenceCache, TimeProvider clock,
         private readonly string _partition = ClaimRow.PartitionFor(draft.AgencyId, claimKey);
         private readonly string _indexKey = AgencyIndexRow.KeyFor(draft.CreatedAt, draft.RequestId);
 
-        private readonly string _pendingKey = PendingRow.KeyFor(draft.RequestId);
-
         public override IEnumerable<RowRef> Rows =>
-        [
-            RowRef.For<ClaimRow>(claimKey, RowLoad.AssumeAbsent), RowRef.For<AgencyIndexRow>(_indexKey, RowLoad.AssumeAbsent),
-            RowRef.For<PendingRow>(_pendingKey, RowLoad.AssumeAbsent),
-        ];
+            [RowRef.For<ClaimRow>(claimKey, RowLoad.AssumeAbsent), RowRef.For<AgencyIndexRow>(_indexKey, RowLoad.AssumeAbsent)];
 
         public override (ClaimRow, bool) Decide(WorkingSet ws)
         {
@@ -170,8 +165,7 @@ public sealed class IntakeApi(ReferenceCache referenceCache, TimeProvider clock,
                 CreatedAt = draft.CreatedAt, DueAt = draft.DueAt, DraftJson = JsonSerializer.Serialize(draft, Json.Stored),
             };
             ws.Put(claim);
-            ws.Put(new AgencyIndexRow { PartitionKey = _partition, RowKey = _indexKey, RequestId = draft.RequestId, CreatedAt = draft.CreatedAt });
-            ws.Put(new PendingRow { PartitionKey = _partition, RowKey = _pendingKey, ClaimKey = claimKey, CreatedAt = draft.CreatedAt });
+            ws.Put(new AgencyIndexRow { PartitionKey = _partition, RowKey = _indexKey, RequestId = draft.RequestId, CreatedAt = draft.CreatedAt, ClaimKey = claimKey });
             return (claim, true);
         }
     }

@@ -28,8 +28,15 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
     /// <summary>How long an intake's office write may wait for others of the same office to ride along.</summary>
     public TimeSpan IntakeLinger { get; } = TimeSpan.FromMilliseconds(settings.RequestIntakeLingerMs);
 
-    /// <summary>A pending row older than this belongs to an intake whose office write did not land (its process stopped).</summary>
-    public static readonly TimeSpan PendingGrace = TimeSpan.FromMinutes(1);
+    /// <summary>An intake older than this and not in its office did not land there (its process stopped).</summary>
+    public static readonly TimeSpan LandingGrace = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// The sweep reads the agency's index again this far behind its watermark: an intake whose claim took long to
+    /// commit (storage retries) has a createdAt older than its commit, and may have been missed by the last run.
+    /// </summary>
+    public static readonly TimeSpan SweepOverlap = TimeSpan.FromMinutes(15);
+    /// <summary>How far back the first sweep of an agency (no watermark yet) reads its index.</summary>
+    public static readonly TimeSpan FirstSweepLookback = TimeSpan.FromDays(1);
 
     /// <summary>Office writes of answered intakes still under way in this process, by request id.</summary>
     private readonly ConcurrentDictionary<string, Task> _landing = new(StringComparer.Ordinal);
@@ -76,15 +83,19 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
 
     /// <summary>
     /// The request as its agency sees it: when the office write of an intake another instance answered moments ago
-    /// has not landed yet, the agency's pending row (found from the id: agency + the claim shard in the suffix)
-    /// names the claim, and the request is written from it now. So the agency never gets a 404 for an id it was given.
+    /// has not landed yet, the agency's index row names the claim, and the request is written from it now. The index
+    /// row is found from the id alone: the agency and claim shard give the partition, the millisecond in the suffix a
+    /// row-key range of one millisecond. So the agency never gets a 404 for an id it was given.
     /// </summary>
     public async Task<RequestRow?> FindForAgencyAsync(RequestKey key, string agencyId, CancellationToken cancellationToken)
     {
         if (await FindAsync(key, cancellationToken) is { } row) return row;
         var partition = ClaimRow.PartitionFor(agencyId, RequestIds.ClaimShardOf(key.Suffix));
-        if (await _keys.GetOrNullAsync<PendingRow>(partition, PendingRow.KeyFor(key.Id), cancellationToken) is not { } pending) return null;
-        await LandPendingAsync(pending, cancellationToken);
+        var created = RequestIds.CreatedMillisecondOf(key.Suffix);
+        var indexed = await _keys.ListAsync<AgencyIndexRow>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RequestId eq {key.Id}") + " and " +
+            AgencyIndexRow.CreatedBetween(created, created.AddMilliseconds(1)), cancellationToken);
+        if (indexed.Count == 0 || !await LandIndexedAsync(indexed[0], cancellationToken)) return null;
         return await FindAsync(key, cancellationToken);
     }
 
@@ -99,25 +110,15 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
     }
 
     /// <summary>
-    /// Lands an intake: the request in its office's partition (with its counters), then the pending row goes.
-    /// Idempotent: a request already there is not written or counted again, a pending row already gone is no error.
+    /// Lands a just-answered intake off the caller's path: the request in its office's partition with its counters,
+    /// group-committed with the office's other intakes after <see cref="IntakeLinger"/>. A failure is retried a few
+    /// times; if the process stops first, the hourly sweep (or the agency's next read of the request) lands it.
     /// </summary>
-    public async Task LandAsync(RequestDraft draft, string claimPartition, bool mayExist, CancellationToken cancellationToken, TimeSpan linger = default)
-    {
-        await CreateAsync(draft, mayExist, cancellationToken, linger);
-        await committers.For(_keys, claimPartition).SubmitAsync(new ClearPendingUnit(PendingRow.KeyFor(draft.RequestId)), linger, cancellationToken);
-    }
-
-    /// <summary>
-    /// Lands a just-answered intake off the caller's path, group-committed with the office's other intakes after
-    /// <see cref="IntakeLinger"/>. A failure is retried a few times; if the process stops first, the pending row
-    /// stays and the hourly sweep (or the agency's next read of the request) lands it.
-    /// </summary>
-    public void LandInBackground(RequestDraft draft, string claimPartition, IDisposable routingLease)
+    public void LandInBackground(RequestDraft draft, IDisposable routingLease)
     {
         // Runs synchronously up to queuing the office write (the office is indexed already), so a read of the
         // request right after this returns finds the write queued and flushes it (FindAsync).
-        var landed = LandWithRetriesAsync(draft, claimPartition, routingLease);
+        var landed = LandWithRetriesAsync(draft, routingLease);
         _landing[draft.RequestId] = landed;
         _ = landed.ContinueWith(t => _landing.TryRemove(new KeyValuePair<string, Task>(draft.RequestId, t)), TaskScheduler.Default);
     }
@@ -125,11 +126,11 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
     /// <summary>The landing's activity and storage-call tally (its round trips are not the intake caller's).</summary>
     public const string LandingOperation = "IntakeLanding";
 
-    private async Task LandWithRetriesAsync(RequestDraft draft, string claimPartition, IDisposable routingLease)
+    private async Task LandWithRetriesAsync(RequestDraft draft, IDisposable routingLease)
     {
         try
         {
-            await Telemetry.PishkhanTelemetry.TrackTimerAsync(LandingOperation, () => LandRetryingAsync(draft, claimPartition));
+            await Telemetry.PishkhanTelemetry.TrackTimerAsync(LandingOperation, () => LandRetryingAsync(draft));
         }
         catch (Exception e)
         {
@@ -142,14 +143,14 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
     }
 
     /// <summary>Four attempts, 2, 4 and 8 s apart; the first assumes the request is not there yet.</summary>
-    private async Task LandRetryingAsync(RequestDraft draft, string claimPartition)
+    private async Task LandRetryingAsync(RequestDraft draft)
     {
         System.Diagnostics.Activity.Current?.SetTag("pishkhan.request", draft.RequestId);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await LandAsync(draft, claimPartition, mayExist: attempt > 1, CancellationToken.None, IntakeLinger);
+                await CreateAsync(draft, mayExist: attempt > 1, CancellationToken.None, IntakeLinger);
                 return;
             }
             catch (Exception e) when (attempt < 4)
@@ -163,29 +164,53 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
     /// <summary>Waits for every intake this process answered to land (host shutdown, benchmarks, tests).</summary>
     public Task DrainAsync() => Task.WhenAll(_landing.Values);
 
-    /// <summary>Lands the request a claim holds if it is not in its office yet (a retried intake, a pending row).</summary>
+    /// <summary>Lands the request a claim holds if it is not in its office yet (a retried intake, an index row).</summary>
     public Task LandFromClaimAsync(ClaimRow claim, CancellationToken cancellationToken) =>
-        LandAsync(claim.Draft(), claim.PartitionKey, mayExist: true, cancellationToken);
+        CreateAsync(claim.Draft(), mayExist: true, cancellationToken);
 
-    /// <summary>Lands the intake a pending row stands for, from its claim; false when the claim is not there.</summary>
-    private async Task<bool> LandPendingAsync(PendingRow pending, CancellationToken cancellationToken)
+    /// <summary>Lands the intake an index row stands for, from the claim it names; false when there is no claim to land from.</summary>
+    private async Task<bool> LandIndexedAsync(AgencyIndexRow row, CancellationToken cancellationToken)
     {
-        if (await _keys.GetOrNullAsync<ClaimRow>(pending.PartitionKey, pending.ClaimKey, cancellationToken) is not { } claim) return false;
+        if (row.ClaimKey.Length == 0 || await _keys.GetOrNullAsync<ClaimRow>(row.PartitionKey, row.ClaimKey, cancellationToken) is not { } claim)
+            return false;
         await LandFromClaimAsync(claim, cancellationToken);
         return true;
     }
 
     /// <summary>
-    /// The sweep's part: lands every intake whose pending row is older than <see cref="PendingGrace"/> (its process
-    /// stopped between the answer and the office write). One range query per agency and claim shard.
+    /// The sweep's part: lands every intake of the agency created since its watermark (less <see cref="SweepOverlap"/>)
+    /// and before <see cref="LandingGrace"/> ago that is not in its office (its process stopped between the answer and
+    /// the office write), then moves the watermark. Reads the index rows of that window (one range query per claim
+    /// shard) and, per office among them, the request rows of the same span (one range query, row keys only).
     /// </summary>
     public async Task<int> LandLeftoversAsync(string agencyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var pending = await _keys.ListAcrossPartitionsAsync<PendingRow>(ClaimRow.AllPartitions(agencyId),
-            TableClient.CreateQueryFilter($"RowKey ge {PendingRow.Prefix} and RowKey lt {PendingRow.PrefixEnd}"), cancellationToken);
+        var to = now - LandingGrace;
+        var watermark = await _keys.GetOrNullAsync<LandingWatermarkRow>(LandingWatermarkRow.PartitionFor(agencyId), LandingWatermarkRow.Key, cancellationToken);
+        var from = (watermark?.Through ?? to - FirstSweepLookback) - SweepOverlap;
+        var indexed = await _keys.ListAcrossPartitionsAsync<AgencyIndexRow>(ClaimRow.AllPartitions(agencyId),
+            AgencyIndexRow.CreatedBetween(from, to), cancellationToken);
         var landed = 0;
-        foreach (var row in pending.Where(p => p.CreatedAt < now - PendingGrace))
-            if (await LandPendingAsync(row, cancellationToken)) landed++;
+        foreach (var office in indexed.Select(row => (Row: row, Parsed: RequestIds.TryParse(row.RequestId, out var key), Key: key))
+                     .Where(r => r.Parsed).GroupBy(r => r.Key.OfficeCode, r => (r.Row, r.Key)))
+        {
+            var suffixes = office.Select(r => r.Key.Suffix).ToList();
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter(
+                               $"PartitionKey eq {office.Key} and RowKey ge {RequestIds.RequestRowKey(suffixes.Min(StringComparer.Ordinal)!)} and RowKey le {RequestIds.RequestRowKey(suffixes.Max(StringComparer.Ordinal)!)}"),
+                               select: ["RowKey"], cancellationToken: cancellationToken))
+                present.Add(row.RowKey);
+            foreach (var (row, _) in office.Where(r => !present.Contains(r.Key.RowKey)))
+            {
+                if (await LandIndexedAsync(row, cancellationToken)) landed++;
+                else logger.LogWarning("Request {RequestId} is in its agency's index but not in its office, and has no claim to land it from", row.RequestId);
+            }
+        }
+        // Only forwards, under the ETag read above: a concurrent sweep that got further is not undone.
+        await _keys.UpdateWithRetryAsync<LandingWatermarkRow>(LandingWatermarkRow.PartitionFor(agencyId), LandingWatermarkRow.Key,
+            current => current?.Through >= to ? null
+                : new LandingWatermarkRow { PartitionKey = LandingWatermarkRow.PartitionFor(agencyId), Through = to, ETag = current?.ETag ?? default },
+            cancellationToken, firstRead: new KnownRow<LandingWatermarkRow>(watermark), what: "landing watermark");
         return landed;
     }
 
@@ -248,17 +273,6 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
         var ledger = ws.Get<LedgerRow>(RequestIds.LedgerRowKey) ?? new LedgerRow { PartitionKey = row.OfficeCode };
         (ledger.Province, ledger.CountyCode) = (row.Province, row.CountyCode);
         return ledger;
-    }
-
-    private sealed class ClearPendingUnit(string rowKey) : Unit<bool>
-    {
-        public override IEnumerable<RowRef> Rows => [RowRef.For<PendingRow>(rowKey, RowLoad.AssumePresent)];
-
-        public override bool Decide(WorkingSet ws)
-        {
-            ws.Delete(rowKey);
-            return true;
-        }
     }
 
     private sealed class CreateUnit(RequestDraft d, string period, bool mayExist) : Unit<bool>
@@ -533,7 +547,7 @@ public sealed class IntakeDrain(RequestBook requestBook) : Microsoft.Extensions.
         }
         catch (OperationCanceledException)
         {
-            // Out of time: the pending rows stay, and the hourly sweep lands them.
+            // Out of time: the hourly sweep lands what is left (the claims and index rows are written).
         }
     }
 }

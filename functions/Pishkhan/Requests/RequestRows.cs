@@ -3,6 +3,7 @@ using System.Runtime.Serialization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
+using Azure.Data.Tables;
 using Pishkhan.Http;
 
 namespace Pishkhan.Requests;
@@ -56,6 +57,14 @@ public static class RequestIds
 
     /// <summary>The claim shard <see cref="NewSuffix"/> put in a suffix (meaningless for ids made without one).</summary>
     public static int ClaimShardOf(string suffix) => Alphabet.IndexOf(suffix[10], StringComparison.Ordinal) & 15;
+
+    /// <summary>The millisecond <see cref="NewSuffix"/> was given (the request's createdAt, to the millisecond).</summary>
+    public static DateTimeOffset CreatedMillisecondOf(string suffix)
+    {
+        long inverted = 0;
+        for (var i = 0; i < 10; i++) inverted = (inverted << 5) | (long)Alphabet.IndexOf(suffix[i], StringComparison.Ordinal);
+        return DateTimeOffset.FromUnixTimeMilliseconds(MaxMillis - 1 - inverted);
+    }
 
     public static string Id(string officeCode, string suffix) => $"{officeCode}_{suffix}";
 
@@ -238,8 +247,9 @@ public sealed class OutboxRow : IRow
 // makes every insert slower (Azurite scans a partition on insert) and caps a busy agency at one
 // partition's throughput in Azure; the agency's list merges the 16 shards by row key.
 //   k_{sha256(Idempotency-Key)}            the claim: body hash, the request as first accepted   ClaimRow
-//   t_{invertedTicks:D19}_{requestId}      newest-first list of the agency's requests          AgencyIndexRow
-//   p_{requestId}                          an intake answered whose office write may not have landed  PendingRow
+//   t_{invertedTicks:D19}_{requestId}      newest-first list of the agency's requests (and its claim) AgencyIndexRow
+// and in the partition "{agencyId}~landed" (not a shard, so no list reads it):
+//   through                                the sweep has checked every intake created before this  LandingWatermarkRow
 
 public sealed class ClaimRow : IRow
 {
@@ -283,32 +293,43 @@ public sealed class AgencyIndexRow : IRow
     public ETag ETag { get; set; }
     public string RequestId { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>
+    /// The row key of the intake's claim (same partition), so a request not yet in its office can be written from the
+    /// claim (Requests/README "Intake"). Empty on rows written before the intake answered ahead of its office write.
+    /// </summary>
+    public string ClaimKey { get; set; } = "";
     public IRow Copy() => (IRow)MemberwiseClone();
 
     /// <summary>Newest first, and equally in every shard, so the agency's list merges shards by row key.</summary>
     public static string KeyFor(DateTimeOffset createdAt, string requestId) =>
-        string.Create(CultureInfo.InvariantCulture, $"t_{DateTimeOffset.MaxValue.UtcTicks - createdAt.UtcTicks:D19}_{requestId}");
+        string.Create(CultureInfo.InvariantCulture, $"t_{Inverted(createdAt):D19}_{requestId}");
     public const string Prefix = "t_";
     public const string PrefixEnd = "t`";
+
+    /// <summary>
+    /// The rows of requests created in [<paramref name="from"/>, <paramref name="to"/>): a row-key range, as the index
+    /// is newest first. The bounds are tick-exact, so a range of one millisecond finds a request from its id alone.
+    /// </summary>
+    public static string CreatedBetween(DateTimeOffset from, DateTimeOffset to) => TableClient.CreateQueryFilter(
+        $"RowKey gt {string.Create(CultureInfo.InvariantCulture, $"t_{Inverted(to):D19}`")} and RowKey lt {string.Create(CultureInfo.InvariantCulture, $"t_{Inverted(from):D19}`")}");
+
+    private static long Inverted(DateTimeOffset time) => DateTimeOffset.MaxValue.UtcTicks - time.UtcTicks;
 }
 
 /// <summary>
-/// Written with the claim, deleted once the request is in its office's partition: while it exists, the request
-/// may be known only to its claim (the intake answers before the office write, Requests/README "Intake").
+/// Per agency: every intake created before <see cref="Through"/> was found in its office or written there by the
+/// hourly sweep (RequestBook.LandLeftoversAsync), so the next sweep reads the agency's index from here on only.
 /// </summary>
-public sealed class PendingRow : IRow
+public sealed class LandingWatermarkRow : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
+    public string RowKey { get; set; } = Key;
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
-    public string ClaimKey { get; set; } = "";
-    public DateTimeOffset CreatedAt { get; set; }
-    public IRow Copy() => (IRow)MemberwiseClone();
+    public DateTimeOffset Through { get; set; }
 
-    public static string KeyFor(string requestId) => "p_" + requestId;
-    public const string Prefix = "p_";
-    public const string PrefixEnd = "p`";
+    public const string Key = "through";
+    public static string PartitionFor(string agencyId) => agencyId + "~landed";
 }
 
 /// <summary>Everything needed to write the request row; kept in the claim so a retry can finish the intake.</summary>

@@ -13,7 +13,8 @@ namespace Pishkhan.Requests;
 /// period of its dueAt), then finishes what a crash may have left in the office partition: outbox rows
 /// not yet sent, statistics deltas not yet in OfficeStats. Costs O(offices with requests) queries plus
 /// O(overdue) writes an hour. Before that, it lands the intakes answered but never written to their office
-/// (RequestBook.LandLeftoversAsync: 16 queries per agency). Running twice, or concurrently, is harmless.
+/// (RequestBook.LandLeftoversAsync: per agency, its watermark, 16 range queries of its index since then, and one
+/// range query per office among those intakes). Running twice, or concurrently, is harmless.
 /// </summary>
 public sealed class SlaSweep(Store store, RequestBook requestBook, RequestOutbox requestOutbox, RequestStats requestStats, ILogger<RequestBook> logger, TimeProvider clock)
 {
@@ -35,7 +36,7 @@ public sealed class SlaSweep(Store store, RequestBook requestBook, RequestOutbox
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested)
                 {
-                    logger.LogWarning("SLA sweep: landing the pending intakes of agency {AgencyId} failed ({Reason}); the next run retries", agencyId, e.GetType().Name);
+                    logger.LogWarning("SLA sweep: landing the intakes of agency {AgencyId} failed ({Reason}); the next run retries", agencyId, e.GetType().Name);
                 }
             });
         if (landed > 0) logger.LogWarning("SLA sweep: {Landed} answered intakes were not in their offices and are now", landed);

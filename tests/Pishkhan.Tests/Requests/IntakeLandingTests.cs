@@ -43,8 +43,11 @@ public sealed class IntakeLandingTests
         Assert.True(RequestIds.TryParse(id, out var key));
         // The answer came before the office write: the office's partition does not have the request yet.
         Assert.Null(await a.Table(Tables.Requests).GetOrNullAsync<TableEntity>(kit.Office(1), key.RowKey));
-        var pendingPartition = ClaimRow.PartitionFor(kit.Agency, ClaimRow.KeyFor("gap-key"));
-        Assert.NotNull(await a.Table(Tables.RequestKeys).GetOrNullAsync<TableEntity>(pendingPartition, PendingRow.KeyFor(id)));
+        // The claim's transaction has the agency's index row, naming the claim.
+        var claimKey = ClaimRow.KeyFor("gap-key");
+        var index = await a.Table(Tables.RequestKeys).QueryAsync<AgencyIndexRow>(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {ClaimRow.PartitionFor(kit.Agency, claimKey)} and RowKey ge {AgencyIndexRow.Prefix} and RowKey lt {AgencyIndexRow.PrefixEnd}")).ToListAsync();
+        Assert.Equal((id, claimKey), (Assert.Single(index).RequestId, index[0].ClaimKey));
 
         // The agency reads it on B at once (B writes it from the claim), and finds it in its list.
         var onB = await b.SendAsync(HttpMethod.Get, $"/api/requests/{id}", key: kit.AgencyKey);
@@ -55,7 +58,6 @@ public sealed class IntakeLandingTests
         var list = await b.ReadJsonAsync(await b.SendAsync(HttpMethod.Get, "/api/requests", key: kit.AgencyKey));
         Assert.Equal([id], list["items"]!.AsArray().Select(i => i!.Str("id")));
         Assert.NotNull(await a.Table(Tables.Requests).GetOrNullAsync<TableEntity>(kit.Office(1), key.RowKey));
-        Assert.Null(await a.Table(Tables.RequestKeys).GetOrNullAsync<TableEntity>(pendingPartition, PendingRow.KeyFor(id)));
 
         // A's own landing, when its linger ends, finds the request there: one row, counted once.
         await a.Services.GetRequiredService<RequestBook>().DrainAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -90,7 +92,7 @@ public sealed class IntakeLandingTests
             configure: builder => builder.Services.AddSingleton<TimeProvider>(clock));
         var kit = await RequestsKit.SeedAsync(host, "semnan", "il3");
 
-        // What a process that stopped after answering leaves: the claim transaction (claim, agency index, pending row), no request.
+        // What a process that stopped after answering leaves: the claim transaction (claim, agency index), no request.
         var now = clock.GetUtcNow();
         var claimKey = ClaimRow.KeyFor("stopped-key");
         var partition = ClaimRow.PartitionFor(kit.Agency, claimKey);
@@ -105,8 +107,7 @@ public sealed class IntakeLandingTests
                 PartitionKey = partition, RowKey = claimKey, RequestId = id, OfficeCode = kit.Office(1), CreatedAt = now, DueAt = draft.DueAt,
                 DraftJson = JsonSerializer.Serialize(draft, Pishkhan.Http.Json.Stored), BodyHash = "x",
             }),
-            new(TableTransactionActionType.Add, new AgencyIndexRow { PartitionKey = partition, RowKey = AgencyIndexRow.KeyFor(now, id), RequestId = id, CreatedAt = now }),
-            new(TableTransactionActionType.Add, new PendingRow { PartitionKey = partition, RowKey = PendingRow.KeyFor(id), ClaimKey = claimKey, CreatedAt = now }),
+            new(TableTransactionActionType.Add, new AgencyIndexRow { PartitionKey = partition, RowKey = AgencyIndexRow.KeyFor(now, id), RequestId = id, CreatedAt = now, ClaimKey = claimKey }),
         ]);
         Assert.True(RequestIds.TryParse(id, out var key));
         Task SweepAsync() => host.Services.GetRequiredService<Dispatch>().RunTimer("SlaSweep", CancellationToken.None);
@@ -116,11 +117,13 @@ public sealed class IntakeLandingTests
         await SweepAsync();
         Assert.Null(await host.Table(Tables.Requests).GetOrNullAsync<TableEntity>(kit.Office(1), key.RowKey));
 
-        clock.Advance(RequestBook.PendingGrace);
+        clock.Advance(RequestBook.LandingGrace);
         await SweepAsync();
         await SweepAsync();
         Assert.Equal(1, await RequestRowsAsync(host, kit.Office(1)));
-        Assert.Null(await host.Table(Tables.RequestKeys).GetOrNullAsync<TableEntity>(partition, PendingRow.KeyFor(id)));
+        // The next sweep reads the agency's index from where this one stopped (less the overlap), not from the start.
+        var watermark = await host.Table(Tables.RequestKeys).GetOrNullAsync<LandingWatermarkRow>(LandingWatermarkRow.PartitionFor(kit.Agency), LandingWatermarkRow.Key);
+        Assert.Equal(clock.GetUtcNow() - RequestBook.LandingGrace, watermark!.Through);
         Assert.Equal(1, await kit.OpenWorkAsync(kit.Office(1)));
         Assert.Equal(1, (await kit.StatsAsync(kit.Office(1), JalaliPeriod.Containing(now).ToString()))!.RequestsReceived);
         Assert.Equal("submitted", (await kit.GetAsync(id)).Str("status"));

@@ -166,6 +166,15 @@ public sealed class RequestIdsTests
     }
 
     [Fact]
+    public void AnIdGivesBackTheMillisecondAndClaimShardItWasMadeWith()
+    {
+        var now = new DateTimeOffset(2026, 12, 3, 19, 30, 15, 123, TimeSpan.Zero).AddTicks(4567);
+        var suffix = RequestIds.NewSuffix(now, claimShard: 11);
+        Assert.Equal(new DateTimeOffset(2026, 12, 3, 19, 30, 15, 123, TimeSpan.Zero), RequestIds.CreatedMillisecondOf(suffix));
+        Assert.Equal(11, RequestIds.ClaimShardOf(suffix));
+    }
+
+    [Fact]
     public void NewerIdsSortFirst()
     {
         var now = DateTimeOffset.UtcNow;
