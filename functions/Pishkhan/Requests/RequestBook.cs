@@ -191,16 +191,11 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
         var indexed = await _keys.ListAcrossPartitionsAsync<AgencyIndexRow>(ClaimRow.AllPartitions(agencyId),
             AgencyIndexRow.CreatedBetween(from, to), cancellationToken);
         var landed = 0;
-        foreach (var office in indexed.Select(row => (Row: row, Parsed: RequestIds.TryParse(row.RequestId, out var key), Key: key))
-                     .Where(r => r.Parsed).GroupBy(r => r.Key.OfficeCode, r => (r.Row, r.Key)))
+        var keyed = indexed.Select(row => (Row: row, Parsed: RequestIds.TryParse(row.RequestId, out var key), Key: key)).Where(r => r.Parsed);
+        foreach (var office in keyed.GroupBy(r => r.Key.OfficeCode))
         {
-            var suffixes = office.Select(r => r.Key.Suffix).ToList();
-            var present = new HashSet<string>(StringComparer.Ordinal);
-            await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter(
-                               $"PartitionKey eq {office.Key} and RowKey ge {RequestIds.RequestRowKey(suffixes.Min(StringComparer.Ordinal)!)} and RowKey le {RequestIds.RequestRowKey(suffixes.Max(StringComparer.Ordinal)!)}"),
-                               select: ["RowKey"], cancellationToken: cancellationToken))
-                present.Add(row.RowKey);
-            foreach (var (row, _) in office.Where(r => !present.Contains(r.Key.RowKey)))
+            var present = await RequestRowKeysAsync(office.Key, office.Select(r => r.Key.Suffix).ToList(), cancellationToken);
+            foreach (var (row, _, _) in office.Where(r => !present.Contains(r.Key.RowKey)))
             {
                 if (await LandIndexedAsync(row, cancellationToken)) landed++;
                 else logger.LogWarning("Request {RequestId} is in its agency's index but not in its office, and has no claim to land it from", row.RequestId);
@@ -212,6 +207,17 @@ public sealed class RequestBook(Store store, Committers committers, RequestStats
                 : new LandingWatermarkRow { PartitionKey = LandingWatermarkRow.PartitionFor(agencyId), Through = to, ETag = current?.ETag ?? default },
             cancellationToken, firstRead: new KnownRow<LandingWatermarkRow>(watermark), what: "landing watermark");
         return landed;
+    }
+
+    /// <summary>The request row keys of an office between the oldest and newest of <paramref name="suffixes"/>: one range query, keys only.</summary>
+    private async Task<HashSet<string>> RequestRowKeysAsync(string officeCode, List<string> suffixes, CancellationToken cancellationToken)
+    {
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        var (newest, oldest) = (RequestIds.RequestRowKey(suffixes.Min(StringComparer.Ordinal)!), RequestIds.RequestRowKey(suffixes.Max(StringComparer.Ordinal)!));
+        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter(
+                           $"PartitionKey eq {officeCode} and RowKey ge {newest} and RowKey le {oldest}"), select: ["RowKey"], cancellationToken: cancellationToken))
+            present.Add(row.RowKey);
+        return present;
     }
 
     /// <summary>
