@@ -36,6 +36,10 @@ namespace Pishkhan.Bench;
 /// polling is not in them): the producer's enqueue, the handler (its activity's tally, summed from the
 /// pishkhan.storage.calls histogram), and the notifications listener's own calls (fetches, empty polls
 /// included, and deletes). The floor's POSTs are counted the same way (they make none).
+///
+/// The endpoint also records how many requests it holds at once, averaged over each side's wall time (and per tenth
+/// of the outbox's): at a fixed answer time the rate is that concurrency over the answer time (Little's law), so
+/// the line says whether a gap to the floor is the queue's concurrency or time spent between sends.
 /// </summary>
 public sealed class EmailBench : IBenchmark
 {
@@ -87,11 +91,14 @@ public sealed class EmailBench : IBenchmark
         // The floor, in rounds: its own spread says how much of a ratio's move is the machine.
         var floorRounds = new List<Measurement>();
         var floorCalls = new CallCount();
+        var floorInFlight = new List<double>();
         for (var r = 0; r < rounds; r++)
         {
             var round = new Measurement($"raw POST round {r + 1}");
+            var from = Stopwatch.GetTimestamp();
             await round.RunAsync(n, concurrency, _ => floorCalls.CountAsync(PostRaw));
             floorRounds.Add(round);
+            floorInFlight.Add(endpoint.MeanInFlight(from, round.Wall));
             endpoint.Reset();
         }
         var floorRates = floorRounds.Select(m => m.Throughput).Order().ToList();
@@ -109,7 +116,7 @@ public sealed class EmailBench : IBenchmark
         var othersBefore = OtherQueues();
         var handlerBefore = handlerCalls.Snapshot();
         var callsBefore = StorageCalls.Snapshot();
-        var (enqueue, endToEnd, wall) = await RunOutboxAsync(outbox, store, endpoint, "run", n, concurrency, enqueueCalls);
+        var (enqueue, endToEnd, wall, start) = await RunOutboxAsync(outbox, store, endpoint, "run", n, concurrency, enqueueCalls);
         var callsAfter = StorageCalls.Snapshot();
         var others = Minus(OtherQueues(), othersBefore);
         var handler = Minus(handlerCalls.Snapshot(), handlerBefore);
@@ -128,6 +135,11 @@ public sealed class EmailBench : IBenchmark
         Console.WriteLine(enqueue);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{"outbox + handler (end to end)",-28} n={n,6}  {outboxRate,9:F1}/s  p50={endToEnd.Percentile(0.5),7:F2} ms  p99={endToEnd.Percentile(0.99),7:F2} ms  (enqueue → at the provider)  wall={wall.TotalSeconds:F1}s"));
+        // Little's law: at a fixed answer time the rate follows the requests the provider holds at once, so these say
+        // whether a gap to the floor is concurrency (a slow start, a tail, the listener's refill) or time between sends.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{"provider concurrency",-28} mean requests in flight over the wall: floor {Measurement.Spread(floorInFlight)}; outbox {endpoint.MeanInFlight(start, wall):F1}"));
+        Console.WriteLine($"{"  outbox, per tenth of wall",-28} {endpoint.InFlightBySlice(start, wall, 10)}");
         Console.WriteLine($"rows sent={sent}/{n}  posted={endpoint.PerNotification.Count}  duplicates={duplicates}  peak working set={BenchEnvironment.PeakWorkingSetMb()} MB");
 
         // Rows queued together share one message (Outbox, "Grouped messages"): each producer's tally counts the put it
@@ -224,11 +236,12 @@ public sealed class EmailBench : IBenchmark
         new() { ["trackingCode"] = code, ["officeName"] = "دفتر پیشخوان مرکزی خرم‌آباد", ["filedAt"] = "2026-12-06T07:30:00Z" };
 
     /// <summary>Enqueues <paramref name="n"/> notifications and waits until the endpoint took them all and the queue is empty.</summary>
-    private static async Task<(Measurement Enqueue, Measurement EndToEnd, TimeSpan Wall)> RunOutboxAsync(Outbox outbox, Pishkhan.Storage.Store store,
+    private static async Task<(Measurement Enqueue, Measurement EndToEnd, TimeSpan Wall, long Start)> RunOutboxAsync(Outbox outbox, Pishkhan.Storage.Store store,
         MailEndpoint endpoint, string tag, int n, int concurrency, CallCount calls)
     {
         var enqueuedAt = new ConcurrentDictionary<string, long>();
         var enqueue = new Measurement("enqueue (row + message)");
+        var start = Stopwatch.GetTimestamp();
         var wall = Stopwatch.StartNew();
         await enqueue.RunAsync(n, concurrency, async i =>
         {
@@ -252,8 +265,8 @@ public sealed class EmailBench : IBenchmark
         wall.Stop();
         var endToEnd = new Measurement("end to end");
         foreach (var (id, at) in endpoint.FirstSeen)
-            if (enqueuedAt.TryGetValue(id, out var start)) endToEnd.Add(Stopwatch.GetElapsedTime(start, at).TotalMilliseconds);
-        return (enqueue, endToEnd, wall.Elapsed);
+            if (enqueuedAt.TryGetValue(id, out var enqueued)) endToEnd.Add(Stopwatch.GetElapsedTime(enqueued, at).TotalMilliseconds);
+        return (enqueue, endToEnd, wall.Elapsed, start);
     }
 
     /// <summary>A SendGrid-compatible endpoint: POST /v3/mail/send → 202 + X-Message-Id after a fixed answer time.</summary>
@@ -265,6 +278,26 @@ public sealed class EmailBench : IBenchmark
         public TimeSpan Latency { get; init; }
         public ConcurrentDictionary<string, int> PerNotification { get; private set; } = new();
         public ConcurrentDictionary<string, long> FirstSeen { get; private set; } = new();
+        /// <summary>When each request arrived and was answered (Stopwatch timestamps): the provider's concurrency over time.</summary>
+        public ConcurrentBag<(long From, long To)> Held { get; private set; } = [];
+
+        /// <summary>Requests in flight at the provider, averaged over the time from <paramref name="from"/> for <paramref name="wall"/>.</summary>
+        public double MeanInFlight(long from, TimeSpan wall) =>
+            Held.Sum(h => Stopwatch.GetElapsedTime(Math.Max(h.From, from), h.To).TotalSeconds) / wall.TotalSeconds;
+
+        /// <summary>The same per slice of the window: how the concurrency moved (a slow start, a tail).</summary>
+        public string InFlightBySlice(long from, TimeSpan wall, int slices)
+        {
+            var width = wall.TotalSeconds / slices;
+            var busy = new double[slices];
+            foreach (var (a, b) in Held)
+            {
+                var (s, e) = (Stopwatch.GetElapsedTime(from, a).TotalSeconds, Stopwatch.GetElapsedTime(from, b).TotalSeconds);
+                for (var i = Math.Max(0, (int)(s / width)); i < slices && i * width < e; i++)
+                    busy[i] += Math.Min(e, (i + 1) * width) - Math.Max(s, i * width);
+            }
+            return string.Join(' ', busy.Select(x => (x / width).ToString("F0", CultureInfo.InvariantCulture)));
+        }
 
         private MailEndpoint(WebApplication app, TimeSpan latency)
         {
@@ -277,6 +310,7 @@ public sealed class EmailBench : IBenchmark
         {
             PerNotification = new();
             FirstSeen = new();
+            Held = [];
         }
 
         public static async Task<MailEndpoint> StartAsync(TimeSpan latency)
@@ -297,6 +331,7 @@ public sealed class EmailBench : IBenchmark
                     self.FirstSeen.TryAdd(id, now);
                 }
                 if (self!.Latency > TimeSpan.Zero) await Task.Delay(self.Latency);
+                self.Held.Add((now, Stopwatch.GetTimestamp()));
                 context.Response.StatusCode = 202;
                 context.Response.Headers["X-Message-Id"] = "bench-" + Interlocked.Increment(ref self._next).ToString(CultureInfo.InvariantCulture);
             });
