@@ -92,34 +92,18 @@ public sealed class IntakeLandingTests
             configure: builder => builder.Services.AddSingleton<TimeProvider>(clock));
         var kit = await RequestsKit.SeedAsync(host, "semnan", "il3");
 
-        // What a process that stopped after answering leaves: the claim transaction (claim, agency index), no request.
         var now = clock.GetUtcNow();
-        var claimKey = ClaimRow.KeyFor("stopped-key");
-        var partition = ClaimRow.PartitionFor(kit.Agency, claimKey);
-        var id = RequestIds.Id(kit.Office(1), RequestIds.NewSuffix(now, ClaimRow.ShardOf(claimKey)));
-        var draft = new RequestDraft(id, kit.Agency, kit.Contract, "parcel", "مرسوله", 16, "stopped", kit.Province, kit.County1, kit.Office(1),
-            now, now.AddHours(30), "0013542419", "09121234567", "citizen@example.ir", "test");
-        var keys = host.Table(Tables.RequestKeys);
-        await keys.SubmitTransactionAsync(
-        [
-            new(TableTransactionActionType.Add, new ClaimRow
-            {
-                PartitionKey = partition, RowKey = claimKey, RequestId = id, OfficeCode = kit.Office(1), CreatedAt = now, DueAt = draft.DueAt,
-                DraftJson = JsonSerializer.Serialize(draft, Pishkhan.Http.Json.Stored), BodyHash = "x",
-            }),
-            new(TableTransactionActionType.Add, new AgencyIndexRow { PartitionKey = partition, RowKey = AgencyIndexRow.KeyFor(now, id), RequestId = id, CreatedAt = now, ClaimKey = claimKey }),
-        ]);
+        var id = await WriteStoppedIntakeAsync(host, kit, "stopped-key", now);
         Assert.True(RequestIds.TryParse(id, out var key));
-        Task SweepAsync() => host.Services.GetRequiredService<Dispatch>().RunTimer("SlaSweep", CancellationToken.None);
 
         // Within the grace the intake may still be lingering in its process: the sweep leaves it.
         clock.Advance(TimeSpan.FromSeconds(30));
-        await SweepAsync();
+        await SweepOnceAsync(host);
         Assert.Null(await host.Table(Tables.Requests).GetOrNullAsync<TableEntity>(kit.Office(1), key.RowKey));
 
         clock.Advance(RequestBook.LandingGrace);
-        await SweepAsync();
-        await SweepAsync();
+        await SweepOnceAsync(host);
+        await SweepOnceAsync(host);
         Assert.Equal(1, await RequestRowsAsync(host, kit.Office(1)));
         // The next sweep reads the agency's index from where this one stopped (less the overlap), not from the start.
         var watermark = await host.Table(Tables.RequestKeys).GetOrNullAsync<LandingWatermarkRow>(LandingWatermarkRow.PartitionFor(kit.Agency), LandingWatermarkRow.Key);
@@ -127,5 +111,50 @@ public sealed class IntakeLandingTests
         Assert.Equal(1, await kit.OpenWorkAsync(kit.Office(1)));
         Assert.Equal(1, (await kit.StatsAsync(kit.Office(1), JalaliPeriod.Containing(now).ToString()))!.RequestsReceived);
         Assert.Equal("submitted", (await kit.GetAsync(id)).Str("status"));
+    }
+
+    [Fact]
+    public async Task TheNextSweepLandsAnIntakeWhoseClaimCommittedAfterTheWatermarkHadPassedItsTime()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
+        await using var host = await TestHost.StartAsync(timers: [], settings: Settings(TestHost.NewPrefix(), 200),
+            configure: builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        var kit = await RequestsKit.SeedAsync(host, "semnan", "il4");
+        await SweepOnceAsync(host); // the agency's watermark is now a minute (the grace) before 06:00
+
+        // An intake that took its time at 05:55 but committed its claim only now (a process paused between the two),
+        // and stopped before landing: its time is behind the watermark, within the sweep's overlap.
+        var id = await WriteStoppedIntakeAsync(host, kit, "late-key", clock.GetUtcNow() - TimeSpan.FromMinutes(5));
+        Assert.True(RequestIds.TryParse(id, out var key));
+        clock.Advance(TimeSpan.FromHours(1));
+        await SweepOnceAsync(host);
+
+        Assert.NotNull(await host.Table(Tables.Requests).GetOrNullAsync<TableEntity>(kit.Office(1), key.RowKey));
+        Assert.Equal(1, await kit.OpenWorkAsync(kit.Office(1)));
+    }
+
+    private static Task SweepOnceAsync(TestHost host) => host.Services.GetRequiredService<Dispatch>().RunTimer("SlaSweep", CancellationToken.None);
+
+    /// <summary>
+    /// What a process that stopped after answering leaves: the claim transaction (claim, agency index row naming it)
+    /// of an intake stamped <paramref name="createdAt"/>, and no request in the office. Returns the request id.
+    /// </summary>
+    private static async Task<string> WriteStoppedIntakeAsync(TestHost host, RequestsKit kit, string idempotencyKey, DateTimeOffset createdAt)
+    {
+        var claimKey = ClaimRow.KeyFor(idempotencyKey);
+        var partition = ClaimRow.PartitionFor(kit.Agency, claimKey);
+        var id = RequestIds.Id(kit.Office(1), RequestIds.NewSuffix(createdAt, ClaimRow.ShardOf(claimKey)));
+        var draft = new RequestDraft(id, kit.Agency, kit.Contract, "parcel", "مرسوله", 16, idempotencyKey, kit.Province, kit.County1, kit.Office(1),
+            createdAt, createdAt.AddHours(30), "0013542419", "09121234567", "citizen@example.ir", "test");
+        await host.Table(Tables.RequestKeys).SubmitTransactionAsync(
+        [
+            new(TableTransactionActionType.Add, new ClaimRow
+            {
+                PartitionKey = partition, RowKey = claimKey, RequestId = id, OfficeCode = kit.Office(1), CreatedAt = createdAt, DueAt = draft.DueAt,
+                DraftJson = JsonSerializer.Serialize(draft, Pishkhan.Http.Json.Stored), BodyHash = "x",
+            }),
+            new(TableTransactionActionType.Add, new AgencyIndexRow { PartitionKey = partition, RowKey = AgencyIndexRow.KeyFor(createdAt, id), RequestId = id, CreatedAt = createdAt, ClaimKey = claimKey }),
+        ]);
+        return id;
     }
 }
