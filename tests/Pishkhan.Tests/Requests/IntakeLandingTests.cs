@@ -87,10 +87,8 @@ public sealed class IntakeLandingTests
     [Fact]
     public async Task TheSweepLandsAnIntakeWhoseProcessStoppedAfterTheAnswerOnceItsGraceHasPassed()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
-        await using var host = await TestHost.StartAsync(timers: [], settings: Settings(TestHost.NewPrefix(), 200),
-            configure: builder => builder.Services.AddSingleton<TimeProvider>(clock));
-        var kit = await RequestsKit.SeedAsync(host, "semnan", "il3");
+        var (clock, host, kit) = await StartOnAFakeClockAsync("il3");
+        await using var stopHost = host;
 
         var now = clock.GetUtcNow();
         var id = await WriteStoppedIntakeAsync(host, kit, "stopped-key", now);
@@ -116,10 +114,8 @@ public sealed class IntakeLandingTests
     [Fact]
     public async Task TheNextSweepLandsAnIntakeWhoseClaimCommittedAfterTheWatermarkHadPassedItsTime()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
-        await using var host = await TestHost.StartAsync(timers: [], settings: Settings(TestHost.NewPrefix(), 200),
-            configure: builder => builder.Services.AddSingleton<TimeProvider>(clock));
-        var kit = await RequestsKit.SeedAsync(host, "semnan", "il4");
+        var (clock, host, kit) = await StartOnAFakeClockAsync("il4");
+        await using var stopHost = host;
         await SweepOnceAsync(host); // the agency's watermark is now a minute (the grace) before 06:00
 
         // An intake that took its time at 05:55 but committed its claim only now (a process paused between the two),
@@ -131,6 +127,23 @@ public sealed class IntakeLandingTests
 
         Assert.NotNull(await host.Table(Tables.Requests).GetOrNullAsync<TableEntity>(kit.Office(1), key.RowKey));
         Assert.Equal(1, await kit.OpenWorkAsync(kit.Office(1)));
+    }
+
+    /// <summary>A host on a fake clock at 06:00 UTC (no wall-clock timers: the test runs the sweep), with a seeded agency and offices.</summary>
+    private static async Task<(FakeTimeProvider Clock, TestHost Host, RequestsKit Kit)> StartOnAFakeClockAsync(string tag)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
+        var host = await TestHost.StartAsync(timers: [], settings: Settings(TestHost.NewPrefix(), 200),
+            configure: builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        try
+        {
+            return (clock, host, await RequestsKit.SeedAsync(host, "semnan", tag));
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
     }
 
     private static Task SweepOnceAsync(TestHost host) => host.Services.GetRequiredService<Dispatch>().RunTimer("SlaSweep", CancellationToken.None);
