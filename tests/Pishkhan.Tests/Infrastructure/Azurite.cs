@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -16,9 +17,9 @@ public sealed class Azurite : IAsyncDisposable
     private readonly string? _dataDirectory;
     private readonly bool _inMemory;
 
-    public int BlobPort { get; }
-    public int QueuePort { get; }
-    public int TablePort { get; }
+    public int BlobPort { get; private set; }
+    public int QueuePort { get; private set; }
+    public int TablePort { get; private set; }
 
     public string ConnectionString =>
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
@@ -29,7 +30,7 @@ public sealed class Azurite : IAsyncDisposable
     private Azurite(bool inMemory)
     {
         _inMemory = inMemory;
-        (BlobPort, QueuePort, TablePort) = (FreePort(), FreePort(), FreePort());
+        (BlobPort, QueuePort, TablePort) = FreePorts();
         if (!inMemory) _dataDirectory = Directory.CreateTempSubdirectory("pishkhan-azurite-").FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill();
     }
@@ -40,8 +41,20 @@ public sealed class Azurite : IAsyncDisposable
     public static async Task<Azurite> StartNewAsync(bool inMemory)
     {
         var azurite = new Azurite(inMemory);
-        await azurite.StartAsync();
-        return azurite;
+        // The ports were free when picked, but the suite's own outgoing connections draw from the same ephemeral range, so
+        // one can be taken before Azurite binds it (CI once saw Azurite exit with code 1 here). A first start may pick again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await azurite.StartAsync();
+                return azurite;
+            }
+            catch (AzuriteExitedException) when (attempt < 3)
+            {
+                (azurite.BlobPort, azurite.QueuePort, azurite.TablePort) = FreePorts();
+            }
+        }
     }
 
     public async Task StartAsync()
@@ -62,8 +75,10 @@ public sealed class Azurite : IAsyncDisposable
         var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         _process = Process.Start(info) ?? throw new InvalidOperationException("Could not start node.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        // Only what Azurite prints before it listens is kept: it says why a start failed (e.g. EADDRINUSE).
+        var startOutput = new ConcurrentQueue<string>();
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null && startOutput.Count < 50) startOutput.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null && startOutput.Count < 50) startOutput.Enqueue(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
@@ -72,7 +87,11 @@ public sealed class Azurite : IAsyncDisposable
         {
             while (!await IsListeningAsync(port))
             {
-                if (_process.HasExited) throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode}.");
+                if (_process.HasExited)
+                {
+                    await _process.WaitForExitAsync(); // flushes the redirected output
+                    throw new AzuriteExitedException($"Azurite exited with code {_process.ExitCode} on ports {BlobPort}/{QueuePort}/{TablePort}: {string.Join(" | ", startOutput)}");
+                }
                 if (DateTime.UtcNow > deadline) throw new TimeoutException("Azurite did not start within 30 s.");
                 await Task.Delay(100);
             }
@@ -119,15 +138,24 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>Three distinct free loopback ports: all three are held at once, so the kernel cannot hand out one twice.</summary>
+    private static (int Blob, int Queue, int Table) FreePorts()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (var listener in listeners) listener.Start();
+            var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+            return (ports[0], ports[1], ports[2]);
+        }
+        finally
+        {
+            foreach (var listener in listeners) listener.Stop();
+        }
     }
 }
+
+public sealed class AzuriteExitedException(string message) : InvalidOperationException(message);
 
 public static class RepoRoot
 {
