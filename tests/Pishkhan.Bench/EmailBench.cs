@@ -140,6 +140,10 @@ public sealed class EmailBench : IBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{"provider concurrency",-28} mean requests in flight over the wall: floor {Measurement.Spread(floorInFlight)}; outbox {endpoint.MeanInFlight(start, wall):F1}"));
         Console.WriteLine($"{"  outbox, per tenth of wall",-28} {endpoint.InFlightBySlice(start, wall, 10)}");
+        // The start of a burst waits for the listener's next poll: idle, it backs off to host.json's maxPollingInterval.
+        var (firstSend, lastAnswer) = endpoint.FirstAndLast(start);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{"  outbox, edges of the burst",-28} first request at the provider {firstSend.TotalMilliseconds:F0} ms after the first enqueue; last answer {(wall - lastAnswer).TotalMilliseconds:F0} ms before the wall's end"));
         Console.WriteLine($"rows sent={sent}/{n}  posted={endpoint.PerNotification.Count}  duplicates={duplicates}  peak working set={BenchEnvironment.PeakWorkingSetMb()} MB");
 
         // Rows queued together share one message (Outbox, "Grouped messages"): each producer's tally counts the put it
@@ -284,6 +288,10 @@ public sealed class EmailBench : IBenchmark
         /// <summary>Requests in flight at the provider, averaged over the time from <paramref name="from"/> for <paramref name="wall"/>.</summary>
         public double MeanInFlight(long from, TimeSpan wall) =>
             Held.Sum(h => Stopwatch.GetElapsedTime(Math.Max(h.From, from), h.To).TotalSeconds) / wall.TotalSeconds;
+
+        /// <summary>When, from <paramref name="from"/>, the first request arrived and the last was answered.</summary>
+        public (TimeSpan FirstArrival, TimeSpan LastAnswer) FirstAndLast(long from) =>
+            (Stopwatch.GetElapsedTime(from, Held.Min(h => h.From)), Stopwatch.GetElapsedTime(from, Held.Max(h => h.To)));
 
         /// <summary>The same per slice of the window: how the concurrency moved (a slow start, a tail).</summary>
         public string InFlightBySlice(long from, TimeSpan wall, int slices)
