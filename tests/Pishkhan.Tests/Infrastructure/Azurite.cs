@@ -41,8 +41,8 @@ public sealed class Azurite : IAsyncDisposable
     public static async Task<Azurite> StartNewAsync(bool inMemory)
     {
         var azurite = new Azurite(inMemory);
-        // The ports were free when picked, but the suite's own outgoing connections draw from the same ephemeral range, so
-        // one can be taken before Azurite binds it (CI once saw Azurite exit with code 1 here). A first start may pick again.
+        // The ports were free when picked, but another process can take one before Azurite binds it (CI once saw Azurite
+        // exit with code 1, EADDRINUSE, when the ports came from the ephemeral range). A first start may pick again.
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -138,19 +138,48 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
-    /// <summary>Three distinct free loopback ports: all three are held at once, so the kernel cannot hand out one twice.</summary>
+    /// <summary>
+    /// Three distinct free loopback ports below the kernel's ephemeral range, all held at once while picked. Below that
+    /// range no outgoing connection of the suite can be given one of them as its local port, neither before Azurite
+    /// binds it nor while an outage test has Azurite stopped (a restart must get the same ports back).
+    /// </summary>
     private static (int Blob, int Queue, int Table) FreePorts()
     {
-        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        var below = FirstEphemeralPort();
+        var listeners = new List<TcpListener>();
         try
         {
-            foreach (var listener in listeners) listener.Start();
+            while (listeners.Count < 3)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, Random.Shared.Next(below - 12000, below));
+                try
+                {
+                    listener.Start();
+                    listeners.Add(listener);
+                }
+                catch (SocketException) { } // in use: pick another
+            }
             var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
             return (ports[0], ports[1], ports[2]);
         }
         finally
         {
             foreach (var listener in listeners) listener.Stop();
+        }
+    }
+
+    /// <summary>The low end of Linux's ephemeral port range (32768 by default).</summary>
+    private static int FirstEphemeralPort()
+    {
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            var low = int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+            return low > 13000 ? low : 32768;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 32768;
         }
     }
 }
