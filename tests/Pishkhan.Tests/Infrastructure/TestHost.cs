@@ -90,6 +90,30 @@ public sealed class TestHost : IAsyncDisposable
         return total;
     }
 
+    /// <summary>
+    /// Sends a bad request as a client might (the body's bytes and Content-Type as given, unchecked) and fails the test
+    /// unless the answer is <paramref name="status"/> with problem details that name no exception or type of ours, and
+    /// no entity was written.
+    /// </summary>
+    public async Task AssertRefusedAndNothingWrittenAsync(string method, string path, string body, string contentType, int status)
+    {
+        var before = await CountEntitiesAsync();
+        using var request = Request(new HttpMethod(method), path);
+        if (method is "PUT" or "POST")
+        {
+            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType + "; charset=utf-8");
+        }
+        using var response = await Http.SendAsync(request);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == (int)response.StatusCode, $"{method} {path} → {(int)response.StatusCode}, expected {status}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("Exception", text);
+        Assert.DoesNotContain("Pishkhan.", text);
+        Assert.Equal(before, await CountEntitiesAsync());
+    }
+
     public HttpRequestMessage Request(HttpMethod method, string path, string? key = BootstrapKey, object? json = null)
     {
         var request = new HttpRequestMessage(method, path);
