@@ -140,7 +140,8 @@ public sealed class EmailBench : IBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{"provider concurrency",-28} mean requests in flight over the wall: floor {Measurement.Spread(floorInFlight)}; outbox {endpoint.MeanInFlight(start, wall):F1}"));
         Console.WriteLine($"{"  outbox, per tenth of wall",-28} {endpoint.InFlightBySlice(start, wall, 10)}");
-        // The start of a burst waits for the listener's next poll: idle, it backs off to host.json's maxPollingInterval.
+        // Whether the burst's start waited for the listener's next poll (idle, it backs off to host.json's maxPollingInterval,
+        // 2 s), and how long the drain took past the last answer (the queue's delete).
         var (firstSend, lastAnswer) = endpoint.FirstAndLast(start);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{"  outbox, edges of the burst",-28} first request at the provider {firstSend.TotalMilliseconds:F0} ms after the first enqueue; last answer {(wall - lastAnswer).TotalMilliseconds:F0} ms before the wall's end"));

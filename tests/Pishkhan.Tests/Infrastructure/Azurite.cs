@@ -7,7 +7,7 @@ namespace Pishkhan.Tests.Infrastructure;
 
 /// <summary>
 /// One Azurite per test run, from the repo's node_modules (pinned in package.json), in memory, on free
-/// loopback ports. Test hosts isolate themselves by a storage-name prefix, so tests run in parallel.
+/// loopback ports below the kernel's ephemeral range (<see cref="FreePorts"/>). Test hosts isolate themselves by a storage-name prefix, so tests run in parallel.
 /// The outage tests stop and restart it on the same ports (<see cref="StopAsync"/>/<see cref="StartAsync"/>).
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
