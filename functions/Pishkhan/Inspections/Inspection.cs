@@ -103,8 +103,28 @@ public sealed record InspectionSummary(string Id, string OfficeCode, string Coun
         e.VisitedAt, e.Status, e.Outcome?.Score, e.Violations, e.MajorViolations, e.ReinspectionOf);
 }
 
-/// <summary>The message on the "inspections" queue.</summary>
-public sealed record InspectionMessage(string Id);
+/// <summary>
+/// The message on the "inspections" queue: the inspection's id and, from the POST, the row as it was inserted with
+/// its ETag, so that processing a clean inspection reads nothing (InspectionProcessor). The row is left out when the
+/// message would be larger than <see cref="MaxBytesWithRow"/> (long notes); then, and for messages of before
+/// 2026-12-04, processing reads the row.
+/// </summary>
+public sealed record InspectionMessage(string Id, InspectionEntity? Row = null, string? RowETag = null)
+{
+    /// <summary>Well under the queue's 64 KiB, which counts the Base64 the queue client sends (4/3 of this).</summary>
+    public const int MaxBytesWithRow = 16 * 1024;
+
+    /// <summary>The message for a row just written: with the row when it has its ETag and fits, else the id alone.</summary>
+    public static BinaryData For(InspectionEntity written)
+    {
+        if (written.ETag != default)
+        {
+            var full = BinaryData.FromObjectAsJson(new InspectionMessage(written.Id, written, written.ETag.ToString()), Json.Options);
+            if (full.ToMemory().Length <= MaxBytesWithRow) return full;
+        }
+        return BinaryData.FromObjectAsJson(new InspectionMessage(written.Id), Json.Options);
+    }
+}
 
 // ---- Keys ----
 
@@ -164,11 +184,12 @@ public sealed class InspectionEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
+    // Not in the queue message's copy of the row (InspectionMessage): the ETag travels beside it, as a string.
+    [JsonIgnore] public DateTimeOffset? Timestamp { get; set; }
+    [JsonIgnore] public ETag ETag { get; set; }
 
-    [IgnoreDataMember] public string OfficeCode => PartitionKey;
-    [IgnoreDataMember] public string Id => InspectionIds.Of(PartitionKey, RowKey);
+    [IgnoreDataMember, JsonIgnore] public string OfficeCode => PartitionKey;
+    [IgnoreDataMember, JsonIgnore] public string Id => InspectionIds.Of(PartitionKey, RowKey);
     public string Province { get; set; } = "";
     public string CountyCode { get; set; } = "";
     // The office's name and (business) email when the inspection was posted: processing notifies without a lookup.
@@ -197,10 +218,10 @@ public sealed class InspectionEntity : ITableEntity
     public DateTimeOffset? ProcessedAt { get; set; }
     public string? OutcomeJson { get; set; }
 
-    [IgnoreDataMember] public InspectionType Kind => Enum.Parse<InspectionType>(Type, ignoreCase: true);
-    [IgnoreDataMember] public IReadOnlyList<ItemCheck> Items => JsonSerializer.Deserialize<List<ItemCheck>>(ItemsJson, Json.Options)!;
-    [IgnoreDataMember] public IReadOnlyList<string> ComplaintIds => JsonSerializer.Deserialize<List<string>>(ComplaintIdsJson, Json.Options)!;
-    [IgnoreDataMember] public InspectionOutcome? Outcome => OutcomeJson is null ? null : JsonSerializer.Deserialize<InspectionOutcome>(OutcomeJson, Json.Options);
+    [IgnoreDataMember, JsonIgnore] public InspectionType Kind => Enum.Parse<InspectionType>(Type, ignoreCase: true);
+    [IgnoreDataMember, JsonIgnore] public IReadOnlyList<ItemCheck> Items => JsonSerializer.Deserialize<List<ItemCheck>>(ItemsJson, Json.Options)!;
+    [IgnoreDataMember, JsonIgnore] public IReadOnlyList<string> ComplaintIds => JsonSerializer.Deserialize<List<string>>(ComplaintIdsJson, Json.Options)!;
+    [IgnoreDataMember, JsonIgnore] public InspectionOutcome? Outcome => OutcomeJson is null ? null : JsonSerializer.Deserialize<InspectionOutcome>(OutcomeJson, Json.Options);
     public bool Failed(string code) => FailedCodes.Contains("," + code + ",", StringComparison.Ordinal);
 }
 

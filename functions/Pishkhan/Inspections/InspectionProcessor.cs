@@ -1,3 +1,4 @@
+using Azure;
 using System.Globalization;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -26,7 +27,11 @@ namespace Pishkhan.Inspections;
 /// nothing the second time. "processed" is written last, in one transaction with the OfficeStats counts
 /// (<see cref="InspectionStats"/> moves them into OfficeStats about a second later, exactly once), so a crash
 /// part-way leaves the message to be redelivered and the effects completed.
-/// Storage calls (README "Processing cost"): 1 read (inspection + history), the effects, 1 transaction.
+/// Storage calls (README "Processing cost"): 1 read (inspection + history), the effects, 1 transaction. A clean
+/// inspection whose message carries its row (InspectionMessage, from the POST) reads nothing: its outcome needs no
+/// history, and the row's ETag from the POST guards the "processed" write. If the row changed since (a redelivery after
+/// the first delivery processed it), that write fails on the ETag and the row is read: the effects ran again, each
+/// doing nothing the second time, and the counts are not written twice.
 /// </summary>
 public sealed class InspectionProcessor(InspectionStore inspections, ChecklistStore checklists, PolicyStore policies, HolidayStore holidays,
     InspectionStats stats, SanctionService sanctions, InspectionAgenda agenda, Outbox outbox, TimeProvider clock,
@@ -36,10 +41,14 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
     {
         // A malformed message or an unknown id throws: the queue retries it maxDequeueCount times, then moves
         // it to inspections-poison, where GET /api/poison/inspections lists it.
-        var id = ParseMessage(message);
-        // One round trip: the inspection and its office's history (the look-back's rows), one range of the partition.
-        var (inspection, history) = await inspections.FindWithHistoryAsync(id, cancellationToken)
-            ?? throw new InvalidOperationException("The message names an inspection that does not exist.");
+        var parsed = Parse(message);
+        // A clean inspection as the POST inserted it needs no read; any other, one round trip: the inspection and its
+        // office's history (the look-back's rows), one range of the partition.
+        var (inspection, history) = parsed is { Row: { Violations: 0, Status: InspectionStatus.Queued } row, RowETag: { Length: > 0 } etag } && row.Id == parsed.Id
+            ? (WithETag(row, etag), [])
+            : await inspections.FindWithHistoryAsync(parsed.Id, cancellationToken)
+              ?? throw new InvalidOperationException("The message names an inspection that does not exist.");
+        System.Diagnostics.Activity.Current?.SetTag("pishkhan.inspection.id", inspection.Id); // which inspection a slow or failed run was
         if (inspection.Status == InspectionStatus.Processed)
         {
             // A redelivery: the first delivery may have stopped between "processed" and its counts' flush.
@@ -75,12 +84,21 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
         var sanction = await sanctionTask;
         outcome = outcome with { SanctionId = sanction?.Id, SanctionStep = sanction?.StepValue };
         var counts = InspectionStatsDelta.For(inspection, score);
-        await MarkProcessedAsync(inspection, outcome, counts, cancellationToken);
-        stats.ScheduleFlush(inspection.OfficeCode, counts);
+        // Counts another delivery wrote: the office's next flush queries its rows (an earlier flush may have been lost).
+        stats.ScheduleFlush(inspection.OfficeCode, await MarkProcessedAsync(inspection, outcome, counts, cancellationToken) ? counts : null);
         logger.LogInformation("Inspection {InspectionId} scored {Score} with {Violations} violations", inspection.Id, outcome.Score, outcome.Violations.Count);
     }
 
-    public static string ParseMessage(BinaryData message)
+    /// <summary>The inspection id a message names (FormatException when it names none).</summary>
+    public static string ParseMessage(BinaryData message) => Parse(message).Id;
+
+    private static InspectionEntity WithETag(InspectionEntity row, string etag)
+    {
+        row.ETag = new ETag(etag);
+        return row;
+    }
+
+    private static InspectionMessage Parse(BinaryData message)
     {
         InspectionMessage? parsed;
         try
@@ -92,7 +110,7 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
             throw new FormatException("The inspections message is not {\"id\": \"...\"}.", e);
         }
         return parsed is not null && InspectionIds.TryParse(parsed.Id, out _, out _)
-            ? parsed.Id
+            ? parsed
             : throw new FormatException("The inspections message has no valid inspection id.");
     }
 
@@ -140,13 +158,13 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
     /// <summary>
     /// queued → processed under the inspection's ETag, in one transaction with the row of its OfficeStats counts
     /// (<see cref="InspectionStatsDelta"/>): the counts exist exactly when the inspection is processed, and a
-    /// second delivery, finding it processed, adds none.
+    /// second delivery, finding it processed, adds none. True when this call wrote them.
     /// </summary>
-    private async Task MarkProcessedAsync(InspectionEntity inspection, InspectionOutcome outcome, InspectionStatsDelta counts, CancellationToken cancellationToken)
+    private async Task<bool> MarkProcessedAsync(InspectionEntity inspection, InspectionOutcome outcome, InspectionStatsDelta counts, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            if (inspection.Status == InspectionStatus.Processed) return;
+            if (inspection.Status == InspectionStatus.Processed) return false;
             inspection.Status = InspectionStatus.Processed;
             inspection.ProcessedAt = clock.GetUtcNow();
             inspection.OutcomeJson = JsonSerializer.Serialize(outcome, Json.Options);
@@ -156,7 +174,7 @@ public sealed class InspectionProcessor(InspectionStore inspections, ChecklistSt
                     new TableTransactionAction(TableTransactionActionType.UpdateReplace, inspection, inspection.ETag),
                     new TableTransactionAction(TableTransactionActionType.Add, counts),
                 ], cancellationToken);
-                return;
+                return true;
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
             {

@@ -125,8 +125,7 @@ public sealed partial class InspectionsApi(TimeProvider clock, OfficeStore offic
                 Province = written.Province, Type = written.Type, VisitedAt = written.VisitedAt, PostedByRole = written.PostedByRole,
                 ReinspectionOf = written.ReinspectionOf,
             }, TableUpdateMode.Replace, ct);
-            await storage.Queue(QueueNames.Inspections).SendMessageAsync(
-                BinaryData.FromObjectAsJson(new InspectionMessage(written.Id), Json.Options), cancellationToken: ct);
+            await storage.Queue(QueueNames.Inspections).SendMessageAsync(InspectionMessage.For(written), cancellationToken: ct);
         }
         return TypedResults.Accepted($"/api/inspections/{written.Id}", new InspectionAccepted(written.Id, written.Status));
     }
@@ -155,7 +154,8 @@ public sealed partial class InspectionsApi(TimeProvider clock, OfficeStore offic
         var marker = new InspectionKeyMarker { PartitionKey = entity.PartitionKey, RowKey = "~key~" + keyHash[..32], InspectionId = entity.Id, BodyHash = entity.BodyHash! };
         try
         {
-            await store.Table.SubmitTransactionAsync([new(TableTransactionActionType.Add, marker), new(TableTransactionActionType.Add, entity)], ct);
+            var responses = await store.Table.SubmitTransactionAsync([new(TableTransactionActionType.Add, marker), new(TableTransactionActionType.Add, entity)], ct);
+            entity.ETag = responses.Value[1].Headers.ETag ?? default; // the queue message carries it (InspectionMessage)
             return entity;
         }
         catch (TableTransactionFailedException e) when (e.Status == 409)

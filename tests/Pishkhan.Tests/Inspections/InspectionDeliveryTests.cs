@@ -46,6 +46,36 @@ public sealed class InspectionDeliveryTests
     }
 
     [Fact]
+    public async Task ACleanInspectionsMessageCarriesItsRowAndDeliveringItAgainAfterProcessingChangesNothing()
+    {
+        await using var host = await TestHost.StartAsync(queues: []);
+        await host.SeedProvinceAsync("golestan", "gl");
+        var visitedAt = DateTimeOffset.UtcNow.AddHours(-1);
+        var id = await PostAsync(host, Body("gl-o1", visitedAt: visitedAt), idempotencyKey: "clean-1");
+        var message = Assert.Single((await host.Store.Queue(QueueNames.Inspections).ReceiveMessagesAsync(32)).Value).Body;
+        var carried = message.ToObjectFromJson<InspectionMessage>(Pishkhan.Http.Json.Options)!;
+        var posted = (await host.Services.GetRequiredService<InspectionStore>().FindAsync(id))!;
+        Assert.Equal((id, InspectionStatus.Queued, posted.ETag.ToString(), posted.ItemsJson), (carried.Row!.Id, carried.Row.Status, carried.RowETag, carried.Row.ItemsJson));
+
+        // Two deliveries at once, then a third after the row is processed: each runs from the copy in the message
+        // (queued, the POST's ETag); the "processed" write lets one through.
+        var processor = host.Services.GetRequiredService<InspectionProcessor>();
+        await Task.WhenAll(processor.ProcessAsync(message), processor.ProcessAsync(message));
+        var first = (await host.Services.GetRequiredService<InspectionStore>().FindAsync(id))!;
+        await processor.ProcessAsync(message);
+        var third = (await host.Services.GetRequiredService<InspectionStore>().FindAsync(id))!;
+
+        Assert.Equal(InspectionStatus.Processed, first.Status);
+        Assert.Equal(first.ETag, third.ETag);
+        Assert.Equal(100, first.Outcome!.Score);
+        await WaitCountsAppliedAsync(host, id);
+        var stats = await host.Services.GetRequiredService<OfficeStatsStore>().GetAsync(JalaliPeriod.Containing(visitedAt).ToString(), "gl-o1");
+        Assert.Equal((1, 0), (stats!.InspectionCount, stats.Violations));
+        Assert.Single(await host.Table(Tables.Outbox).ListAsync<OutboxEntity>(null), o => o.Kind == NotificationKinds.InspectionResult);
+        Assert.Empty(await host.Services.GetRequiredService<SanctionService>().ListOfficeAsync("gl-o1"));
+    }
+
+    [Fact]
     public async Task APostWithoutIdempotencyKeyWhoseInsertAnswerIsLostStoresOneInspection()
     {
         // The insert is stored, its answer lost; the storage client's retry meets the row it wrote (409).

@@ -32,9 +32,11 @@ public static class InspectionTestKit
         return node;
     }
 
-    public static async Task<string> PostAsync(TestHost host, object body, string key = TestHost.BootstrapKey)
+    public static async Task<string> PostAsync(TestHost host, object body, string key = TestHost.BootstrapKey, string? idempotencyKey = null)
     {
-        var response = await host.SendAsync(HttpMethod.Post, "/api/inspections", body, key);
+        var request = host.Request(HttpMethod.Post, "/api/inspections", key, body);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        var response = await host.Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"POST /api/inspections → {(int)response.StatusCode}: {text}");
         var json = JsonNode.Parse(text)!;

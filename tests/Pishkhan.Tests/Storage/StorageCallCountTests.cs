@@ -92,8 +92,7 @@ public sealed class StorageCallCountTests(HostFixture fixture) : IClassFixture<H
         var id = await Inspections.InspectionTestKit.PostAsync(Host, Inspections.InspectionTestKit.Body($"{tag}-o2",
             items: Inspections.InspectionTestKit.Items(("no-extra-charges", "fail"))));
         await Inspections.InspectionTestKit.WaitProcessedAsync(Host, id);
-        var processed = await Inspections.InspectionTestKit.EventuallyAsync(() =>
-            Task.FromResult(capture.Stopped.FirstOrDefault(a => a.DisplayName == "ProcessInspection")));
+        var processed = await ProcessedActivityAsync(capture, id);
 
         // The two notification rows are queued at once by independent effects: they share one message when the second
         // row is ready while the first one's put is on its way (Outbox, "Grouped messages"), else each has its own.
@@ -108,6 +107,25 @@ public sealed class StorageCallCountTests(HostFixture fixture) : IClassFixture<H
         Assert.Equal(new Calls(InspectionFlushTable, 0, 0), Of(flush));
     }
 
+    [Fact]
+    public async Task ProcessingACleanInspectionReadsNothing()
+    {
+        var tag = "scc-" + Guid.NewGuid().ToString("N")[..6];
+        await Host.SeedProvinceAsync("ardabil", tag);
+        await Inspections.InspectionTestKit.WaitProcessedAsync(Host, await Inspections.InspectionTestKit.PostAsync(Host, Inspections.InspectionTestKit.Body($"{tag}-o1")));
+        using var capture = new ActivityCapture();
+        var id = await Inspections.InspectionTestKit.PostAsync(Host, Inspections.InspectionTestKit.Body($"{tag}-o2"));
+        await Inspections.InspectionTestKit.WaitProcessedAsync(Host, id);
+
+        // Its message carries the row as inserted: the result's outbox row and the "processed" + counts transaction,
+        // and the result's queue message.
+        Assert.Equal(new Calls(CleanInspectionTable, CleanInspectionQueue, 0), Of(await ProcessedActivityAsync(capture, id)));
+    }
+
+    private static Task<Activity> ProcessedActivityAsync(ActivityCapture capture, string inspectionId) =>
+        Inspections.InspectionTestKit.EventuallyAsync(() => Task.FromResult(capture.Stopped.FirstOrDefault(a =>
+            a.DisplayName == "ProcessInspection" && (string?)a.GetTagItem("pishkhan.inspection.id") == inspectionId)));
+
     // The pinned figures (measured 2026-12-02; see README "Benchmarks" for the aims).
     // The intake answers after one transaction (claim, agency index); its landing, after the answer, is the office's
     // transaction, shared with the intakes that ride along (alone here). Was 2 while a pending row was deleted after it.
@@ -119,6 +137,8 @@ public sealed class StorageCallCountTests(HostFixture fixture) : IClassFixture<H
     // history in one query, sanction, follow-up, two outbox rows, "processed" + counts in one transaction; two queue
     // sends, or one when the two rows share a message.
     private const long InspectionTable = 6, InspectionQueue = 2, InspectionQueueGrouped = 1;
+    // A clean inspection: 2 + 1, was 3 + 1 while every inspection was read first (its message now carries the row).
+    private const long CleanInspectionTable = 2, CleanInspectionQueue = 1;
     // Its counts' flush (off the processing path): 3, was 4 while the flush queried the office's rows first.
     private const long InspectionFlushTable = 3;
 }
