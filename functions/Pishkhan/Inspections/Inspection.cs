@@ -104,20 +104,20 @@ public sealed record InspectionSummary(string Id, string OfficeCode, string Coun
 }
 
 /// <summary>
-/// The message on the "inspections" queue: the inspection's id and, from the POST, the row as it was inserted with
-/// its ETag, so that processing a clean inspection reads nothing (InspectionProcessor). The row is left out when the
-/// message would be larger than <see cref="MaxBytesWithRow"/> (long notes); then, and for messages of before
-/// 2026-12-04, processing reads the row.
+/// The message on the "inspections" queue: the inspection's id and, for a clean inspection, the row as the POST
+/// inserted it with its ETag, so that processing it reads nothing (InspectionProcessor; one with a violation is read
+/// with its office's history anyway). The row is left out when the message would be larger than
+/// <see cref="MaxBytesWithRow"/> (long notes); then, and for messages of before 2026-12-04, processing reads the row.
 /// </summary>
 public sealed record InspectionMessage(string Id, InspectionEntity? Row = null, string? RowETag = null)
 {
     /// <summary>Well under the queue's 64 KiB, which counts the Base64 the queue client sends (4/3 of this).</summary>
     public const int MaxBytesWithRow = 16 * 1024;
 
-    /// <summary>The message for a row just written: with the row when it has its ETag and fits, else the id alone.</summary>
+    /// <summary>The message for a row just written: with the row when it is clean, has its ETag and fits, else the id alone.</summary>
     public static BinaryData For(InspectionEntity written)
     {
-        if (written.ETag != default)
+        if (written is { Violations: 0 } && written.ETag != default)
         {
             var full = BinaryData.FromObjectAsJson(new InspectionMessage(written.Id, written, written.ETag.ToString()), Json.Options);
             if (full.ToMemory().Length <= MaxBytesWithRow) return full;
