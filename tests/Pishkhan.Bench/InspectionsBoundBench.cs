@@ -53,7 +53,7 @@ public sealed class InspectionsBoundBench : IBenchmark
         // Fills and checks go through clients without the counter: they are not the handling's work.
         var uncounted = new TableServiceClient(azurite.ConnectionString);
         var uncountedQueues = new QueueServiceClient(azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        var t = new Tables(
+        var t = new BoundStorage(
             Enumerable.Range(0, Levels).Select(l => tables.GetTableClient($"BoundInspections{l}")).ToArray(),
             tables.GetTableClient("BoundOutbox"), tables.GetTableClient("BoundSanctions"), tables.GetTableClient("BoundFollowUps"),
             queues.GetQueueClient("bound-notifications"));
@@ -121,7 +121,7 @@ public sealed class InspectionsBoundBench : IBenchmark
         return ok ? 0 : 1;
     }
 
-    private sealed record Tables(TableClient[] Inspections, TableClient Outbox, TableClient Sanctions, TableClient FollowUps, QueueClient Notifications);
+    private sealed record BoundStorage(TableClient[] Inspections, TableClient Outbox, TableClient Sanctions, TableClient FollowUps, QueueClient Notifications);
 
     /// <summary>Untimed: the inspection rows (shaped like the app's, 26 checklist results) and one message each, as the POST leaves them.</summary>
     private static async Task FillAsync(TableServiceClient tables, QueueServiceClient queues, int level, (string Office, bool Sanction, int HoursAgo)[] plans, int from, int count, string tag)
@@ -150,7 +150,7 @@ public sealed class InspectionsBoundBench : IBenchmark
         $"{{\"code\":\"item-code-{i:D2}\",\"result\":\"{(failing && i < 2 ? "fail" : "pass")}\"}}")) + "]";
 
     /// <summary>One message at <paramref name="level"/>: the effects of the levels up to it, each call awaited in turn as a handler would.</summary>
-    private static async Task<string?> HandleAsync(Tables t, int level, string message)
+    private static async Task<string?> HandleAsync(BoundStorage t, int level, string message)
     {
         if (level == 0) return null;
         var parts = message.Split(' ');
