@@ -71,7 +71,7 @@ public sealed class InspectionsBoundBench : IBenchmark
         for (var level = 0; level < Levels; level++)
         {
             await FillAsync(uncounted, uncountedQueues, level, warmupPlans, 0, warmupPlans.Length, "w");
-            await DrainAsync(work[level], warmupPlans.Length, batchSize, m => HandleAsync(t, level, m), t.Notifications, new Measurement("(warm-up)"));
+            await DrainAsync(work[level], warmupPlans.Length, batchSize, m => HandleAsync(t, level, m), t.Notifications);
         }
 
         var wall = new double[Levels];
@@ -88,7 +88,7 @@ public sealed class InspectionsBoundBench : IBenchmark
                 var before = StorageCalls.Snapshot();
                 var sw = Stopwatch.StartNew();
                 cpu.Start();
-                await DrainAsync(work[level], count, batchSize, m => HandleAsync(t, level, m), t.Notifications, new Measurement(LevelNames[level]));
+                await DrainAsync(work[level], count, batchSize, m => HandleAsync(t, level, m), t.Notifications);
                 sw.Stop();
                 cpuAzurite[level] += cpu.Elapsed().Azurite;
                 wall[level] += sw.Elapsed.TotalMilliseconds;
@@ -188,10 +188,9 @@ public sealed class InspectionsBoundBench : IBenchmark
     /// Receive a batch, handle its messages concurrently, delete each when handled, repeat until <paramref name="n"/> are gone
     /// (InspectionsBench's floor loop, with a handler); at level 4 and up, one message per batch names the batch's rows.
     /// </summary>
-    private static async Task DrainAsync(QueueClient queue, int n, int batchSize, Func<string, Task<string?>> handle, QueueClient notifications, Measurement m)
+    private static async Task DrainAsync(QueueClient queue, int n, int batchSize, Func<string, Task<string?>> handle, QueueClient notifications)
     {
         var done = 0;
-        m.Start();
         while (done < n)
         {
             var batch = (await queue.ReceiveMessagesAsync(batchSize, TimeSpan.FromMinutes(5))).Value;
@@ -204,6 +203,5 @@ public sealed class InspectionsBoundBench : IBenchmark
             if (rows.Any(r => r is not null)) await notifications.SendMessageAsync(string.Join(',', rows.Where(r => r is not null)));
             done += batch.Length;
         }
-        m.Stop();
     }
 }

@@ -27,11 +27,7 @@ public sealed class InspectionDeliveryTests
         var message = Assert.Single((await host.Store.Queue(QueueNames.Inspections).ReceiveMessagesAsync(32)).Value).Body;
         Assert.Null(message.ToObjectFromJson<InspectionMessage>(Pishkhan.Http.Json.Options)!.Row); // read with its history: the id alone
 
-        var processor = host.Services.GetRequiredService<InspectionProcessor>();
-        await Task.WhenAll(processor.ProcessAsync(message), processor.ProcessAsync(message));
-        var first = (await host.Services.GetRequiredService<InspectionStore>().FindAsync(id))!;
-        await processor.ProcessAsync(message);
-        var third = (await host.Services.GetRequiredService<InspectionStore>().FindAsync(id))!;
+        var (first, third) = await DeliverTwiceAtOnceThenAgainAsync(host, message, id);
 
         Assert.Equal(InspectionStatus.Processed, first.Status);
         Assert.Equal(first.ETag, third.ETag); // the third delivery found it processed and wrote nothing
@@ -60,11 +56,7 @@ public sealed class InspectionDeliveryTests
 
         // Two deliveries at once, then a third after the row is processed: each runs from the copy in the message
         // (queued, the POST's ETag); the "processed" write lets one through.
-        var processor = host.Services.GetRequiredService<InspectionProcessor>();
-        await Task.WhenAll(processor.ProcessAsync(message), processor.ProcessAsync(message));
-        var first = (await host.Services.GetRequiredService<InspectionStore>().FindAsync(id))!;
-        await processor.ProcessAsync(message);
-        var third = (await host.Services.GetRequiredService<InspectionStore>().FindAsync(id))!;
+        var (first, third) = await DeliverTwiceAtOnceThenAgainAsync(host, message, id);
 
         Assert.Equal(InspectionStatus.Processed, first.Status);
         Assert.Equal(first.ETag, third.ETag);
@@ -74,6 +66,17 @@ public sealed class InspectionDeliveryTests
         Assert.Equal((1, 0), (stats!.InspectionCount, stats.Violations));
         Assert.Single(await host.Table(Tables.Outbox).ListAsync<OutboxEntity>(null), o => o.Kind == NotificationKinds.InspectionResult);
         Assert.Empty(await host.Services.GetRequiredService<SanctionService>().ListOfficeAsync("gl-o1"));
+    }
+
+    /// <summary>Two deliveries of <paramref name="message"/> at once, then a third: the row after the first two and after the third.</summary>
+    private static async Task<(InspectionEntity First, InspectionEntity Third)> DeliverTwiceAtOnceThenAgainAsync(TestHost host, BinaryData message, string id)
+    {
+        var processor = host.Services.GetRequiredService<InspectionProcessor>();
+        var store = host.Services.GetRequiredService<InspectionStore>();
+        await Task.WhenAll(processor.ProcessAsync(message), processor.ProcessAsync(message));
+        var first = (await store.FindAsync(id))!;
+        await processor.ProcessAsync(message);
+        return (first, (await store.FindAsync(id))!);
     }
 
     [Fact]
